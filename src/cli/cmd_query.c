@@ -1,0 +1,10 @@
+/* cmd_query.c — placeholder until the command lands. */
+#include "cli/commands.h"
+
+static int run(int argc, char **argv)
+{
+    ks_cli_errorf("query: not implemented yet");
+    return KS_EXIT_INTERNAL;
+}
+
+const ks_cmd ks_cmd_query = {"query", run, "(not implemented yet)", "", "", NULL, 0};

@@ -1,0 +1,19 @@
+#include "cli/commands.h"
+
+#include <string.h>
+
+const ks_cmd *const ks_commands[] = {
+    &ks_cmd_ingest,
+    &ks_cmd_info,
+    &ks_cmd_query,
+    &ks_cmd_timeline,
+    NULL,
+};
+
+const ks_cmd *ks_cmd_find(const char *name)
+{
+    for (const ks_cmd *const *c = ks_commands; *c; c++)
+        if (!strcmp((*c)->name, name))
+            return *c;
+    return NULL;
+}

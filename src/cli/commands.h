@@ -1,0 +1,16 @@
+/* commands.h — every command of the CLI. One file per command in src/cli/; each defines
+ * its `const ks_cmd ks_cmd_NAME` and is listed in commands.c. */
+#ifndef KS_COMMANDS_H
+#define KS_COMMANDS_H
+
+#include "cli/cli.h"
+
+extern const ks_cmd ks_cmd_ingest;
+extern const ks_cmd ks_cmd_info;
+extern const ks_cmd ks_cmd_query;
+extern const ks_cmd ks_cmd_timeline;
+
+/* NULL-terminated, in the order `kanshiki help` lists them. */
+extern const ks_cmd *const ks_commands[];
+
+#endif

@@ -1,0 +1,73 @@
+/* evidence.h — opening evidence read-only and turning it into byte streams for parsers.
+ *
+ * The walker takes the paths a user gives (files and directories, recursive) and yields
+ * "members": each readable stream of content. A plain file is one member; a compressed
+ * file (gzip incl. multi-member, zstd, bzip2, xz — detected by magic bytes, not by name)
+ * is one member of decompressed bytes; zip and tar archives (also .tar.gz etc., through
+ * libarchive) yield one member per regular file inside, named "archive.zip!dir/file".
+ * Nested archives/compression are followed up to a fixed depth (e.g. a .json.gz in a zip).
+ *
+ * Integrity: files are opened O_RDONLY|O_NOFOLLOW... (never written, never locked,
+ * atime not required), and each on-disk file's SHA-256 and size are computed by
+ * ks_evidence_hash before parsing, so the case can record them and skip exact duplicates.
+ *
+ * Safety: symlink loops and directory cycles are detected (device+inode of every directory
+ * on the current path), special files (FIFOs, devices, sockets) are skipped with a reason,
+ * decompressed size is bounded per member (default 64 GiB) against decompression bombs, and
+ * member names from archives are treated as untrusted text (never used as paths to write).
+ */
+#ifndef KS_EVIDENCE_H
+#define KS_EVIDENCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/io.h"
+
+typedef struct ks_walk ks_walk;
+
+typedef struct ks_walk_opts {
+    bool follow_symlinks;      /* follow symlinks to files/dirs (default true for files
+                                  given on the command line, this flag for ones found
+                                  while walking); loops are detected either way */
+    uint64_t max_member_size;  /* decompressed bytes per member; 0 = 64 GiB */
+    int max_nesting;           /* archive/compression nesting; 0 = 4 */
+} ks_walk_opts;
+
+/* One stream of content. Owned by the walker; valid until the next ks_walk_next call. */
+typedef struct ks_member {
+    const char *path;        /* display path: "logs/a.json.gz" or "b.zip!x/y.json" */
+    const char *disk_path;   /* the on-disk file that holds it */
+    const char *inner_path;  /* path inside the archive, or NULL for a plain file */
+    const char *compression; /* outermost->innermost filters, e.g. "gzip", "zip", "tar+gzip", or "" */
+    uint64_t disk_size;      /* size of disk_path */
+    ks_input input;          /* the decompressed content */
+    const uint8_t *head;     /* the first head_len bytes of the content, for sniffing; the */
+    size_t head_len;         /* input still returns them (reading starts at offset 0) */
+} ks_member;
+
+/* Something the walker did not turn into a member, to be reported to the user. */
+typedef struct ks_walk_skip {
+    const char *path;
+    const char *reason; /* "directory loop", "not a regular file", "permission denied"... */
+} ks_walk_skip;
+
+int ks_walk_new(ks_walk **out, const char *const *paths, size_t npaths,
+                const ks_walk_opts *opts, ks_err *err);
+/* Returns 0 with *out_member set; or 1 with *out_skip set (an entry was skipped: report it,
+ * then call again); or KS_EOF when done; or a negative status with err filled for an
+ * entry that failed (report it, then call again: the walk continues with the next entry). */
+int ks_walk_next(ks_walk *w, ks_member **out_member, ks_walk_skip *out_skip, ks_err *err);
+/* Bytes of the current member's content read so far (the decompressed offset). */
+uint64_t ks_walk_member_offset(const ks_walk *w);
+void ks_walk_free(ks_walk *w);
+
+/* Convenience for a single file: open one path as a decompressed ks_input without the
+ * walk (used by `fs`/`db` commands that take one file). Caller frees with ks_open_free. */
+typedef struct ks_opened ks_opened;
+int ks_open_file(ks_opened **out, ks_input **out_input, const char *path, ks_err *err);
+void ks_open_free(ks_opened *o);
+
+#endif
