@@ -137,7 +137,8 @@ int ks_store_commit(ks_store *st, ks_err *err);
 /* ---- reading -------------------------------------------------------------------- */
 /* Row callback for queries: ncols columns, names and values as text (NULL for SQL NULL)
  * with lengths; types[i] is 'i' int, 'r' real, 't' text, 'b' blob, 'n' null.
- * Return non-zero to stop. */
+ * It is first called once with vals == NULL (column names only, also when there are no
+ * rows), then once per row. Return non-zero to stop. */
 typedef int (*ks_row_fn)(void *ctx, int ncols, const char *const *names,
                          const char *const *vals, const size_t *lens, const char *types);
 

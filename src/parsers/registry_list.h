@@ -1,0 +1,12 @@
+/* registry_list.h — every parser, one line each (X-macro used by registry.c).
+ * Order matters only for equal sniff scores: the earlier wins. */
+#ifndef KS_REGISTRY_LIST_H
+#define KS_REGISTRY_LIST_H
+
+#include "parsers/cloud/cloudtrail.h"
+
+#define KS_PARSER_LIST                        \
+    KS_PARSER_ENTRY(ks_parser_cloudtrail)     \
+    KS_PARSER_ENTRY(ks_parser_cloudtrail_digest)
+
+#endif

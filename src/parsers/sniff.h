@@ -1,0 +1,14 @@
+/* sniff.h — small helpers for content sniffing shared by the parsers. */
+#ifndef KS_SNIFF_H
+#define KS_SNIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Whether `needle` occurs in the first n bytes of head. */
+bool ks_sniff_has(const uint8_t *head, size_t n, const char *needle);
+/* First byte that is not JSON whitespace (or a UTF-8 BOM), or -1. */
+int ks_sniff_first_char(const uint8_t *head, size_t n);
+
+#endif
