@@ -38,6 +38,7 @@ PY
 gen "$EV"
 mkdir -p "$EV/loop/a"; ln -s .. "$EV/loop/a/up"; ln -s "$EV/loop" "$EV/loop/a/again"
 C=$TMP/case
+before=$(cd "$EV" && find . -type f -print0 | sort -z | xargs -0 stat -c '%n %s %Y %X' ; find "$EV" -type f -print0 | sort -z | xargs -0 sha256sum)
 expect_rc ingest_damaged_exits_3 3 "$KS" ingest "$C" "$EV" --follow-symlinks
 cp "$TMP/.out" "$TMP/msgs.txt"
 f() { q "$C" "SELECT $1 FROM evidence WHERE path LIKE '%/$2'"; }
@@ -70,4 +71,5 @@ expect_grep directory_loop_reported "loop" "$TMP/msgs.txt"
 "$KS" info "$C" --format json > "$TMP/info.json"
 expect_eq info_errors_total "$(jq '[.sources[].errors] | add' "$TMP/info.json")" "$(q "$C" "SELECT count(*) FROM events WHERE error IS NOT NULL")"
 # evidence untouched
-expect_eq evidence_unchanged "$(cd "$EV" && find . -type f -newer "$C/case.db" | wc -l)" "0"
+after=$(cd "$EV" && find . -type f -print0 | sort -z | xargs -0 stat -c '%n %s %Y %X' ; find "$EV" -type f -print0 | sort -z | xargs -0 sha256sum)
+expect_eq evidence_content_and_times_unchanged "$after" "$before"

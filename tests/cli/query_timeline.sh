@@ -59,7 +59,7 @@ expect_eq timeline_in_jst "$(head -1 "$TMP/tl.jsonl" | jq -r .time)" "2026-11-20
 expect_eq timeline_from_to_read_in_zone "$(jq -r .action "$TMP/tl2.jsonl" | tr '\n' ' ')" "GetObject "
 "$KS" timeline "$C" --format timesketch > "$TMP/ts.jsonl"
 expect_eq timesketch_has_required_fields "$(jq -c 'select(.message and .datetime and .timestamp_desc and .timestamp)' "$TMP/ts.jsonl" | wc -l)" "3"
-expect_eq timesketch_timestamp_microseconds "$(head -1 "$TMP/ts.jsonl" | jq .timestamp)" "1763650799123456"
+expect_eq timesketch_timestamp_microseconds "$(head -1 "$TMP/ts.jsonl" | jq .timestamp)" "1795186799123456"
 expect_rc timeline_bad_zone_is_usage_error 2 "$KS" timeline "$C" --tz Mars/Olympus
 expect_rc timeline_bad_from_is_usage_error 2 "$KS" timeline "$C" --from yesterday
 "$KS" timeline "$C" --tz JST > "$TMP/tl.txt"
