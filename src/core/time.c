@@ -35,8 +35,8 @@
 
 /* The supported range, 1678-01-01T00:00:00Z .. 2262-01-01T00:00:00Z (exclusive), in
  * seconds: every instant in it is representable as int64 nanoseconds. */
-#define KS_MIN_SEC (-9183110400LL)  /* days_from_civil(1678,1,1) * 86400 */
-#define KS_MAX_SEC (9222681600LL)   /* days_from_civil(2262,1,1) * 86400 */
+#define KS_MIN_SEC (-9214560000LL)  /* days_from_civil(1678,1,1) * 86400 */
+#define KS_MAX_SEC (9214646400LL)   /* days_from_civil(2262,1,1) * 86400 */
 #define KS_MIN_YEAR 1678
 #define KS_MAX_YEAR 2261
 
@@ -88,7 +88,8 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 static int64_t floor_mod(int64_t a, int64_t b)
 {
-    return a - floor_div(a, b) * b;
+    int64_t r = a % b;
+    return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
 }
 
 /* Local civil fields to "local seconds" (seconds since the epoch as if local were UTC).
