@@ -56,7 +56,9 @@ build/asan/tools/%: build/asan/obj/tests/tools/%.o $(ASAN_LIB)
 build/asan/kanshiki: $(ASAN_LIB) $(ASAN_CLI)
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
 
-build/asan/ks_unit: $(ASAN_LIB) $(ASAN_UNIT)
+# CLI modules without a terminal or a store behind them are unit-tested too.
+ASAN_UNIT_CLI := build/asan/obj/src/cli/table.o
+build/asan/ks_unit: $(ASAN_LIB) $(ASAN_UNIT_CLI) $(ASAN_UNIT)
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
 
 build/asan/obj/%.o: %.c
