@@ -27,6 +27,9 @@ struct ks_ev_arch {
     bool dead;          /* libarchive returned ARCHIVE_FATAL: no more entries */
     ks_input data;      /* the current entry's content */
     uint64_t data_off;  /* bytes of the current entry delivered */
+    const uint8_t *blk; /* the current data block (libarchive's buffer) */
+    size_t blk_len, blk_pos;
+    int64_t blk_off;    /* entry offset of blk[0] (sparse entries have holes) */
     const char *inner;
     const char *name;   /* the archive's display path */
 };
@@ -91,24 +94,55 @@ static int arch_error(ks_ev_arch *x, ks_err *err, const char *file, const char *
                      why ? why : "unknown error");
 }
 
+/* Entry data through archive_read_data_block, not archive_read_data: the latter drops the
+ * bytes it already copied when a later block fails, and we deliver everything before damage.
+ * Holes of sparse entries read as zeros, like archive_read_data does. */
 static int data_read(void *ctx, void *buf, size_t len, size_t *out_n, ks_err *err)
 {
     ks_ev_arch *x = ctx;
     *out_n = 0;
-    if (x->dead || !x->inner)
+    if (x->dead || !x->inner || len == 0)
         return 0;
-    if (len > ((size_t)1 << 30))
-        len = (size_t)1 << 30;
-    la_ssize_t r = archive_read_data(x->a, buf, len);
-    if (r < 0) {
-        if (r == ARCHIVE_FATAL)
-            x->dead = true;
-        int rc = arch_error(x, err, x->data.name, "cannot read data");
-        x->inner = NULL; /* the entry is finished for us */
-        return rc;
+    /* Empty blocks carry no bytes (a sparse entry's final hole, for instance); a hostile
+     * archive must not keep us here, so their number is capped. */
+    for (int empty = 0; x->blk_pos >= x->blk_len; empty++) {
+        const void *b = NULL;
+        size_t n = 0;
+        la_int64_t off = 0;
+        int r = archive_read_data_block(x->a, &b, &n, &off);
+        if (r == ARCHIVE_EOF) {
+            x->inner = NULL;
+            return 0;
+        }
+        if (r < ARCHIVE_OK || empty > 1000) {
+            if (r == ARCHIVE_FATAL)
+                x->dead = true;
+            int rc = arch_error(x, err, x->data.name, "cannot read data");
+            x->inner = NULL; /* the entry is finished for us */
+            return rc;
+        }
+        x->blk = b;
+        x->blk_len = b ? n : 0;
+        x->blk_pos = 0;
+        x->blk_off = off < 0 ? (int64_t)x->data_off : off;
+        if ((uint64_t)x->blk_off > x->data_off)
+            break; /* a hole before this block: zeros first */
     }
-    x->data_off += (uint64_t)r;
-    *out_n = (size_t)r;
+    uint64_t next = (uint64_t)x->blk_off + x->blk_pos;
+    size_t n;
+    if (next > x->data_off) {
+        uint64_t gap = next - x->data_off;
+        n = gap < len ? (size_t)gap : len;
+        memset(buf, 0, n);
+    } else {
+        n = x->blk_len - x->blk_pos;
+        if (n > len)
+            n = len;
+        memcpy(buf, x->blk + x->blk_pos, n);
+        x->blk_pos += n;
+    }
+    x->data_off += n;
+    *out_n = n;
     return 0;
 }
 
@@ -160,6 +194,9 @@ int ks_ev_arch_next(ks_ev_arch *x, const char **out_inner, ks_input **out_data,
 {
     x->inner = NULL;
     x->data_off = 0;
+    x->blk = NULL;
+    x->blk_len = x->blk_pos = 0;
+    x->blk_off = 0;
     /* Bounded: libarchive advances at least one header per call; RETRY is capped. */
     for (int retries = 0;;) {
         if (x->dead)
