@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# The evidence walker against fixtures made here with the real tools (gzip, zstd, bzip2, xz,
+# zip, tar, python3): content hashes must equal what zcat/zstdcat/bzcat/xzcat produce,
+# damage must be reported with file and offset after the decodable prefix, and the walk must
+# leave the evidence exactly as it found it.
+source "$(dirname "$0")/../lib.sh"
+WD=${WALKDUMP:-$ROOT/build/asan/tools/walkdump}
+E=$TMP/ev
+mkdir -p "$E"
+
+sha() { sha256sum | cut -d' ' -f1; }
+# field N of the walkdump line whose path (field 2) is exactly $2
+field() { awk -F'\t' -v p="$2" -v f="$1" '$2 == p { print $f; exit }' "$TMP/out"; }
+hash_of() { field 5 "$1"; }
+
+# ---- fixtures --------------------------------------------------------------------------
+python3 - "$E/log.txt" <<'EOF'
+import sys, random
+r = random.Random(7)
+with open(sys.argv[1], "w") as f:
+    for i in range(40000):
+        f.write('{"eventTime":"2024-01-01T00:00:%02dZ","n":%d,"src":"10.0.%d.%d","msg":"%s"}\n'
+                % (i % 60, i, r.randrange(256), r.randrange(256), "x" * r.randrange(40)))
+EOF
+cp "$E/log.txt" "$E/b.txt"
+gzip -k -9 "$E/b.txt"; mv "$E/b.txt.gz" "$E/log.gz"
+zstd -q -k "$E/b.txt" -o "$E/log.zst"
+bzip2 -k -c "$E/b.txt" > "$E/log.bz2"
+xz -k -c "$E/b.txt" > "$E/log.xz"
+rm "$E/b.txt"
+head -c 100000 "$E/log.txt" | gzip -c > "$E/multi.gz"
+tail -c +100001 "$E/log.txt" | gzip -c >> "$E/multi.gz"
+head -c 70000 "$E/log.txt" | zstd -q -c > "$E/multi.zst"
+python3 -c 'import sys,struct; sys.stdout.buffer.write(struct.pack("<II",0x184D2A53,5)+b"skip!")' >> "$E/multi.zst"
+tail -c +70001 "$E/log.txt" | zstd -q -c >> "$E/multi.zst"
+{ head -c 5000 "$E/log.txt" | bzip2 -c; tail -c +5001 "$E/log.txt" | bzip2 -c; } > "$E/multi.bz2"
+{ head -c 5000 "$E/log.txt" | xz -c; tail -c +5001 "$E/log.txt" | xz -c; } > "$E/multi.xz"
+mkdir -p "$E/src/dir"
+printf '{"a":1}\n' > "$E/src/dir/one.json"
+printf 'second file\n' > "$E/src/two.txt"
+cp "$E/log.txt" "$E/src/dir/inner.json"; gzip -9 "$E/src/dir/inner.json"
+: > "$E/src/dir/zero"
+(cd "$E/src" && zip -qr "$E/arch.zip" dir two.txt && tar cf "$E/arch.tar" dir two.txt &&
+  tar czf "$E/arch.tgz" dir two.txt && tar --zstd -cf "$E/arch.tar.zst" dir two.txt &&
+  tar cJf "$E/arch.tar.xz" dir two.txt && tar cjf "$E/arch.tar.bz2" dir two.txt)
+(cd "$E/src" && zip -q -P secret "$E/enc.zip" two.txt)
+: > "$E/empty"
+# damage
+head -c 60000 "$E/log.gz" > "$E/trunc.gz"
+{ cat "$E/log.gz"; printf 'this is not gzip'; } > "$E/garbage.gz"
+cp "$E/log.gz" "$E/flip.gz"
+printf '\xff\xff\xff\xff\xff\xff\xff\xff' | dd of="$E/flip.gz" bs=1 seek=40000 conv=notrunc status=none
+head -c 3000 "$E/arch.tar" > "$E/trunc.tar"
+cp "$E/arch.zip" "$E/bad.zip"; printf 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX' |
+  dd of="$E/bad.zip" bs=1 seek=30 conv=notrunc status=none
+# a loop and a FIFO
+mkdir -p "$TMP/tree/a/b"
+printf 'in tree\n' > "$TMP/tree/a/b/f.txt"
+ln -s ../.. "$TMP/tree/a/b/loop"
+printf 'after\n' > "$TMP/tree/z.txt"
+mkfifo "$TMP/tree/a/fifo"
+
+# ---- the walk leaves evidence untouched (content, mtime, atime) ------------------------
+# Push atimes into the past so that a read without O_NOATIME would update them (relatime).
+find "$E" -type f -exec touch -a -d '2020-01-01 00:00:00' {} +
+before_sha=$(cd "$E" && find . -type f | sort | xargs sha256sum)
+find "$E" -type f -exec touch -a -d '2020-01-01 00:00:00' {} +
+before_stat=$(cd "$E" && find . -type f | sort | xargs stat -c '%n %s %X %Y')
+
+timeout 60 "$WD" "$E" > "$TMP/out" 2> "$TMP/err"
+expect_eq walk_exits_zero "$?" 0
+
+after_stat=$(cd "$E" && find . -type f | sort | xargs stat -c '%n %s %X %Y')
+after_sha=$(cd "$E" && find . -type f | sort | xargs sha256sum)
+expect_eq walk_keeps_evidence_mtime_atime_size "$after_stat" "$before_stat"
+expect_eq walk_keeps_evidence_content "$after_sha" "$before_sha"
+[ -s "$TMP/err" ] && fail walk_prints_nothing_on_stderr "$(head -c 300 "$TMP/err")"
+
+# ---- formats ---------------------------------------------------------------------------
+want=$(sha < "$E/log.txt")
+expect_eq plain_file_hash "$(hash_of "$E/log.txt")" "$want"
+expect_eq gzip_hash_equals_zcat "$(hash_of "$E/log.gz")" "$(zcat "$E/log.gz" | sha)"
+expect_eq zstd_hash_equals_zstdcat "$(hash_of "$E/log.zst")" "$(zstdcat "$E/log.zst" | sha)"
+expect_eq bzip2_hash_equals_bzcat "$(hash_of "$E/log.bz2")" "$(bzcat "$E/log.bz2" | sha)"
+expect_eq xz_hash_equals_xzcat "$(hash_of "$E/log.xz")" "$(xzcat "$E/log.xz" | sha)"
+expect_eq gzip_compression_named "$(field 3 "$E/log.gz")" gzip
+expect_eq zstd_compression_named "$(field 3 "$E/log.zst")" zstd
+expect_eq multi_member_gzip_equals_zcat "$(hash_of "$E/multi.gz")" "$(zcat "$E/multi.gz" | sha)"
+expect_eq multi_member_gzip_is_whole_log "$(hash_of "$E/multi.gz")" "$want"
+expect_eq zstd_frames_and_skippable_frame "$(hash_of "$E/multi.zst")" "$(zstdcat "$E/multi.zst" | sha)"
+expect_eq bzip2_multi_stream "$(hash_of "$E/multi.bz2")" "$(bzcat "$E/multi.bz2" | sha)"
+expect_eq xz_multi_stream "$(hash_of "$E/multi.xz")" "$(xzcat "$E/multi.xz" | sha)"
+expect_eq empty_file_is_member_with_zero_bytes "$(field 4 "$E/empty")" 0
+expect_eq head_is_64k_for_large_member "$(field 6 "$E/log.gz")" 65536
+
+# ---- archives --------------------------------------------------------------------------
+one=$(printf '{"a":1}\n' | sha); two=$(printf 'second file\n' | sha)
+for a in arch.zip arch.tar arch.tgz arch.tar.zst arch.tar.xz arch.tar.bz2; do
+  expect_eq "${a//./_}_member_one" "$(hash_of "$E/$a!dir/one.json")" "$one"
+  expect_eq "${a//./_}_member_two" "$(hash_of "$E/$a!two.txt")" "$two"
+  expect_eq "${a//./_}_gz_member_decompressed" "$(hash_of "$E/$a!dir/inner.json.gz")" "$want"
+  expect_eq "${a//./_}_empty_member" "$(field 4 "$E/$a!dir/zero")" 0
+done
+expect_eq zip_compression "$(field 3 "$E/arch.zip!two.txt")" zip
+expect_eq json_gz_in_zip_chain "$(field 3 "$E/arch.zip!dir/inner.json.gz")" "zip>gzip"
+expect_eq tgz_chain "$(field 3 "$E/arch.tgz!two.txt")" "tar+gzip"
+expect_eq tar_zst_chain "$(field 3 "$E/arch.tar.zst!two.txt")" "tar+zstd"
+expect_eq tgz_json_gz_chain "$(field 3 "$E/arch.tgz!dir/inner.json.gz")" "tar+gzip>gzip"
+expect_eq archive_dirs_are_not_members "$(grep -c $'^MEMBER\t'"$E/arch.zip!dir/"$'\t' "$TMP/out")" 0
+expect_grep encrypted_zip_member_skipped "^SKIP	$E/enc.zip!two.txt	encrypted" "$TMP/out"
+
+# ---- damage ----------------------------------------------------------------------------
+line=$(grep -F $'\t'"$E/trunc.gz"$'\t' "$TMP/out")
+expect_grep truncated_gzip_reported_with_file_and_offset \
+  "^ERROR	$E/trunc.gz	$E/trunc.gz: offset [0-9]+: gzip: truncated.*decompressed [0-9]+ bytes before the damage" "$TMP/out"
+got_n=$(field 5 "$E/trunc.gz"); got_h=$(field 6 "$E/trunc.gz")
+zcat "$E/trunc.gz" > "$TMP/zcat_prefix" 2>/dev/null
+zn=$(wc -c < "$TMP/zcat_prefix")
+expect_eq truncated_gzip_delivers_our_prefix_of_original "$(head -c "$got_n" "$E/log.txt" | sha)" "$got_h"
+if [ "$got_n" -ge "$zn" ] && [ "$zn" -gt 0 ] && cmp -s "$TMP/zcat_prefix" <(head -c "$zn" "$E/log.txt"); then
+  pass truncated_gzip_recovers_at_least_what_zcat_recovers
+else fail truncated_gzip_recovers_at_least_what_zcat_recovers "ours $got_n, zcat $zn"; fi
+expect_grep garbage_after_gzip_reported \
+  "^ERROR	$E/garbage.gz	.*offset $(stat -c %s "$E/log.gz"): gzip: trailing data" "$TMP/out"
+expect_eq garbage_after_gzip_delivers_everything "$(field 6 "$E/garbage.gz")" "$want"
+expect_grep corrupt_gzip_reported "^ERROR	$E/flip.gz	.*offset [0-9]+: gzip: corrupt data" "$TMP/out"
+expect_grep truncated_tar_reported "^(ERROR|WALKERR)	.*trunc.tar.*(offset [0-9]+)" "$TMP/out"
+expect_grep corrupt_zip_reported "^(ERROR|WALKERR)	.*bad.zip" "$TMP/out"
+"$WD" "$E/bad.zip" "$E/trunc.tar" "$E/trunc.gz" "$E/empty" > "$TMP/cont" 2>&1
+expect_eq walk_continues_with_next_item_after_damage "$(tail -n 1 "$TMP/cont" | cut -f1,2)" "MEMBER	$E/empty"
+# the member cut by the truncation: its bytes up to the damage still come out (decompressed)
+tn=$(awk -F'\t' -v p="$E/trunc.tar!dir/inner.json.gz" '$1=="ERROR" && $2==p{print $5}' "$TMP/cont")
+th=$(awk -F'\t' -v p="$E/trunc.tar!dir/inner.json.gz" '$1=="ERROR" && $2==p{print $6}' "$TMP/cont")
+if [ -n "$tn" ] && [ "$tn" -gt 0 ] && [ "$(head -c "$tn" "$E/log.txt" | sha)" = "$th" ]; then
+  pass truncated_tar_member_prefix_delivered
+else fail truncated_tar_member_prefix_delivered "got ${tn:-nothing}: $(grep trunc.tar "$TMP/cont" | head -c 300)"; fi
+
+# ---- small reads give the same content -------------------------------------------------
+"$WD" -c 7 "$E/multi.gz" "$E/multi.zst" "$E/arch.tgz" > "$TMP/small" 2>&1
+expect_eq small_reads_multi_gzip "$(awk -F'\t' -v p="$E/multi.gz" '$2==p{print $5}' "$TMP/small")" "$want"
+expect_eq small_reads_tgz "$(awk -F'\t' -v p="$E/arch.tgz!dir/inner.json.gz" '$2==p{print $5}' "$TMP/small")" "$want"
+
+# ---- limits ----------------------------------------------------------------------------
+"$WD" -m 100000 "$E/log.gz" "$E/arch.zip" > "$TMP/lim" 2>&1
+expect_grep bomb_guard_names_member "^ERROR	$E/log.gz	.*exceeds the limit of 100000 bytes.*limit reached	100000" "$TMP/lim"
+expect_grep bomb_guard_in_archive_member "^ERROR	$E/arch.zip!dir/inner.json.gz	.*limit reached" "$TMP/lim"
+(cd "$E/src" && zip -q "$TMP/nest.zip" "$E/arch.tgz" -j)
+"$WD" "$TMP/nest.zip" > "$TMP/nest" 2>&1
+expect_eq nested_tgz_in_zip "$(awk -F'\t' -v p="$TMP/nest.zip!arch.tgz!dir/inner.json.gz" '$2==p{print $3" "$5}' "$TMP/nest")" "zip>tar+gzip>gzip $want"
+"$WD" -n 2 "$TMP/nest.zip" > "$TMP/nest2" 2>&1
+expect_grep nesting_limit_reported "^WALKERR	$TMP/nest.zip!arch.tgz.*nesting limit" "$TMP/nest2"
+
+# ---- directories: loops, FIFOs, missing paths ------------------------------------------
+timeout 20 "$WD" -L "$TMP/tree" > "$TMP/tree.out" 2>&1
+expect_eq walk_with_loop_and_fifo_finishes "$?" 0
+expect_eq directory_loop_reported_once "$(grep -c 'directory loop' "$TMP/tree.out")" 1
+expect_grep fifo_skipped "^SKIP	$TMP/tree/a/fifo	not a regular file \(FIFO\)" "$TMP/tree.out"
+expect_grep walk_completes_after_loop "^MEMBER	$TMP/tree/z.txt	" "$TMP/tree.out"
+timeout 20 "$WD" "$TMP/tree" > "$TMP/tree2.out" 2>&1
+expect_grep symlink_not_followed_by_default "^SKIP	$TMP/tree/a/b/loop	symbolic link" "$TMP/tree2.out"
+timeout 20 "$WD" "$TMP/tree/a/fifo" > "$TMP/fifo.out" 2>&1
+expect_grep fifo_on_command_line_skipped "^SKIP	$TMP/tree/a/fifo	not a regular file" "$TMP/fifo.out"
+"$WD" "$TMP/does-not-exist" "$E/empty" > "$TMP/missing" 2>&1
+expect_grep missing_path_reported "^WALKERR	$TMP/does-not-exist: cannot access: No such file.*not found" "$TMP/missing"
+expect_grep walk_continues_after_missing_path "^MEMBER	$E/empty	" "$TMP/missing"
+ln -s "$E/log.gz" "$TMP/cmdline-link"
+"$WD" "$TMP/cmdline-link" > "$TMP/link" 2>&1
+expect_eq symlink_on_command_line_followed "$(awk -F'\t' '{print $1" "$5}' "$TMP/link")" "MEMBER $want"
+if [ "$(id -u)" != 0 ]; then
+  cp "$E/empty" "$TMP/noread"; chmod 000 "$TMP/noread"
+  "$WD" "$TMP/noread" "$E/empty" > "$TMP/perm" 2>&1
+  expect_grep unreadable_file_reported "^WALKERR	$TMP/noread: cannot open file: Permission denied" "$TMP/perm"
+  expect_grep walk_continues_after_unreadable "^MEMBER	$E/empty	" "$TMP/perm"
+else
+  skip unreadable_file_reported "running as root: permissions do not apply"
+fi
