@@ -44,7 +44,8 @@ build/kanshiki: $(REL_OBJ)
 
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(DEFS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) $(DEFS) -c -o $@ $<
 
 asan: build/asan/kanshiki build/asan/ks_unit $(TOOL_BIN)
 
@@ -63,7 +64,8 @@ build/asan/ks_unit: $(ASAN_LIB) $(ASAN_UNIT_CLI) $(ASAN_UNIT)
 
 build/asan/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -Isrc -Itests/unit $(PKG_CFLAGS) -MMD -MP $(ASAN_FLAGS) $(DEFS) -c -o $@ $<
+	@echo "  CC asan $<"
+	@$(CC) $(CSTD) $(WARN) -Isrc -Itests/unit $(PKG_CFLAGS) -MMD -MP $(ASAN_FLAGS) $(DEFS) -c -o $@ $<
 
 # libFuzzer harnesses: clang, coverage + ASan + UBSan.
 fuzz-build: $(FUZZ_BIN)
@@ -72,7 +74,8 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
 	$(FUZZCC) $(CSTD) -g -O1 -Isrc -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $^ $(LIBS)
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZCC) $(CSTD) -Wall -Wextra -Werror -Wno-unused-parameter -Isrc $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer-no-link,address,undefined $(DEFS) -c -o $@ $<
+	@echo "  CC fuzz $<"
+	@$(FUZZCC) $(CSTD) -Wall -Wextra -Werror -Wno-unused-parameter -Isrc $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer-no-link,address,undefined $(DEFS) -c -o $@ $<
 
 FUZZ_SECONDS ?= 60
 fuzz: deps fuzz-build

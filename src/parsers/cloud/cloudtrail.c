@@ -7,6 +7,7 @@
  */
 #include "parsers/cloud/cloudtrail.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
