@@ -32,6 +32,7 @@ ASAN_UNIT:= $(patsubst %.c,build/asan/obj/%.o,$(UNIT_SRC))
 FUZZ_LIB := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 TOOL_BIN := $(patsubst tests/tools/%.c,build/asan/tools/%,$(TOOL_SRC))
+REPLAY_BIN := $(patsubst tests/fuzz/%.c,build/asan/replay/%,$(FUZZ_SRC))
 
 .PHONY: all deps check test demo fuzz fuzz-build bench clean asan
 all: build/kanshiki
@@ -47,7 +48,12 @@ build/obj/%.o: %.c
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) $(DEFS) -c -o $@ $<
 
-asan: build/asan/kanshiki build/asan/ks_unit $(TOOL_BIN)
+asan: build/asan/kanshiki build/asan/ks_unit $(TOOL_BIN) $(REPLAY_BIN)
+
+# Each fuzz harness as a plain ASan program that replays files (seeds, kept crashes).
+build/asan/replay/%: build/asan/obj/tests/fuzz/%.o build/asan/obj/tests/fuzz/replay_main.o $(ASAN_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
 
 # Small test programs (tests/tools/NAME.c -> build/asan/tools/NAME), linked with the library.
 build/asan/tools/%: build/asan/obj/tests/tools/%.o $(ASAN_LIB)

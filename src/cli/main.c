@@ -4,6 +4,18 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "parsers/parser.h"
+
+static void print_formats(FILE *f)
+{
+    fprintf(f, "Evidence formats (recognised by content; force one with 'ingest --format NAME'):\n\n");
+    for (const ks_parser *const *p = ks_parsers_all(); *p; p++) {
+        fprintf(f, "  %-20s %s\n", (*p)->name, (*p)->summary);
+        for (const ks_table_def *const *t = (*p)->tables; t && *t; t++)
+            fprintf(f, "  %-20s   table %s: %s\n", "", (*t)->name, (*t)->doc);
+    }
+    fprintf(f, "\nContainers: gzip, zstd, bzip2, xz, zip and tar are opened transparently.\n");
+}
 
 static void print_usage(FILE *f)
 {
@@ -11,7 +23,8 @@ static void print_usage(FILE *f)
                "kanshiki (鑑識) — forensic examination of cloud incidents.\n\ncommands:\n");
     for (const ks_cmd *const *c = ks_commands; *c; c++)
         fprintf(f, "  %-12s %s\n", (*c)->name, (*c)->summary);
-    fprintf(f, "\n'kanshiki help <command>' describes a command; 'kanshiki --version' prints the version.\n"
+    fprintf(f, "\n'kanshiki help <command>' describes a command, 'kanshiki help formats' lists the evidence\n"
+               "formats; 'kanshiki --version' prints the version.\n"
                "Exit codes: 0 success, 1 check failed, 2 usage error, 3 input error, 4 internal error.\n");
 }
 
@@ -33,6 +46,10 @@ int main(int argc, char **argv)
     if (!strcmp(name, "help")) {
         if (argc < 3) {
             print_usage(stdout);
+            return KS_EXIT_OK;
+        }
+        if (!strcmp(argv[2], "formats")) {
+            print_formats(stdout);
             return KS_EXIT_OK;
         }
         const ks_cmd *c = ks_cmd_find(argv[2]);

@@ -100,6 +100,8 @@ typedef enum ks_store_mode { KS_STORE_READ, KS_STORE_WRITE, KS_STORE_CREATE } ks
 /* Opens CASE (a directory). CREATE makes the directory and schema when missing. READ opens
  * the database read-only (queries cannot change the case). */
 int ks_store_open(ks_store **out, const char *case_dir, ks_store_mode mode, ks_err *err);
+/* A store in memory only (SQLite ":memory:"), for unit tests and fuzzers. */
+int ks_store_open_memory(ks_store **out, ks_err *err);
 void ks_store_close(ks_store *st);
 const char *ks_store_dir(const ks_store *st);
 

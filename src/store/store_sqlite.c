@@ -136,6 +136,91 @@ static int ro_authorizer(void *ud, int action, const char *a, const char *b, con
     }
 }
 
+static int cleanup_interrupted(ks_store *st, ks_err *err);
+static bool valid_ident(const char *s);
+
+static int create_schema(ks_store *st, ks_err *err)
+{
+    int rc;
+    if ((rc = exec(st, "BEGIN;", err)))
+        return rc;
+    if ((rc = exec(st, SCHEMA_SQL, err))) {
+        exec(st, "ROLLBACK;", NULL);
+        return rc;
+    }
+    char ts[40], sql[512];
+    now_iso(ts);
+    snprintf(sql, sizeof sql,
+             "INSERT OR IGNORE INTO meta VALUES('schema_version','%d');"
+             "INSERT OR IGNORE INTO meta VALUES('created_at','%s');"
+             "INSERT OR IGNORE INTO meta VALUES('created_by','kanshiki " KS_VERSION "');"
+             "PRAGMA user_version=%d;",
+             KS_SCHEMA_VERSION, ts, KS_SCHEMA_VERSION);
+    if ((rc = exec(st, sql, err)) || (rc = exec(st, "COMMIT;", err)))
+        return rc;
+    return cleanup_interrupted(st, err);
+}
+
+/* Rows of a member whose ingest was interrupted (crash, kill) would be partial: remove them
+ * from `event` and every per-source table, so the member is ingested again from scratch. */
+static int cleanup_interrupted(ks_store *st, ks_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = 0, n = 0;
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM evidence WHERE status='ingesting'", -1, &q,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        n = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    q = NULL;
+    if (!n)
+        return 0;
+    ks_buf sql;
+    ks_buf_init(&sql, 1 << 20);
+    ks_buf_puts(&sql, "BEGIN; DELETE FROM event WHERE evidence_id IN "
+                      "(SELECT id FROM evidence WHERE status='ingesting');");
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT m.name FROM sqlite_master m WHERE m.type='table' AND EXISTS "
+                           "(SELECT 1 FROM pragma_table_info(m.name) WHERE name='event_id')",
+                           -1, &q, NULL) == SQLITE_OK) {
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            const char *t = (const char *)sqlite3_column_text(q, 0);
+            if (t && valid_ident(t))
+                ks_buf_printf(&sql, "DELETE FROM %s WHERE evidence_id IN "
+                                    "(SELECT id FROM evidence WHERE status='ingesting');", t);
+        }
+    }
+    sqlite3_finalize(q);
+    ks_buf_puts(&sql, "UPDATE evidence SET status='interrupted', "
+                      "note='ingest was interrupted; its rows were removed' "
+                      "WHERE status='ingesting'; COMMIT;");
+    rc = exec(st, sql.data, err);
+    ks_buf_free(&sql);
+    return rc;
+}
+
+int ks_store_open_memory(ks_store **out, ks_err *err)
+{
+    ks_store *st = calloc(1, sizeof *st);
+    if (!st || !(st->dir = strdup(":memory:"))) {
+        free(st);
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    }
+    st->mode = KS_STORE_WRITE;
+    int rc = 0;
+    if (sqlite3_open_v2(":memory:", &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK)
+        rc = db_err(err, st->db, "opening an in-memory store");
+    else
+        rc = create_schema(st, err);
+    if (rc) {
+        ks_store_close(st);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
+
 int ks_store_open(ks_store **out, const char *case_dir, ks_store_mode mode, ks_err *err)
 {
     int rc = 0;
@@ -186,24 +271,8 @@ int ks_store_open(ks_store **out, const char *case_dir, ks_store_mode mode, ks_e
     } else {
         if ((rc = exec(st, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;"
                            "PRAGMA cache_size=-65536; PRAGMA temp_store=FILE;",
-                       err)))
-            goto done;
-        if ((rc = exec(st, "BEGIN;", err)))
-            goto done;
-        if ((rc = exec(st, SCHEMA_SQL, err))) {
-            exec(st, "ROLLBACK;", NULL);
-            goto done;
-        }
-        char ver[64], ts[40], sql[512];
-        now_iso(ts);
-        snprintf(ver, sizeof ver, "%d", KS_SCHEMA_VERSION);
-        snprintf(sql, sizeof sql,
-                 "INSERT OR IGNORE INTO meta VALUES('schema_version','%s');"
-                 "INSERT OR IGNORE INTO meta VALUES('created_at','%s');"
-                 "INSERT OR IGNORE INTO meta VALUES('created_by','kanshiki " KS_VERSION "');"
-                 "PRAGMA user_version=%d;",
-                 ver, ts, KS_SCHEMA_VERSION);
-        if ((rc = exec(st, sql, err)) || (rc = exec(st, "COMMIT;", err)))
+                       err)) ||
+            (rc = create_schema(st, err)))
             goto done;
     }
     /* Refuse cases written by a newer, incompatible schema. */
