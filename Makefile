@@ -41,7 +41,8 @@ deps:
 	@bash scripts/install-deps.sh
 
 build/kanshiki: $(REL_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -53,20 +54,24 @@ asan: build/asan/kanshiki build/asan/ks_unit $(TOOL_BIN) $(REPLAY_BIN)
 # Each fuzz harness as a plain ASan program that replays files (seeds, kept crashes).
 build/asan/replay/%: build/asan/obj/tests/fuzz/%.o build/asan/obj/tests/fuzz/replay_main.o $(ASAN_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
 
 # Small test programs (tests/tools/NAME.c -> build/asan/tools/NAME), linked with the library.
 build/asan/tools/%: build/asan/obj/tests/tools/%.o $(ASAN_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
 
 build/asan/kanshiki: $(ASAN_LIB) $(ASAN_CLI)
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
 
 # CLI modules without a terminal or a store behind them are unit-tested too.
 ASAN_UNIT_CLI := build/asan/obj/src/cli/table.o
 build/asan/ks_unit: $(ASAN_LIB) $(ASAN_UNIT_CLI) $(ASAN_UNIT)
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
 
 build/asan/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -35,5 +35,6 @@ expect_grep() {
 }
 # skip NAME WHY : a check that cannot run here is reported, never silently dropped
 skip() { echo "SKIP $T_NAME.$1: $2"; }
-# q CASE SQL : one value from the case, through the product's own read-only query command
-q() { "$KS" query "$1" --format csv --no-header "$2"; }
+# q CASE SQL : the first column of each result row, unquoted (through the product's own
+# read-only query command; JSON lines decoded by jq so commas and quotes need no care)
+q() { "$KS" query "$1" "$2" --format jsonl | jq -r 'to_entries[0].value | if . == null then "" else tostring end'; }

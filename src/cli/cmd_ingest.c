@@ -31,7 +31,27 @@ struct ks_ingest_stats {
     size_t nsrc;
     int64_t files, duplicates, unrecognised, unreadable;
     bool input_problem;
+    int64_t member_errors; /* error records of the current member */
+    bool progress_line;    /* a progress line is on the terminal */
 };
+
+#define ERRORS_SHOWN_PER_FILE 5
+
+/* Each record kept as an error is named on stderr (the first few per file). */
+static void on_record_error(void *ctx, const char *path, int64_t line, int64_t offset,
+                            const char *why)
+{
+    ks_ingest_stats *st = ctx;
+    if (++st->member_errors > ERRORS_SHOWN_PER_FILE)
+        return;
+    if (st->progress_line) {
+        fputs("\r\033[K", stderr);
+    }
+    ks_err e;
+    ks_err_clear(&e);
+    KS_ERR_AT(&e, KS_ECORRUPT, path, line, offset, "%s", why);
+    ks_cli_error(&e);
+}
 
 /* Progress on a terminal: wraps the member's input to count bytes. */
 typedef struct progress {
@@ -164,7 +184,13 @@ static int ingest_member(ks_store *store, ks_member *m, const ks_ingest_opts *o,
         in.ctx = prog;
     }
     ks_parse_ctx ctx = {&in, m->path, sink, &o->popts, ref};
+    stats->member_errors = 0;
     int prc = p->parse(&ctx, &e);
+    if (stats->member_errors > ERRORS_SHOWN_PER_FILE)
+        ks_cli_errorf("%s: %lld more records could not be parsed (kept as error events: "
+                      "kanshiki query CASE \"SELECT line, offset, error FROM events WHERE error "
+                      "IS NOT NULL\")",
+                      m->path, (long long)(stats->member_errors - ERRORS_SHOWN_PER_FILE));
     const char *status = "parsed";
     char note[KS_ERR_MSG_MAX + 128] = "";
     if (prc == KS_EDB) {
@@ -213,6 +239,8 @@ int ks_ingest_run(ks_store *store, const char *const *paths, size_t npaths,
                     o->format);
         goto done;
     }
+    stats->progress_line = prog.on;
+    ks_store_set_error_hook(store, on_record_error, stats);
     ks_walk_opts wo = {0};
     wo.follow_symlinks = o->follow_symlinks;
     if ((rc = ks_walk_new(&w, paths, npaths, &wo, err)))
@@ -249,6 +277,7 @@ int ks_ingest_run(ks_store *store, const char *const *paths, size_t npaths,
     *out_stats = stats;
     stats = NULL;
 done:
+    ks_store_set_error_hook(store, NULL, NULL);
     ks_walk_free(w);
     free(stats);
     free(hc);

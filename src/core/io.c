@@ -200,7 +200,9 @@ int ks_lines_next(ks_lines *l, ks_line *out, ks_err *err)
         if (l->eof) {
             if (avail == 0) {
                 if (l->in_code) {
-                    int code = l->in_code;
+                    /* Input failures (a truncated gzip is KS_ECORRUPT below us) are reported as
+                 * KS_EIO so callers can tell them from a malformed record. */
+                int code = l->in_code == KS_ENOMEM ? KS_ENOMEM : KS_EIO;
                     l->in_code = 0;
                     if (err)
                         *err = l->in_err;

@@ -51,8 +51,9 @@ typedef struct ks_line {
 } ks_line;
 
 int ks_lines_new(ks_lines **out, ks_input *in, size_t max_line);
-/* 0 with *out filled, KS_EOF at the end, or an input error (err filled; the caller may
- * still have received every complete line before the error). */
+/* 0 with *out filled, KS_EOF at the end, or KS_EIO for an input error such as a
+ * truncated gzip (err filled with the input's own message and offset; every complete line
+ * before the error was returned first). */
 int ks_lines_next(ks_lines *l, ks_line *out, ks_err *err);
 void ks_lines_free(ks_lines *l);
 

@@ -126,9 +126,9 @@ typedef struct ks_jrecord {
 int ks_jsplit_new(ks_jsplit **out, ks_input *in, const ks_jsplit_opts *opts);
 /* 0 and *out filled; KS_EOF at the end; KS_ECORRUPT for a malformed stretch (err has
  * offset/line, and *out is filled with the malformed bytes — at most max_record — so the
- * caller can keep them as an error record; call again to continue after it); other
- * negatives are fatal input errors (e.g. a truncated gzip: everything before was already
- * returned). */
+ * caller can keep them as an error record; call again to continue after it); KS_EIO
+ * for a fatal input error such as a truncated gzip (err holds the input's message and
+ * offset; everything before it was already returned); KS_ENOMEM. */
 int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err);
 void ks_jsplit_free(ks_jsplit *s);
 

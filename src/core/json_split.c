@@ -977,7 +977,9 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
         case M_DONE:
         default:
             if (s->in_code) {
-                int code = s->in_code;
+                /* Input failures (a truncated gzip is KS_ECORRUPT below us) are reported as
+                 * KS_EIO so callers can tell them from a malformed record. */
+                int code = s->in_code == KS_ENOMEM ? KS_ENOMEM : KS_EIO;
                 s->in_code = 0;
                 if (err)
                     *err = s->in_err;

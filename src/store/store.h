@@ -133,6 +133,12 @@ int ks_store_member_end(ks_store *st, ks_sink *s, const char *status, const char
 int ks_store_evidence_skip(ks_store *st, const ks_evidence_info *ev, const char *status,
                            const char *reason, ks_err *err);
 
+/* Called for every record kept as an error (ks_sink_error), so the CLI can tell the user
+ * where it is while ingesting. `ctx` is the caller's. */
+typedef void (*ks_error_hook)(void *ctx, const char *path, int64_t line, int64_t offset,
+                              const char *why);
+void ks_store_set_error_hook(ks_store *st, ks_error_hook fn, void *ctx);
+
 /* Makes everything written so far durable and builds indexes. */
 int ks_store_commit(ks_store *st, ks_err *err);
 

@@ -55,6 +55,8 @@ struct ks_store {
     size_t ntables;
     ks_sink sink; /* one member at a time */
     bool sink_busy;
+    ks_error_hook hook;
+    void *hook_ctx;
 };
 
 static const char *SCHEMA_SQL =
@@ -760,6 +762,8 @@ int ks_sink_error(ks_sink *s, int64_t line, int64_t offset, const char *why, con
     }
     int rc = insert_event(s, &ev, why ? why : "parse error", err);
     ks_buf_free(&note);
+    if (s->st->hook)
+        s->st->hook(s->st->hook_ctx, s->path, line, offset, why ? why : "parse error");
     if (rc)
         return rc;
     s->errors++;
@@ -778,6 +782,12 @@ void ks_sink_warn(ks_sink *s, int64_t line, int64_t offset, const char *why)
             snprintf(s->first_warn, sizeof s->first_warn, "%s", why);
     }
     s->warnings++;
+}
+
+void ks_store_set_error_hook(ks_store *st, ks_error_hook fn, void *ctx)
+{
+    st->hook = fn;
+    st->hook_ctx = ctx;
 }
 
 int64_t ks_sink_records(const ks_sink *s) { return s->records; }

@@ -38,14 +38,14 @@ PY
 gen "$EV"
 mkdir -p "$EV/loop/a"; ln -s .. "$EV/loop/a/up"; ln -s "$EV/loop" "$EV/loop/a/again"
 C=$TMP/case
-before=$(cd "$EV" && find . -type f -print0 | sort -z | xargs -0 stat -c '%n %s %Y %X' ; find "$EV" -type f -print0 | sort -z | xargs -0 sha256sum)
+before=$(find "$EV" -type f -print0 | sort -z | xargs -0 sha256sum; cd "$EV" && find . -type f -print0 | sort -z | xargs -0 stat -c '%n %s %Y %X')
 expect_rc ingest_damaged_exits_3 3 "$KS" ingest "$C" "$EV" --follow-symlinks
 cp "$TMP/.out" "$TMP/msgs.txt"
 f() { q "$C" "SELECT $1 FROM evidence WHERE path LIKE '%/$2'"; }
 # broken record: 4 good ones, 1 error record with file and offset
 expect_eq broken_record_others_ingested "$(f records broken-record.json)|$(f errors broken-record.json)" "4|1"
 expect_eq broken_record_error_has_offset "$(q "$C" "SELECT offset > 0 FROM events WHERE error IS NOT NULL AND file LIKE '%broken-record.json'")" "1"
-expect_grep broken_record_message_names_file "broken-record.json" "$TMP/msgs.txt"
+expect_grep broken_record_message_names_file_and_offset "broken-record.json:1: offset [0-9]+:" "$TMP/msgs.txt"
 # truncated gzip: everything before the damage is kept, and the file is marked partial
 n_trunc=$(f records truncated.json.gz)
 zrec=$( (zcat "$EV/truncated.json.gz" 2>/dev/null || true) | grep -o '"eventVersion"' | wc -l)
@@ -71,5 +71,5 @@ expect_grep directory_loop_reported "loop" "$TMP/msgs.txt"
 "$KS" info "$C" --format json > "$TMP/info.json"
 expect_eq info_errors_total "$(jq '[.sources[].errors] | add' "$TMP/info.json")" "$(q "$C" "SELECT count(*) FROM events WHERE error IS NOT NULL")"
 # evidence untouched
-after=$(cd "$EV" && find . -type f -print0 | sort -z | xargs -0 stat -c '%n %s %Y %X' ; find "$EV" -type f -print0 | sort -z | xargs -0 sha256sum)
+after=$(find "$EV" -type f -print0 | sort -z | xargs -0 sha256sum; cd "$EV" && find . -type f -print0 | sort -z | xargs -0 stat -c '%n %s %Y %X')
 expect_eq evidence_content_and_times_unchanged "$after" "$before"

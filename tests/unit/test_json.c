@@ -534,7 +534,7 @@ KTEST(test_jsplit_input_error_after_complete_records)
     KT_EQ_INT(it[1].rc, 0);
     KT_EQ_INT(it[2].rc, KS_ECORRUPT); /* the cut third record */
     KT_EQ_STR(it[2].text, "{\"");
-    KT_EQ_INT(it[3].rc, KS_ECORRUPT); /* then the input's own error, fatal */
+    KT_EQ_INT(it[3].rc, KS_EIO); /* then the input's own error, fatal, told apart as KS_EIO */
     KT_EQ_INT(it[3].err_off, 18);
 }
 
