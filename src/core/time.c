@@ -519,9 +519,12 @@ static int tz_load_file(ks_tz *tz, const char *name, ks_err *err)
         goto done;
     }
     rc = tzif_parse(tz, data, len, err);
-    if (rc && err)
-        ks_err_setx(err, rc, NULL, -1, -1, __FILE__, __LINE__, "time zone \"%s\": %s", name,
-                    err->msg);
+    if (rc && err) {
+        char why[KS_ERR_MSG_MAX];
+        memcpy(why, err->msg, sizeof why); /* the message is rewritten in place below */
+        why[sizeof why - 1] = '\0';
+        ks_err_setx(err, rc, NULL, -1, -1, __FILE__, __LINE__, "time zone \"%s\": %s", name, why);
+    }
 done:
     if (fd >= 0)
         close(fd);
@@ -616,6 +619,32 @@ int ks_tz_load(ks_tz **out, const char *name, ks_err *err)
 done:
     ks_tz_free(tz);
     return rc;
+}
+
+int ks_tz_from_tzif(ks_tz **out, const char *name, const void *data, size_t len, ks_err *err)
+{
+    if (!out || (!data && len))
+        return KS_ERR(err, KS_EUSAGE, "no zone data");
+    ks_tz *tz = calloc(1, sizeof *tz);
+    if (!tz)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    tz->kind = TZ_TZIF;
+    int rc = len > KS_TZIF_MAX_FILE ? KS_ERR(err, KS_ECORRUPT, "zone file too large")
+                                    : tzif_parse(tz, data, len, err);
+    if (rc) {
+        ks_tz_free(tz);
+        return rc;
+    }
+    size_t n = name ? strlen(name) : 0;
+    if (n > KS_TZ_NAME_MAX)
+        n = KS_TZ_NAME_MAX;
+    if (n)
+        memcpy(tz->name, name, n);
+    else
+        memcpy(tz->name, "TZif", 5);
+    tz->name[n ? n : 4] = '\0';
+    *out = tz;
+    return 0;
 }
 
 void ks_tz_free(ks_tz *tz)

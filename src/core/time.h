@@ -24,6 +24,10 @@ typedef struct ks_tz ks_tz;
 /* name: "UTC", "Z", a fixed offset ("+09:00", "+0900", "-05"), or an IANA name
  * ("Asia/Tokyo"; also "JST" as an alias). The result is owned by the caller. */
 int ks_tz_load(ks_tz **out, const char *name, ks_err *err);
+/* A zone from TZif bytes already in memory (RFC 8536, v1..v4), e.g. a suspect host's
+ * /etc/localtime read from an image. `name` (may be NULL) is what ks_tz_name reports.
+ * Hostile bytes give KS_ECORRUPT, never a crash. */
+int ks_tz_from_tzif(ks_tz **out, const char *name, const void *data, size_t len, ks_err *err);
 void ks_tz_free(ks_tz *tz);
 const char *ks_tz_name(const ks_tz *tz);
 /* Offset east of UTC in seconds in effect at utc_sec. NULL tz means UTC. */
