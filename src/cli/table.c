@@ -15,8 +15,8 @@
 #define KS_OUT_DEFAULT_CAP 60
 /* Input bytes of one value that a table cell looks at: enough to fill any cap (even with
  * escapes and combining marks), bounded so a 1 GB value costs nothing. */
-#define KS_OUT_WIDE_INPUT ((size_t)64 << 10)
-#define KS_OUT_MAX_COLS 100000
+#define KS_OUT_WIDE_INPUT ((size_t)16 << 10)
+#define KS_OUT_MAX_COLS 32767 /* SQLite's hard limit on result columns */
 
 static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026, one column */
 

@@ -603,7 +603,7 @@ int ks_tz_load(ks_tz **out, const char *name, ks_err *err)
         tz->fixed_off = off;
         fmt_offset(tz->name, off);
     } else {
-        const char *file = strcmp(name, "JST") == 0 ? "Asia/Tokyo" : name;
+        const char *file = strcmp(name, "JST") == 0 || strcmp(name, "jst") == 0 ? "Asia/Tokyo" : name;
         if (!tz_name_ok(file)) {
             rc = KS_ERR(err, KS_EUSAGE, "invalid time zone name");
             goto done;
@@ -885,9 +885,20 @@ int ks_time_parse_iso8601(const char *s, size_t n, const ks_tz *assume, int64_t 
         }
         if (!parse_fraction(&c, &nsec))
             return KS_ECORRUPT;
-        if (c.p < c.e && *c.p == ' ')
-            c.p++; /* "2026-11-22 18:21:59 +0900" */
-        if (!parse_zone(&c, &has_zone, &off) || c.p != c.e)
+        if (c.p < c.e && *c.p == ' ') {
+            c.p++; /* "2026-11-22 18:21:59 +0900", PostgreSQL's "... 18:21:59.123 UTC" */
+            if (c.e - c.p == 3 && (memcmp(c.p, "UTC", 3) == 0 || memcmp(c.p, "GMT", 3) == 0)) {
+                c.p += 3;
+                has_zone = true;
+            } else if (c.e - c.p == 3 && memcmp(c.p, "JST", 3) == 0) {
+                c.p += 3; /* Japan has kept +09:00 since 1951; the only abbreviation we trust */
+                has_zone = true;
+                off = 9 * 3600;
+            }
+        }
+        if (!has_zone && !parse_zone(&c, &has_zone, &off))
+            return KS_ECORRUPT;
+        if (c.p != c.e)
             return KS_ECORRUPT;
     }
     int64_t local;
