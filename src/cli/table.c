@@ -318,7 +318,7 @@ static int table_flush(ks_out *o)
 static int table_row(ks_out *o, const char *const *vals, const size_t *lens, const char *types)
 {
     int rc = 0;
-    if (o->streaming) {
+    if (o->streaming && o->ncols > 0) {
         /* widths are fixed now: cut to them (unless --wide) to keep the columns aligned */
         for (int c = 0; c < o->ncols; c++) {
             char t = type_of(types, vals, c);
@@ -336,6 +336,8 @@ static int table_row(ks_out *o, const char *const *vals, const size_t *lens, con
         return emit_line(o);
     }
     size_t nc = (size_t)o->ncols;
+    if (nc == 0)
+        return 0; /* nothing to show for a row without columns */
     if (o->ncells + nc > o->cells_cap) {
         size_t want = o->cells_cap ? o->cells_cap * 2 : nc * 64;
         if (want < o->ncells + nc)

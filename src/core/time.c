@@ -42,8 +42,20 @@
 
 /* ---- civil calendar ------------------------------------------------------------- */
 
+/* Years beyond +-2^40 are clamped: far outside anything representable in ns, and it
+ * keeps the arithmetic below free of overflow for any input. */
+#define KS_CIVIL_YEAR_LIMIT ((int64_t)1 << 40)
+
 int64_t ks_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
+    if (y > KS_CIVIL_YEAR_LIMIT)
+        y = KS_CIVIL_YEAR_LIMIT;
+    if (y < -KS_CIVIL_YEAR_LIMIT)
+        y = -KS_CIVIL_YEAR_LIMIT;
+    if (m < 1 || m > 12)
+        m = 1;
+    if (d > 31)
+        d = 31;
     y -= m <= 2;
     const int64_t era = (y >= 0 ? y : y - 399) / 400;
     const int64_t yoe = y - era * 400;                                   /* [0, 399] */
@@ -54,6 +66,10 @@ int64_t ks_days_from_civil(int64_t y, unsigned m, unsigned d)
 
 void ks_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
+    if (z > KS_CIVIL_YEAR_LIMIT * 366)
+        z = KS_CIVIL_YEAR_LIMIT * 366;
+    if (z < -KS_CIVIL_YEAR_LIMIT * 366)
+        z = -KS_CIVIL_YEAR_LIMIT * 366;
     z += 719468;
     const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     const int64_t doe = z - era * 146097;
@@ -380,7 +396,8 @@ static int tzif_parse(ks_tz *tz, const uint8_t *p, size_t len, ks_err *err)
         uint32_t isut = rd_be32(p + off + 20), isstd = rd_be32(p + off + 24);
         uint32_t leap = rd_be32(p + off + 28), timecnt = rd_be32(p + off + 32);
         uint32_t typecnt = rd_be32(p + off + 36), charcnt = rd_be32(p + off + 40);
-        if (timecnt > KS_TZIF_MAX_TRANS || typecnt == 0 || typecnt > 256 || charcnt > 65536 ||
+        bool used = !(pass == 0 && version >= '2'); /* a skipped v1 block may be minimal */
+        if (timecnt > KS_TZIF_MAX_TRANS || (used && typecnt == 0) || typecnt > 256 || charcnt > 65536 ||
             leap > 100000 || isut > 256 || isstd > 256)
             return KS_ERR(err, KS_ECORRUPT, "zone file: implausible counts");
         uint64_t body = (uint64_t)timecnt * tsize + timecnt + (uint64_t)typecnt * 6 + charcnt +
@@ -414,7 +431,7 @@ static int tzif_parse(ks_tz *tz, const uint8_t *p, size_t len, ks_err *err)
         q += timecnt;
         for (uint32_t i = 0; i < typecnt; i++) {
             int32_t ut = (int32_t)rd_be32(q + (size_t)i * 6);
-            if (ut <= -89999 || ut >= 93600) /* RFC 8536: -2^31 excluded; keep sane */
+            if (ut < -89999 || ut > 93599) /* RFC 8536 §3.2: SHOULD be in [-89999, 93599] */
                 return KS_ERR(err, KS_ECORRUPT, "zone file: implausible offset");
             tz->types[i].utoff = ut;
             tz->types[i].isdst = q[(size_t)i * 6 + 4] != 0;

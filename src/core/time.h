@@ -39,7 +39,9 @@ int32_t ks_tz_offset(const ks_tz *tz, int64_t utc_sec);
 /* Converts a wall-clock time in tz to UTC seconds (ambiguous: earlier; gap: shifted forward). */
 int64_t ks_tz_local_to_utc(const ks_tz *tz, int64_t local_sec);
 
-/* Civil date <-> days since epoch (Howard Hinnant's algorithms). */
+/* Civil date <-> days since epoch (Howard Hinnant's algorithms). Total functions: years
+ * beyond +-2^40 (and days beyond the matching range) are clamped, m outside 1..12 is taken
+ * as 1; validate fields first (ks_time_from_civil does). */
 int64_t ks_days_from_civil(int64_t y, unsigned m, unsigned d);
 void ks_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 

@@ -187,3 +187,11 @@ KTEST(test_out_rejects_misuse)
     ks_out_free(o);
     fclose(f);
 }
+
+KTEST(test_out_zero_columns_is_harmless)
+{
+    const char *none[1] = {NULL};
+    EXPECT_OUT(render(KS_OUT_TABLE, NULL, 0, NULL, 3, none, NULL), "\n\n");
+    EXPECT_OUT(render(KS_OUT_JSONL, NULL, 0, NULL, 2, none, NULL), "{}\n{}\n");
+    EXPECT_OUT(render(KS_OUT_CSV, NULL, 0, NULL, 1, none, NULL), "\n\n");
+}
