@@ -1083,20 +1083,30 @@ int ks_time_parse_epoch(const char *s, size_t n, int64_t unit_ns, int64_t *out)
 
 /* ---- formatting ----------------------------------------------------------------- */
 
-static char *put_num(char *p, int64_t v, int width)
+/* Two digits of v (0..99). */
+static char *put2(char *p, int64_t v)
 {
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
+/* A year: four digits inside the supported range, anything else in full (with '-'). */
+static char *put_year(char *p, int64_t y)
+{
+    if (y >= 0 && y <= 9999) {
+        p = put2(p, y / 100);
+        return put2(p, y % 100);
+    }
     char tmp[24];
     int k = 0;
-    bool neg = v < 0;
-    uint64_t u = neg ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    uint64_t u = y < 0 ? (uint64_t)0 - (uint64_t)y : (uint64_t)y;
     do {
         tmp[k++] = (char)('0' + u % 10);
         u /= 10;
     } while (u && k < 20);
-    if (neg)
+    if (y < 0)
         *p++ = '-';
-    for (int i = k; i < width; i++)
-        *p++ = '0';
     while (k)
         *p++ = tmp[--k];
     return p;
@@ -1123,17 +1133,17 @@ size_t ks_time_format(int64_t ns, const ks_tz *tz, int frac_digits, char *out, s
     unsigned mo, d;
     ks_civil_from_days(floor_div(local, KS_SECS_PER_DAY), &y, &mo, &d);
     int64_t sod = floor_mod(local, KS_SECS_PER_DAY);
-    p = put_num(p, y, 4);
+    p = put_year(p, y);
     *p++ = '-';
-    p = put_num(p, mo, 2);
+    p = put2(p, mo);
     *p++ = '-';
-    p = put_num(p, d, 2);
+    p = put2(p, d);
     *p++ = 'T';
-    p = put_num(p, sod / 3600, 2);
+    p = put2(p, sod / 3600);
     *p++ = ':';
-    p = put_num(p, sod / 60 % 60, 2);
+    p = put2(p, sod / 60 % 60);
     *p++ = ':';
-    p = put_num(p, sod % 60, 2);
+    p = put2(p, sod % 60);
     int nd = frac_digits;
     if (nd < 0) {
         nd = 9;
