@@ -556,6 +556,29 @@ int ks_out_row(ks_out *o, const char *const *vals, const size_t *lens, const cha
     return rc;
 }
 
+int ks_out_row_fn(void *ctx, int ncols, const char *const *names, const char *const *vals,
+                  const size_t *lens, const char *types)
+{
+    ks_out *o = ctx;
+    int rc = 0;
+    if (!o)
+        return KS_EUSAGE;
+    if (!o->begun)
+        rc = ks_out_begin(o, ncols, names);
+    else if (ncols != o->ncols)
+        rc = fail(o, KS_EUSAGE); /* a second statement with other columns */
+    if (!rc)
+        rc = ks_out_row(o, vals, lens, types);
+    if (rc)
+        fail(o, rc);
+    return rc;
+}
+
+bool ks_out_begun(const ks_out *o)
+{
+    return o && o->begun;
+}
+
 int ks_out_end(ks_out *o)
 {
     if (!o || !o->begun || o->ended)

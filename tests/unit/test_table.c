@@ -195,3 +195,25 @@ KTEST(test_out_zero_columns_is_harmless)
     EXPECT_OUT(render(KS_OUT_JSONL, NULL, 0, NULL, 2, none, NULL), "{}\n{}\n");
     EXPECT_OUT(render(KS_OUT_CSV, NULL, 0, NULL, 1, none, NULL), "\n\n");
 }
+
+KTEST(test_out_row_fn_adapter_begins_with_first_row_names)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    KT_REQUIRE(f);
+    ks_out *o = NULL;
+    KT_REQUIRE(ks_out_new(&o, f, KS_OUT_CSV, NULL) == 0);
+    const char *names[] = {"k", "v"};
+    const char *r1[] = {"a", "1"}, *r2[] = {"b", NULL};
+    KT_CHECK(!ks_out_begun(o));
+    KT_EQ_INT(ks_out_row_fn(o, 2, names, r1, NULL, "ti"), 0);
+    KT_CHECK(ks_out_begun(o));
+    KT_EQ_INT(ks_out_row_fn(o, 2, names, r2, NULL, "tn"), 0);
+    KT_CHECK(ks_out_row_fn(o, 3, names, r2, NULL, "tnn") != 0); /* other column count */
+    KT_EQ_INT(ks_out_end(o), KS_EUSAGE);                        /* the error is reported */
+    ks_out_free(o);
+    fclose(f);
+    KT_EQ_STR(text, "k,v\na,1\nb,\n");
+    free(text);
+}
