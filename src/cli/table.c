@@ -74,7 +74,11 @@ int ks_out_new(ks_out **out, FILE *f, ks_out_format fmt, const ks_out_opts *opts
     o->f = f;
     o->fmt = fmt;
     o->header = opts ? opts->header : true;
-    o->cap = opts && opts->wide ? 0 : opts && opts->max_width ? opts->max_width : KS_OUT_DEFAULT_CAP;
+    o->cap = KS_OUT_DEFAULT_CAP;
+    if (opts && opts->wide)
+        o->cap = 0;
+    else if (opts && opts->max_width)
+        o->cap = opts->max_width;
     if (o->cap && o->cap < 2)
         o->cap = 2; /* room for one column and the ellipsis */
     ks_buf_init(&o->line, 0);

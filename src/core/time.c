@@ -397,8 +397,8 @@ static int tzif_parse(ks_tz *tz, const uint8_t *p, size_t len, ks_err *err)
         uint32_t leap = rd_be32(p + off + 28), timecnt = rd_be32(p + off + 32);
         uint32_t typecnt = rd_be32(p + off + 36), charcnt = rd_be32(p + off + 40);
         bool used = !(pass == 0 && version >= '2'); /* a skipped v1 block may be minimal */
-        if (timecnt > KS_TZIF_MAX_TRANS || (used && typecnt == 0) || typecnt > 256 || charcnt > 65536 ||
-            leap > 100000 || isut > 256 || isstd > 256)
+        if (timecnt > KS_TZIF_MAX_TRANS || (used && typecnt == 0) || typecnt > 256 ||
+            charcnt > 65536 || leap > 100000 || isut > 256 || isstd > 256)
             return KS_ERR(err, KS_ECORRUPT, "zone file: implausible counts");
         uint64_t body = (uint64_t)timecnt * tsize + timecnt + (uint64_t)typecnt * 6 + charcnt +
                         (uint64_t)leap * (tsize + 4) + isstd + isut;
@@ -417,7 +417,8 @@ static int tzif_parse(ks_tz *tz, const uint8_t *p, size_t len, ks_err *err)
         if (!tz->trans || !tz->trans_type || !tz->types)
             return KS_ERR(err, KS_ENOMEM, "out of memory");
         for (uint32_t i = 0; i < timecnt; i++) {
-            int64_t t = tsize == 8 ? rd_be64s(q + (size_t)i * 8) : (int32_t)rd_be32(q + (size_t)i * 4);
+            int64_t t = tsize == 8 ? rd_be64s(q + (size_t)i * 8)
+                                   : (int32_t)rd_be32(q + (size_t)i * 4);
             if (i && t <= tz->trans[i - 1])
                 return KS_ERR(err, KS_ECORRUPT, "zone file: transitions not ascending");
             tz->trans[i] = t;
@@ -620,7 +621,8 @@ int ks_tz_load(ks_tz **out, const char *name, ks_err *err)
         tz->fixed_off = off;
         fmt_offset(tz->name, off);
     } else {
-        const char *file = strcmp(name, "JST") == 0 || strcmp(name, "jst") == 0 ? "Asia/Tokyo" : name;
+        bool jst = strcmp(name, "JST") == 0 || strcmp(name, "jst") == 0;
+        const char *file = jst ? "Asia/Tokyo" : name;
         if (!tz_name_ok(file)) {
             rc = KS_ERR(err, KS_EUSAGE, "invalid time zone name");
             goto done;

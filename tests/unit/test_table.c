@@ -159,7 +159,8 @@ KTEST(test_json_array_types_and_escaping)
                           "2", "\x1b[31m", "Inf", "", NULL};
     EXPECT_OUT(render(KS_OUT_JSON, NULL, 5, names, 2, vals, "itrbn"),
                "[\n"
-               "{\"id\":1,\"name\":\"鈴木 \\\"x\\\"\\n\",\"score\":2.5,\"raw\":\"dead\",\"gone\":null},\n"
+               "{\"id\":1,\"name\":\"鈴木 \\\"x\\\"\\n\",\"score\":2.5,"
+               "\"raw\":\"dead\",\"gone\":null},\n"
                "{\"id\":2,\"name\":\"\\u001b[31m\",\"score\":\"Inf\",\"raw\":\"\",\"gone\":null}\n"
                "]\n");
     EXPECT_OUT(render(KS_OUT_JSON, NULL, 5, names, 0, NULL, NULL), "[]\n");
