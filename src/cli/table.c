@@ -206,7 +206,7 @@ static int table_cell_text(ks_out *o, const char *v, size_t n, char type, size_t
 {
     ks_buf_reset(&o->scratch);
     size_t in = n;
-    size_t budget = o->cap ? o->cap * 16 + 64 : KS_OUT_WIDE_INPUT;
+    size_t budget = o->cap && o->cap < 1000 ? o->cap * 16 + 64 : KS_OUT_WIDE_INPUT;
     bool cut = false;
     int rc;
     if (type == 'b') {

@@ -218,3 +218,21 @@ KTEST(test_out_row_fn_adapter_begins_with_first_row_names)
     KT_EQ_STR(text, "k,v\na,1\nb,\n");
     free(text);
 }
+
+KTEST(test_table_huge_cap_and_huge_value_stay_bounded)
+{
+    ks_out_opts opts = {false, (size_t)-1 / 2, false};
+    size_t n = (size_t)1 << 20;
+    char *big = malloc(n + 1);
+    KT_REQUIRE(big);
+    memset(big, 'a', n);
+    big[n] = '\0';
+    const char *vals[] = {big};
+    char *out = render(KS_OUT_TABLE, &opts, 1, NULL, 1, vals, "t");
+    free(big);
+    KT_REQUIRE(out);
+    /* only the first 16 KiB of a 1 MiB value is shown, then the ellipsis */
+    KT_EQ_INT(strlen(out), (16 << 10) + 3 + 1);
+    KT_CHECK(strcmp(out + (16 << 10), "…\n") == 0);
+    free(out);
+}
