@@ -10,7 +10,8 @@
  *     followed by a footer "\n<POSIX TZ string>\n" that gives the rule for every instant
  *     after the last transition.
  * We read the v2+ block when present (the v1 block cannot describe times past 2038) and
- * ignore leap-second records: tzdata's "right/" zones are not what evidence means.
+ * refuse files with leap-second records: tzdata's "right/" zones count leap seconds, which
+ * kanshiki's time scale (POSIX seconds) does not, and evidence never means them.
  *
  * Every count read from the file is checked against the bytes present before use.
  */
@@ -405,6 +406,8 @@ static int tzif_parse(ks_tz *tz, const uint8_t *p, size_t len, ks_err *err)
         off += 44;
         if (!ks_fits(off, body, len))
             return KS_ERR(err, KS_ECORRUPT, "zone file truncated");
+        if (used && leap > 0) /* "right/" zones count leap seconds; our time scale does not */
+            return KS_ERR(err, KS_EUNSUPPORTED, "zone files with leap seconds are not supported");
         if (pass == 0 && version >= '2') {
             off += (size_t)body; /* skip the v1 block: the 64-bit one follows */
             tsize = 8;

@@ -580,3 +580,15 @@ KTEST(test_tzif_footer_rules_j_n_and_negative_dst)
         KT_EQ_INT(ks_tz_offset(tz, ks_days_from_civil(2100, (unsigned)m, 1) * 86400), -14400);
     ks_tz_free(tz);
 }
+
+KTEST(test_tz_load_refuses_leap_second_zones)
+{
+    /* tzdata's right/ zones carry leap-second records (when installed) */
+    ks_tz *tz = NULL;
+    int rc = ks_tz_load(&tz, "right/Asia/Tokyo", NULL);
+    FILE *f = fopen("/usr/share/zoneinfo/right/Asia/Tokyo", "rb");
+    KT_EQ_INT(rc, f ? KS_EUNSUPPORTED : KS_ENOTFOUND);
+    if (f)
+        fclose(f);
+    KT_CHECK(tz == NULL);
+}
