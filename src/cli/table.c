@@ -15,8 +15,8 @@
 #define KS_OUT_DEFAULT_CAP 60
 /* Input bytes of one value that a table cell looks at: enough to fill any cap (even with
  * escapes and combining marks), bounded so a 1 GB value costs nothing. */
-#define KS_OUT_WIDE_INPUT ((size_t)64 << 10)
-#define KS_OUT_MAX_COLS 100000
+#define KS_OUT_WIDE_INPUT ((size_t)16 << 10)
+#define KS_OUT_MAX_COLS 32767 /* SQLite's hard limit on result columns */
 
 static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026, one column */
 
@@ -74,7 +74,11 @@ int ks_out_new(ks_out **out, FILE *f, ks_out_format fmt, const ks_out_opts *opts
     o->f = f;
     o->fmt = fmt;
     o->header = opts ? opts->header : true;
-    o->cap = opts && opts->wide ? 0 : opts && opts->max_width ? opts->max_width : KS_OUT_DEFAULT_CAP;
+    o->cap = KS_OUT_DEFAULT_CAP;
+    if (opts && opts->wide)
+        o->cap = 0;
+    else if (opts && opts->max_width)
+        o->cap = opts->max_width;
     if (o->cap && o->cap < 2)
         o->cap = 2; /* room for one column and the ellipsis */
     ks_buf_init(&o->line, 0);
@@ -202,7 +206,7 @@ static int table_cell_text(ks_out *o, const char *v, size_t n, char type, size_t
 {
     ks_buf_reset(&o->scratch);
     size_t in = n;
-    size_t budget = o->cap ? o->cap * 16 + 64 : KS_OUT_WIDE_INPUT;
+    size_t budget = o->cap && o->cap < 1000 ? o->cap * 16 + 64 : KS_OUT_WIDE_INPUT;
     bool cut = false;
     int rc;
     if (type == 'b') {
@@ -318,7 +322,7 @@ static int table_flush(ks_out *o)
 static int table_row(ks_out *o, const char *const *vals, const size_t *lens, const char *types)
 {
     int rc = 0;
-    if (o->streaming) {
+    if (o->streaming && o->ncols > 0) {
         /* widths are fixed now: cut to them (unless --wide) to keep the columns aligned */
         for (int c = 0; c < o->ncols; c++) {
             char t = type_of(types, vals, c);
@@ -336,6 +340,8 @@ static int table_row(ks_out *o, const char *const *vals, const size_t *lens, con
         return emit_line(o);
     }
     size_t nc = (size_t)o->ncols;
+    if (nc == 0)
+        return 0; /* nothing to show for a row without columns */
     if (o->ncells + nc > o->cells_cap) {
         size_t want = o->cells_cap ? o->cells_cap * 2 : nc * 64;
         if (want < o->ncells + nc)
@@ -552,6 +558,29 @@ int ks_out_row(ks_out *o, const char *const *vals, const size_t *lens, const cha
     if (!rc)
         o->nrows++;
     return rc;
+}
+
+int ks_out_row_fn(void *ctx, int ncols, const char *const *names, const char *const *vals,
+                  const size_t *lens, const char *types)
+{
+    ks_out *o = ctx;
+    int rc = 0;
+    if (!o)
+        return KS_EUSAGE;
+    if (!o->begun)
+        rc = ks_out_begin(o, ncols, names);
+    else if (ncols != o->ncols)
+        rc = fail(o, KS_EUSAGE); /* a second statement with other columns */
+    if (!rc)
+        rc = ks_out_row(o, vals, lens, types);
+    if (rc)
+        fail(o, rc);
+    return rc;
+}
+
+bool ks_out_begun(const ks_out *o)
+{
+    return o && o->begun;
 }
 
 int ks_out_end(ks_out *o)

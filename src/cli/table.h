@@ -43,6 +43,13 @@ int ks_out_begin(ks_out *o, int ncols, const char *const *names);
  * (all text). Blobs are written as lowercase hex; NULL is empty in a table and CSV, null
  * in JSON. Returns 0, KS_EIO when writing failed, KS_ENOMEM, or KS_EUSAGE when misused. */
 int ks_out_row(ks_out *o, const char *const *vals, const size_t *lens, const char *types);
+/* Adapter with the signature of store.h's ks_row_fn, ctx = the ks_out: begins with the
+ * first row's names, then writes rows; returns non-zero (stop) after an error, which
+ * ks_out_end reports. With no rows nothing is begun: check ks_out_begun and call
+ * ks_out_begin yourself (e.g. with 0 columns) before ks_out_end. */
+int ks_out_row_fn(void *ctx, int ncols, const char *const *names, const char *const *vals,
+                  const size_t *lens, const char *types);
+bool ks_out_begun(const ks_out *o);
 /* Prints what is buffered and closes the JSON array; reports any earlier write error. */
 int ks_out_end(ks_out *o);
 void ks_out_free(ks_out *o);

@@ -10,7 +10,8 @@
  *     followed by a footer "\n<POSIX TZ string>\n" that gives the rule for every instant
  *     after the last transition.
  * We read the v2+ block when present (the v1 block cannot describe times past 2038) and
- * ignore leap-second records: tzdata's "right/" zones are not what evidence means.
+ * refuse files with leap-second records: tzdata's "right/" zones count leap seconds, which
+ * kanshiki's time scale (POSIX seconds) does not, and evidence never means them.
  *
  * Every count read from the file is checked against the bytes present before use.
  */
@@ -42,8 +43,20 @@
 
 /* ---- civil calendar ------------------------------------------------------------- */
 
+/* Years beyond +-2^40 are clamped: far outside anything representable in ns, and it
+ * keeps the arithmetic below free of overflow for any input. */
+#define KS_CIVIL_YEAR_LIMIT ((int64_t)1 << 40)
+
 int64_t ks_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
+    if (y > KS_CIVIL_YEAR_LIMIT)
+        y = KS_CIVIL_YEAR_LIMIT;
+    if (y < -KS_CIVIL_YEAR_LIMIT)
+        y = -KS_CIVIL_YEAR_LIMIT;
+    if (m < 1 || m > 12)
+        m = 1;
+    if (d > 31)
+        d = 31;
     y -= m <= 2;
     const int64_t era = (y >= 0 ? y : y - 399) / 400;
     const int64_t yoe = y - era * 400;                                   /* [0, 399] */
@@ -54,6 +67,10 @@ int64_t ks_days_from_civil(int64_t y, unsigned m, unsigned d)
 
 void ks_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
+    if (z > KS_CIVIL_YEAR_LIMIT * 366)
+        z = KS_CIVIL_YEAR_LIMIT * 366;
+    if (z < -KS_CIVIL_YEAR_LIMIT * 366)
+        z = -KS_CIVIL_YEAR_LIMIT * 366;
     z += 719468;
     const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     const int64_t doe = z - era * 146097;
@@ -380,14 +397,17 @@ static int tzif_parse(ks_tz *tz, const uint8_t *p, size_t len, ks_err *err)
         uint32_t isut = rd_be32(p + off + 20), isstd = rd_be32(p + off + 24);
         uint32_t leap = rd_be32(p + off + 28), timecnt = rd_be32(p + off + 32);
         uint32_t typecnt = rd_be32(p + off + 36), charcnt = rd_be32(p + off + 40);
-        if (timecnt > KS_TZIF_MAX_TRANS || typecnt == 0 || typecnt > 256 || charcnt > 65536 ||
-            leap > 100000 || isut > 256 || isstd > 256)
+        bool used = !(pass == 0 && version >= '2'); /* a skipped v1 block may be minimal */
+        if (timecnt > KS_TZIF_MAX_TRANS || (used && typecnt == 0) || typecnt > 256 ||
+            charcnt > 65536 || leap > 100000 || isut > 256 || isstd > 256)
             return KS_ERR(err, KS_ECORRUPT, "zone file: implausible counts");
         uint64_t body = (uint64_t)timecnt * tsize + timecnt + (uint64_t)typecnt * 6 + charcnt +
                         (uint64_t)leap * (tsize + 4) + isstd + isut;
         off += 44;
         if (!ks_fits(off, body, len))
             return KS_ERR(err, KS_ECORRUPT, "zone file truncated");
+        if (used && leap > 0) /* "right/" zones count leap seconds; our time scale does not */
+            return KS_ERR(err, KS_EUNSUPPORTED, "zone files with leap seconds are not supported");
         if (pass == 0 && version >= '2') {
             off += (size_t)body; /* skip the v1 block: the 64-bit one follows */
             tsize = 8;
@@ -400,7 +420,8 @@ static int tzif_parse(ks_tz *tz, const uint8_t *p, size_t len, ks_err *err)
         if (!tz->trans || !tz->trans_type || !tz->types)
             return KS_ERR(err, KS_ENOMEM, "out of memory");
         for (uint32_t i = 0; i < timecnt; i++) {
-            int64_t t = tsize == 8 ? rd_be64s(q + (size_t)i * 8) : (int32_t)rd_be32(q + (size_t)i * 4);
+            int64_t t = tsize == 8 ? rd_be64s(q + (size_t)i * 8)
+                                   : (int32_t)rd_be32(q + (size_t)i * 4);
             if (i && t <= tz->trans[i - 1])
                 return KS_ERR(err, KS_ECORRUPT, "zone file: transitions not ascending");
             tz->trans[i] = t;
@@ -414,7 +435,7 @@ static int tzif_parse(ks_tz *tz, const uint8_t *p, size_t len, ks_err *err)
         q += timecnt;
         for (uint32_t i = 0; i < typecnt; i++) {
             int32_t ut = (int32_t)rd_be32(q + (size_t)i * 6);
-            if (ut <= -89999 || ut >= 93600) /* RFC 8536: -2^31 excluded; keep sane */
+            if (ut < -89999 || ut > 93599) /* RFC 8536 §3.2: SHOULD be in [-89999, 93599] */
                 return KS_ERR(err, KS_ECORRUPT, "zone file: implausible offset");
             tz->types[i].utoff = ut;
             tz->types[i].isdst = q[(size_t)i * 6 + 4] != 0;
@@ -519,9 +540,12 @@ static int tz_load_file(ks_tz *tz, const char *name, ks_err *err)
         goto done;
     }
     rc = tzif_parse(tz, data, len, err);
-    if (rc && err)
-        ks_err_setx(err, rc, NULL, -1, -1, __FILE__, __LINE__, "time zone \"%s\": %s", name,
-                    err->msg);
+    if (rc && err) {
+        char why[KS_ERR_MSG_MAX];
+        memcpy(why, err->msg, sizeof why); /* the message is rewritten in place below */
+        why[sizeof why - 1] = '\0';
+        ks_err_setx(err, rc, NULL, -1, -1, __FILE__, __LINE__, "time zone \"%s\": %s", name, why);
+    }
 done:
     if (fd >= 0)
         close(fd);
@@ -600,7 +624,8 @@ int ks_tz_load(ks_tz **out, const char *name, ks_err *err)
         tz->fixed_off = off;
         fmt_offset(tz->name, off);
     } else {
-        const char *file = strcmp(name, "JST") == 0 ? "Asia/Tokyo" : name;
+        bool jst = strcmp(name, "JST") == 0 || strcmp(name, "jst") == 0;
+        const char *file = jst ? "Asia/Tokyo" : name;
         if (!tz_name_ok(file)) {
             rc = KS_ERR(err, KS_EUSAGE, "invalid time zone name");
             goto done;
@@ -616,6 +641,32 @@ int ks_tz_load(ks_tz **out, const char *name, ks_err *err)
 done:
     ks_tz_free(tz);
     return rc;
+}
+
+int ks_tz_from_tzif(ks_tz **out, const char *name, const void *data, size_t len, ks_err *err)
+{
+    if (!out || (!data && len))
+        return KS_ERR(err, KS_EUSAGE, "no zone data");
+    ks_tz *tz = calloc(1, sizeof *tz);
+    if (!tz)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    tz->kind = TZ_TZIF;
+    int rc = len > KS_TZIF_MAX_FILE ? KS_ERR(err, KS_ECORRUPT, "zone file too large")
+                                    : tzif_parse(tz, data, len, err);
+    if (rc) {
+        ks_tz_free(tz);
+        return rc;
+    }
+    size_t n = name ? strlen(name) : 0;
+    if (n > KS_TZ_NAME_MAX)
+        n = KS_TZ_NAME_MAX;
+    if (n)
+        memcpy(tz->name, name, n);
+    else
+        memcpy(tz->name, "TZif", 5);
+    tz->name[n ? n : 4] = '\0';
+    *out = tz;
+    return 0;
 }
 
 void ks_tz_free(ks_tz *tz)
@@ -856,9 +907,20 @@ int ks_time_parse_iso8601(const char *s, size_t n, const ks_tz *assume, int64_t 
         }
         if (!parse_fraction(&c, &nsec))
             return KS_ECORRUPT;
-        if (c.p < c.e && *c.p == ' ')
-            c.p++; /* "2026-11-22 18:21:59 +0900" */
-        if (!parse_zone(&c, &has_zone, &off) || c.p != c.e)
+        if (c.p < c.e && *c.p == ' ') {
+            c.p++; /* "2026-11-22 18:21:59 +0900", PostgreSQL's "... 18:21:59.123 UTC" */
+            if (c.e - c.p == 3 && (memcmp(c.p, "UTC", 3) == 0 || memcmp(c.p, "GMT", 3) == 0)) {
+                c.p += 3;
+                has_zone = true;
+            } else if (c.e - c.p == 3 && memcmp(c.p, "JST", 3) == 0) {
+                c.p += 3; /* Japan has kept +09:00 since 1951; the only abbreviation we trust */
+                has_zone = true;
+                off = 9 * 3600;
+            }
+        }
+        if (!has_zone && !parse_zone(&c, &has_zone, &off))
+            return KS_ECORRUPT;
+        if (c.p != c.e)
             return KS_ECORRUPT;
     }
     int64_t local;
@@ -1026,20 +1088,30 @@ int ks_time_parse_epoch(const char *s, size_t n, int64_t unit_ns, int64_t *out)
 
 /* ---- formatting ----------------------------------------------------------------- */
 
-static char *put_num(char *p, int64_t v, int width)
+/* Two digits of v (0..99). */
+static char *put2(char *p, int64_t v)
 {
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
+/* A year: four digits inside the supported range, anything else in full (with '-'). */
+static char *put_year(char *p, int64_t y)
+{
+    if (y >= 0 && y <= 9999) {
+        p = put2(p, y / 100);
+        return put2(p, y % 100);
+    }
     char tmp[24];
     int k = 0;
-    bool neg = v < 0;
-    uint64_t u = neg ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    uint64_t u = y < 0 ? (uint64_t)0 - (uint64_t)y : (uint64_t)y;
     do {
         tmp[k++] = (char)('0' + u % 10);
         u /= 10;
     } while (u && k < 20);
-    if (neg)
+    if (y < 0)
         *p++ = '-';
-    for (int i = k; i < width; i++)
-        *p++ = '0';
     while (k)
         *p++ = tmp[--k];
     return p;
@@ -1066,17 +1138,17 @@ size_t ks_time_format(int64_t ns, const ks_tz *tz, int frac_digits, char *out, s
     unsigned mo, d;
     ks_civil_from_days(floor_div(local, KS_SECS_PER_DAY), &y, &mo, &d);
     int64_t sod = floor_mod(local, KS_SECS_PER_DAY);
-    p = put_num(p, y, 4);
+    p = put_year(p, y);
     *p++ = '-';
-    p = put_num(p, mo, 2);
+    p = put2(p, mo);
     *p++ = '-';
-    p = put_num(p, d, 2);
+    p = put2(p, d);
     *p++ = 'T';
-    p = put_num(p, sod / 3600, 2);
+    p = put2(p, sod / 3600);
     *p++ = ':';
-    p = put_num(p, sod / 60 % 60, 2);
+    p = put2(p, sod / 60 % 60);
     *p++ = ':';
-    p = put_num(p, sod % 60, 2);
+    p = put2(p, sod % 60);
     int nd = frac_digits;
     if (nd < 0) {
         nd = 9;

@@ -56,6 +56,25 @@ with open(sys.argv[1], "w") as q, open(sys.argv[2], "w") as e:
                         d = datetime.fromtimestamp(loc, zi)
                         q.write(f"{z} U {loc}\n")
                         e.write(f"{int(d.utcoffset().total_seconds())} {d.isoformat()}\n")
+        # ISO 8601 text in the forms evidence uses, parsed by python's fromisoformat
+        for i in range(150):
+            t = rng.randrange(lo, hi)
+            us = rng.randrange(0, 1000000)
+            d = datetime.fromtimestamp(t, zi).replace(microsecond=us)
+            text = d.isoformat(sep=rng.choice("T "), timespec=rng.choice(
+                ["seconds", "milliseconds", "microseconds"]))
+            if rng.random() < 0.3:
+                text = text[:-6] if text[-6] in "+-" else text  # naive: zone assumed
+            if rng.random() < 0.2 and text.endswith("+00:00"):
+                text = text[:-6] + rng.choice("Zz")
+            if rng.random() < 0.2 and text[-6] in "+-" and text[-3] == ":":
+                text = text[:-3] + text[-2:]  # +0900
+            pd = datetime.fromisoformat(text.replace("z", "Z"))
+            if pd.tzinfo is None:
+                pd = pd.replace(tzinfo=zi, fold=0)
+            ns = ((pd - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(microseconds=1)) * 1000
+            q.write(f"{z} P {text}\n")
+            e.write(f"{ns}\n")
 PY
 "$TOOL" < "$TMP/queries" > "$TMP/actual" 2>"$TMP/err"
 rc=$?

@@ -4,6 +4,7 @@
  * stdin, one query per line:
  *   ZONE U SECONDS   -> "OFFSET FORMATTED"  (offset east of UTC in s, ks_time_format)
  *   ZONE L LOCALSEC  -> "UTCSEC"            (ks_tz_local_to_utc)
+ *   ZONE P ISOTEXT   -> "NS" or "ERR"       (ks_time_parse_iso8601, ZONE assumed)
  * A zone that fails to load prints "ERR". */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,9 @@ int main(void)
         }
         *sp1 = '\0';
         char op = sp1[1];
-        long long v = strtoll(sp2 + 1, NULL, 10);
+        char *arg = sp2 + 1;
+        arg[strcspn(arg, "\n")] = '\0';
+        long long v = strtoll(arg, NULL, 10);
         if (strcmp(zone, line) != 0) {
             ks_tz_free(tz);
             tz = NULL;
@@ -38,7 +41,13 @@ int main(void)
             puts("ERR");
             continue;
         }
-        if (op == 'U') {
+        if (op == 'P') {
+            int64_t ns;
+            if (ks_time_parse_iso8601(arg, strlen(arg), tz, &ns) == 0)
+                printf("%lld\n", (long long)ns);
+            else
+                puts("ERR");
+        } else if (op == 'U') {
             ks_time_format((int64_t)v * KS_NS_PER_SEC, tz, -1, fmt, sizeof fmt);
             printf("%ld %s\n", (long)ks_tz_offset(tz, v), fmt);
         } else {

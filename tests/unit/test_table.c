@@ -159,7 +159,8 @@ KTEST(test_json_array_types_and_escaping)
                           "2", "\x1b[31m", "Inf", "", NULL};
     EXPECT_OUT(render(KS_OUT_JSON, NULL, 5, names, 2, vals, "itrbn"),
                "[\n"
-               "{\"id\":1,\"name\":\"鈴木 \\\"x\\\"\\n\",\"score\":2.5,\"raw\":\"dead\",\"gone\":null},\n"
+               "{\"id\":1,\"name\":\"鈴木 \\\"x\\\"\\n\",\"score\":2.5,"
+               "\"raw\":\"dead\",\"gone\":null},\n"
                "{\"id\":2,\"name\":\"\\u001b[31m\",\"score\":\"Inf\",\"raw\":\"\",\"gone\":null}\n"
                "]\n");
     EXPECT_OUT(render(KS_OUT_JSON, NULL, 5, names, 0, NULL, NULL), "[]\n");
@@ -186,4 +187,52 @@ KTEST(test_out_rejects_misuse)
     KT_EQ_INT(ks_out_begin(o, -1, NULL), KS_EUSAGE);
     ks_out_free(o);
     fclose(f);
+}
+
+KTEST(test_out_zero_columns_is_harmless)
+{
+    const char *none[1] = {NULL};
+    EXPECT_OUT(render(KS_OUT_TABLE, NULL, 0, NULL, 3, none, NULL), "\n\n");
+    EXPECT_OUT(render(KS_OUT_JSONL, NULL, 0, NULL, 2, none, NULL), "{}\n{}\n");
+    EXPECT_OUT(render(KS_OUT_CSV, NULL, 0, NULL, 1, none, NULL), "\n\n");
+}
+
+KTEST(test_out_row_fn_adapter_begins_with_first_row_names)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    KT_REQUIRE(f);
+    ks_out *o = NULL;
+    KT_REQUIRE(ks_out_new(&o, f, KS_OUT_CSV, NULL) == 0);
+    const char *names[] = {"k", "v"};
+    const char *r1[] = {"a", "1"}, *r2[] = {"b", NULL};
+    KT_CHECK(!ks_out_begun(o));
+    KT_EQ_INT(ks_out_row_fn(o, 2, names, r1, NULL, "ti"), 0);
+    KT_CHECK(ks_out_begun(o));
+    KT_EQ_INT(ks_out_row_fn(o, 2, names, r2, NULL, "tn"), 0);
+    KT_CHECK(ks_out_row_fn(o, 3, names, r2, NULL, "tnn") != 0); /* other column count */
+    KT_EQ_INT(ks_out_end(o), KS_EUSAGE);                        /* the error is reported */
+    ks_out_free(o);
+    fclose(f);
+    KT_EQ_STR(text, "k,v\na,1\nb,\n");
+    free(text);
+}
+
+KTEST(test_table_huge_cap_and_huge_value_stay_bounded)
+{
+    ks_out_opts opts = {false, (size_t)-1 / 2, false};
+    size_t n = (size_t)1 << 20;
+    char *big = malloc(n + 1);
+    KT_REQUIRE(big);
+    memset(big, 'a', n);
+    big[n] = '\0';
+    const char *vals[] = {big};
+    char *out = render(KS_OUT_TABLE, &opts, 1, NULL, 1, vals, "t");
+    free(big);
+    KT_REQUIRE(out);
+    /* only the first 16 KiB of a 1 MiB value is shown, then the ellipsis */
+    KT_EQ_INT(strlen(out), (16 << 10) + 3 + 1);
+    KT_CHECK(strcmp(out + (16 << 10), "…\n") == 0);
+    free(out);
 }

@@ -418,3 +418,177 @@ KTEST(test_iso_round_trip_through_format_in_zones)
     for (int i = 0; i < 3; i++)
         ks_tz_free(z[i]);
 }
+
+KTEST(test_iso8601_accepts_utc_gmt_jst_suffixes_only)
+{
+    const int64_t want = 1795371719123000000LL;
+    KT_EQ_INT(iso("2026-11-22 18:21:59.123 UTC", NULL), want);
+    KT_EQ_INT(iso("2026-11-22 18:21:59.123 GMT", NULL), want);
+    KT_EQ_INT(iso("2026-11-23 03:21:59.123 JST", NULL), want);
+    KT_EQ_INT(iso("2026-11-22 18:21:59.123 IST", NULL), KS_TIME_NONE); /* ambiguous */
+    KT_EQ_INT(iso("2026-11-22 18:21:59.123 UTCX", NULL), KS_TIME_NONE);
+    KT_EQ_INT(iso("2026-11-22 18:21:59.123 UTC+09:00", NULL), KS_TIME_NONE);
+}
+
+/* ---- TZif bytes built here, field by field (RFC 8536 §3), to test the reader ---- */
+typedef struct tzb {
+    unsigned char b[4096];
+    size_t n;
+} tzb;
+
+static void be32(tzb *t, uint32_t v)
+{
+    for (int i = 3; i >= 0; i--)
+        t->b[t->n++] = (unsigned char)(v >> (8 * i));
+}
+
+static void be64(tzb *t, int64_t v)
+{
+    be32(t, (uint32_t)((uint64_t)v >> 32));
+    be32(t, (uint32_t)v);
+}
+
+/* One header + data block. trans/idx: ntrans transitions; types: utoff/isdst pairs. */
+static void tzif_block(tzb *t, char version, int wide, size_t ntrans, const int64_t *trans,
+                       const unsigned char *idx, size_t ntypes, const int32_t *utoff)
+{
+    memcpy(t->b + t->n, "TZif", 4);
+    t->n += 4;
+    t->b[t->n++] = (unsigned char)version;
+    memset(t->b + t->n, 0, 15);
+    t->n += 15;
+    be32(t, 0);                  /* isutcnt */
+    be32(t, 0);                  /* isstdcnt */
+    be32(t, 0);                  /* leapcnt */
+    be32(t, (uint32_t)ntrans);   /* timecnt */
+    be32(t, (uint32_t)ntypes);   /* typecnt */
+    be32(t, 4);                  /* charcnt */
+    for (size_t i = 0; i < ntrans; i++) {
+        if (wide)
+            be64(t, trans[i]);
+        else
+            be32(t, (uint32_t)trans[i]);
+    }
+    for (size_t i = 0; i < ntrans; i++)
+        t->b[t->n++] = idx[i];
+    for (size_t i = 0; i < ntypes; i++) {
+        be32(t, (uint32_t)utoff[i]);
+        t->b[t->n++] = utoff[i] != utoff[0];
+        t->b[t->n++] = 0;
+    }
+    memcpy(t->b + t->n, "XYZ", 4);
+    t->n += 4;
+}
+
+static void tzif_v2(tzb *t, size_t ntrans, const int64_t *trans, const unsigned char *idx,
+                    size_t ntypes, const int32_t *utoff, const char *footer)
+{
+    t->n = 0;
+    tzif_block(t, '2', 0, ntrans, trans, idx, ntypes, utoff);
+    tzif_block(t, '2', 1, ntrans, trans, idx, ntypes, utoff);
+    t->b[t->n++] = '\n';
+    memcpy(t->b + t->n, footer, strlen(footer));
+    t->n += strlen(footer);
+    t->b[t->n++] = '\n';
+}
+
+KTEST(test_tzif_from_memory_uses_transitions_then_footer)
+{
+    tzb t;
+    const int64_t trans[] = {0, 1000000};
+    const unsigned char idx[] = {1, 0};
+    const int32_t offs[] = {3600, 7200};
+    tzif_v2(&t, 2, trans, idx, 2, offs, "<+03>-3");
+    ks_tz *tz = NULL;
+    KT_REQUIRE(ks_tz_from_tzif(&tz, "test", t.b, t.n, NULL) == 0);
+    KT_EQ_STR(ks_tz_name(tz), "test");
+    KT_EQ_INT(ks_tz_offset(tz, -1), 3600);      /* type 0 before the first transition */
+    KT_EQ_INT(ks_tz_offset(tz, 0), 7200);
+    KT_EQ_INT(ks_tz_offset(tz, 999999), 7200);
+    KT_EQ_INT(ks_tz_offset(tz, 1000000), 10800); /* after the last: the footer rule */
+    ks_tz_free(tz);
+
+    /* v1 only: no footer, the last type stays */
+    t.n = 0;
+    tzif_block(&t, '\0', 0, 2, trans, idx, 2, offs);
+    KT_REQUIRE(ks_tz_from_tzif(&tz, NULL, t.b, t.n, NULL) == 0);
+    KT_EQ_INT(ks_tz_offset(tz, 2000000), 3600);
+    ks_tz_free(tz);
+}
+
+KTEST(test_tzif_rejects_corrupt_files)
+{
+    tzb t;
+    const int64_t trans[] = {1000, 10};
+    const unsigned char idx[] = {0, 0};
+    const unsigned char bad_idx[] = {0, 5};
+    const int32_t offs[] = {3600};
+    const int32_t huge[] = {200000};
+    ks_tz *tz = NULL;
+    ks_err e;
+    tzif_v2(&t, 2, trans, idx, 1, offs, "JST-9"); /* transitions out of order */
+    KT_EQ_INT(ks_tz_from_tzif(&tz, NULL, t.b, t.n, &e), KS_ECORRUPT);
+    const int64_t ok_trans[] = {10, 1000};
+    tzif_v2(&t, 2, ok_trans, bad_idx, 1, offs, "JST-9"); /* type index out of range */
+    KT_EQ_INT(ks_tz_from_tzif(&tz, NULL, t.b, t.n, &e), KS_ECORRUPT);
+    tzif_v2(&t, 2, ok_trans, idx, 1, huge, "JST-9"); /* offset beyond a day */
+    KT_EQ_INT(ks_tz_from_tzif(&tz, NULL, t.b, t.n, &e), KS_ECORRUPT);
+    static const char *bad_footers[] = {"J", "JST", "JST-9JDT,M13.1.0,M1.1.0", "EST5EDT,M3.2.0",
+                                        "EST5EDT,M3.2.7,M11.1.0", "EST5EDT,J366,J1", "<+03-3",
+                                        "EST5EDT,M3.2.0/168,M11.1.0", "EST99"};
+    for (size_t i = 0; i < sizeof bad_footers / sizeof bad_footers[0]; i++) {
+        tzif_v2(&t, 2, ok_trans, idx, 1, offs, bad_footers[i]);
+        if (ks_tz_from_tzif(&tz, NULL, t.b, t.n, &e) != KS_ECORRUPT) {
+            KT_FAIL_("accepted footer \"%s\"", bad_footers[i]);
+            ks_tz_free(tz);
+        }
+    }
+    /* every truncation of a good file fails cleanly or loads */
+    tzif_v2(&t, 2, ok_trans, idx, 1, offs, "EST5EDT,M3.2.0,M11.1.0");
+    for (size_t n = 0; n < t.n; n++) {
+        tz = NULL;
+        if (ks_tz_from_tzif(&tz, NULL, t.b, n, NULL) == 0) {
+            (void)ks_tz_offset(tz, 4102444800);
+            ks_tz_free(tz);
+        }
+    }
+}
+
+KTEST(test_tzif_footer_rules_j_n_and_negative_dst)
+{
+    tzb t;
+    const int32_t offs[] = {0};
+    ks_tz *tz = NULL;
+    /* Jn counts Mar 1 as day 60 in every year; n counts Feb 29: J60 vs 59 in 2100 (not
+     * leap) are both Mar 1; DST from J60 02:00 to day 300 02:00 */
+    tzif_v2(&t, 0, NULL, NULL, 1, offs, "AAA0BBB,J60,300");
+    KT_REQUIRE(ks_tz_from_tzif(&tz, NULL, t.b, t.n, NULL) == 0);
+    int64_t mar1 = ks_days_from_civil(2100, 3, 1) * 86400;
+    KT_EQ_INT(ks_tz_offset(tz, mar1 + 7199), 0);
+    KT_EQ_INT(ks_tz_offset(tz, mar1 + 7200), 3600);
+    ks_tz_free(tz);
+    /* Europe/Dublin style: "standard" IST in summer, negative DST (GMT) in winter */
+    tzif_v2(&t, 0, NULL, NULL, 1, offs, "IST-1GMT0,M10.5.0,M3.5.0/1");
+    KT_REQUIRE(ks_tz_from_tzif(&tz, NULL, t.b, t.n, NULL) == 0);
+    KT_EQ_INT(ks_tz_offset(tz, ks_days_from_civil(2100, 1, 15) * 86400), 0);
+    KT_EQ_INT(ks_tz_offset(tz, ks_days_from_civil(2100, 7, 15) * 86400), 3600);
+    ks_tz_free(tz);
+    /* DST all year (v3 extension): J365/25 ends after the next year's start */
+    tzif_v2(&t, 0, NULL, NULL, 1, offs, "EST5EDT,0/0,J365/25");
+    KT_REQUIRE(ks_tz_from_tzif(&tz, NULL, t.b, t.n, NULL) == 0);
+    for (int m = 1; m <= 12; m++)
+        KT_EQ_INT(ks_tz_offset(tz, ks_days_from_civil(2100, (unsigned)m, 1) * 86400), -14400);
+    ks_tz_free(tz);
+}
+
+KTEST(test_tz_load_refuses_leap_second_zones)
+{
+    /* tzdata's right/ zones carry leap-second records (when installed) */
+    ks_tz *tz = NULL;
+    int rc = ks_tz_load(&tz, "right/Asia/Tokyo", NULL);
+    FILE *f = fopen("/usr/share/zoneinfo/right/Asia/Tokyo", "rb");
+    KT_EQ_INT(rc, f ? KS_EUNSUPPORTED : KS_ENOTFOUND);
+    if (f)
+        fclose(f);
+    KT_CHECK(tz == NULL);
+}
