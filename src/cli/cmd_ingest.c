@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/ingest.h"
 #include "core/hash.h"
+#include "core/prefetch.h"
 #include "core/time.h"
 #include "evidence/evidence.h"
 #include "parsers/parser.h"
@@ -175,9 +176,14 @@ static int ingest_member(ks_store *store, ks_member *m, const ks_ingest_opts *o,
     if (stat(m->disk_path, &sb) == 0)
         ref = (int64_t)sb.st_mtim.tv_sec * KS_NS_PER_SEC + sb.st_mtim.tv_nsec;
 
-    ks_input in = m->input;
+    /* Decompression runs on a second thread, ahead of the parser. */
+    ks_prefetch *pf = NULL;
+    ks_input in = m->input, pfin;
+    if (ks_prefetch_new(&pf, &m->input, 0, &pfin) == 0)
+        in = pfin;
+    ks_input counted = in;
     if (prog->on) {
-        prog->inner = &m->input;
+        prog->inner = &counted;
         prog->bytes_member = 0;
         prog->path = m->path;
         in.read = progress_read;
@@ -186,6 +192,7 @@ static int ingest_member(ks_store *store, ks_member *m, const ks_ingest_opts *o,
     ks_parse_ctx ctx = {&in, m->path, sink, &o->popts, ref};
     stats->member_errors = 0;
     int prc = p->parse(&ctx, &e);
+    ks_prefetch_free(pf);
     if (stats->member_errors > ERRORS_SHOWN_PER_FILE)
         ks_cli_errorf("%s: %lld more records could not be parsed (kept as error events: "
                       "kanshiki query CASE \"SELECT line, offset, error FROM events WHERE error "

@@ -271,7 +271,7 @@ int ks_store_open(ks_store **out, const char *case_dir, ks_store_mode mode, ks_e
             goto done;
         sqlite3_set_authorizer(st->db, ro_authorizer, NULL);
     } else {
-        if ((rc = exec(st, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;"
+        if ((rc = exec(st, "PRAGMA page_size=65536; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;"
                            "PRAGMA cache_size=-65536; PRAGMA temp_store=FILE;",
                        err)) ||
             (rc = create_schema(st, err)))

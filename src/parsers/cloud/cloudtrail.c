@@ -133,7 +133,23 @@ static const char *const known_keys[] = {
     "responseElements", "additionalEventData", "requestID", "eventID", "resources", "eventType",
     "apiVersion", "readOnly", "recipientAccountId", "serviceEventDetails", "sharedEventID",
     "vpcEndpointId", "vpcEndpointAccountId", "eventCategory", "managementEvent", "tlsDetails",
-    "sessionCredentialFromConsole", "addendum", "edgeDeviceDetails", "insightDetails", NULL};
+    "sessionCredentialFromConsole", "addendum", "edgeDeviceDetails", "insightDetails"};
+#define N_KNOWN (sizeof known_keys / sizeof known_keys[0])
+/* Column of each known key (same order as known_keys). */
+static const int known_col[N_KNOWN] = {
+    C_EVENTVERSION, C_USERIDENTITY, C_EVENTTIME, C_EVENTSOURCE, C_EVENTNAME, C_AWSREGION,
+    C_SOURCEIPADDRESS, C_USERAGENT, C_ERRORCODE, C_ERRORMESSAGE, C_REQUESTPARAMETERS,
+    C_RESPONSEELEMENTS, C_ADDITIONALEVENTDATA, C_REQUESTID, C_EVENTID, C_RESOURCES, C_EVENTTYPE,
+    C_APIVERSION, C_READONLY, C_RECIPIENTACCOUNTID, C_SERVICEEVENTDETAILS, C_SHAREDEVENTID,
+    C_VPCENDPOINTID, C_VPCENDPOINTACCOUNTID, C_EVENTCATEGORY, C_MANAGEMENTEVENT, C_TLSDETAILS,
+    C_SESSIONCREDENTIALFROMCONSOLE, C_ADDENDUM, C_EDGEDEVICEDETAILS, C_INSIGHTDETAILS};
+static const char *const ui_keys[] = {"type", "principalId", "arn", "accountId", "accessKeyId",
+                                      "userName", "invokedBy", "identityProvider",
+                                      "sessionContext", "onBehalfOf"};
+#define N_UI (sizeof ui_keys / sizeof ui_keys[0])
+static const int ui_col[N_UI] = {C_UI_TYPE, C_UI_PRINCIPALID, C_UI_ARN, C_UI_ACCOUNTID,
+                                 C_UI_ACCESSKEYID, C_UI_USERNAME, C_UI_INVOKEDBY,
+                                 C_UI_IDENTITYPROVIDER, -1, -1};
 
 /* ---- value helpers ----------------------------------------------------------------- */
 /* The value of a member as text: strings decoded, other scalars as written, objects and
@@ -163,6 +179,38 @@ static ks_str get_str(const ks_json_doc *d, ks_jv obj, const char *path)
 static bool has_str(ks_str s)
 {
     return s.p && s.n > 0;
+}
+
+/* One pass over an object's members filling out[i] for names[i] (KS_JV_NONE when absent):
+ * a CloudTrail record has ~20 members and we want ~30 of them, so this replaces hundreds
+ * of string comparisons per record with one length check per member and name.
+ * Returns the number of members that matched no name. */
+static size_t fields(const ks_json_doc *d, ks_jv obj, const char *const *names,
+                     const size_t *lens, size_t n, ks_jv *out)
+{
+    size_t unknown = 0;
+    for (size_t i = 0; i < n; i++)
+        out[i] = KS_JV_NONE;
+    for (ks_jv k = ks_json_first(d, obj); k != KS_JV_NONE; k = ks_json_next(d, k)) {
+        ks_str key = ks_json_str(d, k);
+        size_t i = 0;
+        for (; i < n; i++)
+            if (lens[i] == key.n && !memcmp(names[i], key.p, key.n))
+                break;
+        if (i < n) {
+            if (out[i] == KS_JV_NONE)
+                out[i] = ks_json_member_value(d, k);
+        } else {
+            unknown++;
+        }
+    }
+    return unknown;
+}
+
+static void lens_of(const char *const *names, size_t *lens, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        lens[i] = strlen(names[i]);
 }
 
 /* ---- sniffing ---------------------------------------------------------------------- */
@@ -198,6 +246,7 @@ static int sniff_digest(const uint8_t *head, size_t n, const char *name)
 
 /* ---- mapping one record ------------------------------------------------------------- */
 typedef struct ct_state {
+    size_t klens[N_KNOWN], uilens[N_UI];
     ks_json_doc *doc;   /* the outer record */
     ks_json_doc *inner; /* lookup-events: CloudTrailEvent parsed again */
     ks_buf extra;
@@ -278,14 +327,14 @@ static ks_str target_of(const ks_json_doc *d, ks_jv rec, ks_buf *out)
     return KS_STR_NULL;
 }
 
-static void build_extra(const ks_json_doc *d, ks_jv rec, ks_buf *out)
+static void build_extra(const ks_json_doc *d, ks_jv rec, const size_t *klens, ks_buf *out)
 {
     ks_buf_reset(out);
     for (ks_jv k = ks_json_first(d, rec); k != KS_JV_NONE; k = ks_json_next(d, k)) {
         ks_str key = ks_json_str(d, k);
         bool known = false;
-        for (const char *const *kk = known_keys; *kk && !known; kk++)
-            known = ks_str_eq(key, *kk);
+        for (size_t i = 0; i < N_KNOWN && !known; i++)
+            known = klens[i] == key.n && !memcmp(known_keys[i], key.p, key.n);
         if (known)
             continue;
         ks_buf_putc(out, out->len ? ',' : '{');
@@ -317,7 +366,14 @@ static int map_record(ks_parse_ctx *ctx, ct_state *cs, const ks_json_doc *d, ks_
     ev.time_desc = "event";
     ev.raw = raw;
 
-    ks_str etime = ks_json_get_str(d, rec, "eventTime");
+    ks_jv top[N_KNOWN], uiv[N_UI];
+    size_t unknown = fields(d, rec, known_keys, cs->klens, N_KNOWN, top);
+    for (int i = 0; i < C_NCOLS; i++)
+        v[i] = ks_v_null();
+    for (size_t i = 0; i < N_KNOWN; i++)
+        v[known_col[i]] = val_of(d, top[i]);
+
+    ks_str etime = ks_json_type_of(d, top[2]) == KS_JSON_STRING ? ks_json_str(d, top[2]) : KS_STR_NULL;
     int64_t t = KS_TIME_NONE;
     if (!has_str(etime) || ks_time_parse_iso8601(etime.p, etime.n, NULL, &t) != 0) {
         t = KS_TIME_NONE;
@@ -325,52 +381,16 @@ static int map_record(ks_parse_ctx *ctx, ct_state *cs, const ks_json_doc *d, ks_
                      has_str(etime) ? "unparseable eventTime" : "record without eventTime");
     }
     ev.time = t;
+    v[C_TIME] = ks_v_int(t);
 
-    ks_jv ui = ks_json_get(d, rec, "userIdentity");
-    ks_jv sc = ks_json_get(d, ui, "sessionContext");
+    ks_jv ui = top[1];
+    fields(d, ui, ui_keys, cs->uilens, N_UI, uiv);
+    for (size_t i = 0; i < N_UI; i++)
+        if (ui_col[i] >= 0)
+            v[ui_col[i]] = val_of(d, uiv[i]);
+    ks_jv sc = uiv[8];
     ks_jv si = ks_json_get(d, sc, "sessionIssuer");
     ks_jv attrs = ks_json_get(d, sc, "attributes");
-
-    v[C_TIME] = ks_v_int(t);
-    v[C_EVENTVERSION] = get_val(d, rec, "eventVersion");
-    v[C_USERIDENTITY] = get_val(d, rec, "userIdentity");
-    v[C_EVENTTIME] = ks_v_text(etime);
-    v[C_EVENTSOURCE] = get_val(d, rec, "eventSource");
-    v[C_EVENTNAME] = get_val(d, rec, "eventName");
-    v[C_AWSREGION] = get_val(d, rec, "awsRegion");
-    v[C_SOURCEIPADDRESS] = get_val(d, rec, "sourceIPAddress");
-    v[C_USERAGENT] = get_val(d, rec, "userAgent");
-    v[C_ERRORCODE] = get_val(d, rec, "errorCode");
-    v[C_ERRORMESSAGE] = get_val(d, rec, "errorMessage");
-    v[C_REQUESTPARAMETERS] = get_val(d, rec, "requestParameters");
-    v[C_RESPONSEELEMENTS] = get_val(d, rec, "responseElements");
-    v[C_ADDITIONALEVENTDATA] = get_val(d, rec, "additionalEventData");
-    v[C_REQUESTID] = get_val(d, rec, "requestID");
-    v[C_EVENTID] = get_val(d, rec, "eventID");
-    v[C_RESOURCES] = get_val(d, rec, "resources");
-    v[C_EVENTTYPE] = get_val(d, rec, "eventType");
-    v[C_APIVERSION] = get_val(d, rec, "apiVersion");
-    v[C_READONLY] = get_val(d, rec, "readOnly");
-    v[C_RECIPIENTACCOUNTID] = get_val(d, rec, "recipientAccountId");
-    v[C_SERVICEEVENTDETAILS] = get_val(d, rec, "serviceEventDetails");
-    v[C_SHAREDEVENTID] = get_val(d, rec, "sharedEventID");
-    v[C_VPCENDPOINTID] = get_val(d, rec, "vpcEndpointId");
-    v[C_VPCENDPOINTACCOUNTID] = get_val(d, rec, "vpcEndpointAccountId");
-    v[C_EVENTCATEGORY] = get_val(d, rec, "eventCategory");
-    v[C_MANAGEMENTEVENT] = get_val(d, rec, "managementEvent");
-    v[C_TLSDETAILS] = get_val(d, rec, "tlsDetails");
-    v[C_SESSIONCREDENTIALFROMCONSOLE] = get_val(d, rec, "sessionCredentialFromConsole");
-    v[C_ADDENDUM] = get_val(d, rec, "addendum");
-    v[C_EDGEDEVICEDETAILS] = get_val(d, rec, "edgeDeviceDetails");
-    v[C_INSIGHTDETAILS] = get_val(d, rec, "insightDetails");
-    v[C_UI_TYPE] = get_val(d, ui, "type");
-    v[C_UI_PRINCIPALID] = get_val(d, ui, "principalId");
-    v[C_UI_ARN] = get_val(d, ui, "arn");
-    v[C_UI_ACCOUNTID] = get_val(d, ui, "accountId");
-    v[C_UI_ACCESSKEYID] = get_val(d, ui, "accessKeyId");
-    v[C_UI_USERNAME] = get_val(d, ui, "userName");
-    v[C_UI_INVOKEDBY] = get_val(d, ui, "invokedBy");
-    v[C_UI_IDENTITYPROVIDER] = get_val(d, ui, "identityProvider");
     v[C_SI_TYPE] = get_val(d, si, "type");
     v[C_SI_ARN] = get_val(d, si, "arn");
     v[C_SI_USERNAME] = get_val(d, si, "userName");
@@ -379,8 +399,11 @@ static int map_record(ks_parse_ctx *ctx, ct_state *cs, const ks_json_doc *d, ks_
     v[C_SESSION_CREATED] = get_val(d, attrs, "creationDate");
     v[C_SESSION_SOURCEIDENTITY] = get_val(d, sc, "sourceIdentity");
     v[C_SESSION_EC2_INSTANCE] = get_val(d, sc, "ec2RoleDelivery");
-    v[C_ONBEHALFOF_USERID] = val_of(d, ks_json_path(d, ui, "onBehalfOf.userId"));
-    build_extra(d, rec, &cs->extra);
+    v[C_ONBEHALFOF_USERID] = get_val(d, uiv[9], "userId");
+    if (unknown)
+        build_extra(d, rec, cs->klens, &cs->extra);
+    else
+        ks_buf_reset(&cs->extra);
     v[C_EXTRA] = cs->extra.len ? ks_v_text((ks_str){cs->extra.data, cs->extra.len}) : ks_v_null();
 
     ks_str ename = v[C_EVENTNAME].s, esrc = v[C_EVENTSOURCE].s;
@@ -480,6 +503,8 @@ static int parse_events(ks_parse_ctx *ctx, ks_err *err)
     ks_buf_init(&cs.extra, 1 << 26);
     ks_buf_init(&cs.msg, 1 << 16);
     ks_buf_init(&cs.target, 1 << 16);
+    lens_of(known_keys, cs.klens, N_KNOWN);
+    lens_of(ui_keys, cs.uilens, N_UI);
     if ((rc = ks_json_doc_new(&cs.doc, NULL)) || (rc = ks_json_doc_new(&cs.inner, NULL))) {
         rc = KS_ERR(err, rc, "out of memory");
         goto done;
