@@ -3,7 +3,7 @@
  * AGI (sector 2 of each AG): magic "XAGI" @0, seqno @8, length @12, count @16, root @20,
  * level @24, freecount @28; V5 crc @312 (LE). Inode btree blocks use the short-form header:
  * magic "IABT" (V4, 16 bytes: magic, level, numrecs, leftsib, rightsib) or "IAB3" (V5,
- * 56 bytes, adds blkno, lsn, uuid, owner, crc @48). Leaf records (16 bytes): startino be32,
+ * 56 bytes, adds blkno, lsn, uuid, owner, crc @52). Leaf records (16 bytes): startino be32,
  * then holemask be16 + count u8 + freecount u8 (sparse inode chunks) or freecount be32,
  * then the free bitmap be64 (bit i set = inode startino+i free). A holemask bit covers 4
  * inodes that were never allocated on disk. Nodes: keys (startino) [maxrecs] then
@@ -55,8 +55,8 @@ static int inobt_block(iter *it, uint32_t agbno, uint32_t want_level)
                         it->agno, agbno, (unsigned long long)off, xfs_be32(b));
         goto done;
     }
-    if (v5 && !xfs_crc_ok(b, bs, 48))
-        xfs_warn(fs, (int64_t)off + 48, "XFS AG %u inode btree block %u: CRC mismatch", it->agno,
+    if (v5 && !xfs_crc_ok(b, bs, 52))
+        xfs_warn(fs, (int64_t)off + 52, "XFS AG %u inode btree block %u: CRC mismatch", it->agno,
                  agbno);
     uint32_t level = xfs_be16(b + 4), n = xfs_be16(b + 6);
     uint32_t maxrecs = level ? (bs - hdr) / 8 : (bs - hdr) / 16;
