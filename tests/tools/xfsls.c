@@ -6,6 +6,8 @@
  *   xfsls IMAGE --info          superblock summary
  *   xfsls IMAGE --cat PATH      file content (symlinks followed) to stdout
  *   xfsls IMAGE --stat PATH     one walk-style line for PATH (last symlink not followed)
+ *   xfsls IMAGE --inode INO     one walk-style line for inode INO (path "-")
+ *   xfsls IMAGE --ls PATH       directory entries in on-disk order: name ino ftype
  *
  * Walk line, tab-separated, in the field order of the kernel comparison in
  * tests/cli/xfs_vs_kernel.sh: path ino type(stat %F) mode(%a) uid gid nlink size atime mtime
@@ -254,6 +256,28 @@ static int cat_file(const char *path, bool follow)
     return g_errors ? 1 : 0;
 }
 
+static int ls_cb(void *ctx, const ks_xfs_dirent *d)
+{
+    (void)ctx;
+    print_esc(d->name, d->name_len);
+    printf("\t%" PRIu64 "\t%u\n", d->ino, d->ftype);
+    return 0;
+}
+
+/* Directory entries in on-disk order, "." and ".." included. */
+static int list_dir(const char *path)
+{
+    uint64_t ino;
+    ks_err e;
+    ks_err_clear(&e);
+    if (ks_xfs_lookup(g_fs, path, true, &ino, &e) < 0 ||
+        ks_xfs_dir_list(g_fs, ino, ls_cb, NULL, &e) < 0) {
+        report(path, &e);
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -303,6 +327,10 @@ int main(int argc, char **argv)
             report("inode iteration", &e);
     } else if (!strcmp(mode, "--cat") && argc > 3) {
         rc = cat_file(argv[3], true);
+    } else if (!strcmp(mode, "--inode") && argc > 3) {
+        print_entry("-", strtoull(argv[3], NULL, 10));
+    } else if (!strcmp(mode, "--ls") && argc > 3) {
+        rc = list_dir(argv[3]);
     } else if (!strcmp(mode, "--stat") && argc > 3) {
         rc = cat_file(argv[3], false);
     } else if (!*mode || !strcmp(mode, "--xattrs")) {

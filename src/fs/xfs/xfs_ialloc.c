@@ -78,10 +78,11 @@ static int inobt_block(iter *it, uint32_t agbno, uint32_t want_level)
         uint32_t start = xfs_be32(r);
         uint16_t hole = fs->info.sparse_inodes ? xfs_be16(r + 4) : 0;
         uint64_t freemask = xfs_be64(r + 8);
-        if ((start & 63) || (((uint64_t)start + 63) >> fs->inopblog) >= fs->info.ag_blocks) {
+        /* chunks are aligned to sb_inoalignmt, not necessarily to 64 inodes (V4) */
+        if ((((uint64_t)start + 63) >> fs->inopblog) >= fs->info.ag_blocks) {
             rc = KS_CORRUPT(it->err, fs->name, -1, (int64_t)(off + hdr + (uint64_t)i * 16),
-                            "XFS AG %u inode btree record %u: start inode %u is not an aligned "
-                            "chunk inside the AG", it->agno, i, start);
+                            "XFS AG %u inode btree record %u: start inode %u: chunk runs past the "
+                            "end of the AG", it->agno, i, start);
             break;
         }
         for (uint32_t k = 0; k < 64 && rc == 0; k++) {
