@@ -261,6 +261,8 @@ static int attr_tree(attr_ctx *a)
     uint64_t total = 0;
     for (size_t i = 0; i < a->m.n; i++)
         total += a->m.v[i].count;
+    if (total > (fs->vol_size >> fs->blocklog))
+        total = fs->vol_size >> fs->blocklog;
     for (uint64_t seen = 0;; seen++) {
         if (seen > total)
             return KS_CORRUPT(a->err, fs->name, -1, (int64_t)boff,

@@ -167,6 +167,12 @@ int ks_xfs_dir_list(ks_xfs *fs, uint64_t dir_ino, ks_xfs_dirent_fn fn, void *ctx
         rc = KS_ERR(err, KS_ENOMEM, "out of memory");
         goto done;
     }
+    /* XFS: di_size is the end of the data space for multi-block directories; blocks past
+     * it are not data blocks. A directory also cannot hold more blocks than the volume. */
+    uint64_t size_end = (ip->pub.size + fs->info.block_size - 1) >> fs->blocklog;
+    if (size_end < data_end)
+        data_end = size_end;
+    uint64_t budget = (fs->vol_size >> fs->blocklog) + 1, nread = 0;
     uint64_t last_db = UINT64_MAX;
     for (size_t i = 0; i < m.n; i++) {
         const ks_xfs_extent *e = &m.v[i];
@@ -180,6 +186,12 @@ int ks_xfs_dir_list(ks_xfs *fs, uint64_t dir_ino, ks_xfs_dirent_fn fn, void *ctx
             if (db == last_db)
                 continue;
             last_db = db;
+            if (++nread > budget) {
+                rc = KS_CORRUPT(err, fs->name, -1, (int64_t)ip->off,
+                                "XFS inode %llu: directory maps more blocks than the volume has",
+                                (unsigned long long)dir_ino);
+                goto done;
+            }
             uint64_t loff = db << (fs->blocklog + fs->dirblklog);
             if ((rc = xfs_map_read(fs, &m, dir_ino, loff, b, dbs, err)) < 0)
                 goto done;

@@ -38,7 +38,8 @@ static int inobt_block(iter *it, uint32_t agbno, uint32_t want_level)
                           "XFS AG %u inode btree: pointer to block %u outside the AG", it->agno,
                           agbno);
     /* the tree cannot have more blocks than the AG: more means a cycle */
-    if (++it->blocks_seen > fs->info.ag_blocks)
+    if (++it->blocks_seen > fs->info.ag_blocks ||
+        it->blocks_seen > (fs->vol_size >> fs->blocklog))
         return KS_CORRUPT(it->err, fs->name, -1, (int64_t)off,
                           "XFS AG %u inode btree visits more blocks than the AG has (a cycle?)",
                           it->agno);
