@@ -2,6 +2,7 @@
  * on-disk format described in docs/xfs.md; each image is 16 blocks of 4 KiB, one AG. */
 #include "ktest.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "fs/xfs/xfs.h"
@@ -274,6 +275,56 @@ KTEST(test_xfs_inode_number_outside_ag_rejected)
     ks_xfs_inode in;
     KT_EQ_INT(ks_xfs_inode_read(fs, (uint64_t)1 << 40, &in, &e), KS_ECORRUPT);
     KT_CHECK(strstr(e.msg, "outside the file system") != NULL);
+    ks_xfs_close(fs);
+    free(im);
+}
+
+static int collect(void *ctx, const ks_xfs_dirent *d)
+{
+    char *out = ctx;
+    size_t l = strlen(out);
+    snprintf(out + l, 256 - l, "%s=%llu/%u ", d->name, (unsigned long long)d->ino, d->ftype);
+    return 0;
+}
+
+KTEST(test_xfs_v4_v1_inode_onlink_and_shortform_dir_with_ftype)
+{
+    img *im = calloc(1, sizeof *im);
+    ks_err e;
+    make_sb(im);
+    uint8_t *s = im->b;
+    be16(s + 100, 0x8004);  /* V4 with MOREBITS */
+    be32(s + 200, 0x200);   /* features2: ftype */
+    be32(s + 216, 0);       /* no V5 fields on V4 */
+    uint8_t *p = im->b + 8 * BS;
+    memset(p, 0, 1024);
+    be16(p, 0x494e);
+    be16(p + 2, 040755);
+    p[4] = 1;
+    p[5] = KS_XFS_FMT_LOCAL;
+    be16(p + 6, 7);         /* di_onlink: v1 link count */
+    be32(p + 32, 1000000000); be32(p + 36, 42);
+    /* shortform: count 1, i8count 0, parent 64, "a" ftype 1 -> 65 */
+    uint8_t sf[] = {1, 0, 0, 0, 0, 64, 1, 0, 0x60, 'a', 1, 0, 0, 0, 65};
+    memcpy(p + 100, sf, sizeof sf);
+    be64(p + 56, sizeof sf);
+    ks_xfs *fs = open_img(im, &e);
+    KT_REQUIRE(fs);
+    KT_EQ_INT(ks_xfs_info_get(fs)->version, 4);
+    KT_CHECK(ks_xfs_info_get(fs)->ftype && !ks_xfs_info_get(fs)->crc);
+    ks_xfs_inode in;
+    KT_EQ_INT(ks_xfs_inode_read(fs, 64, &in, &e), 0);
+    KT_EQ_INT(in.nlink, 7);
+    KT_EQ_INT(in.type, KS_XFS_T_DIR);
+    KT_EQ_INT(in.atime_ns, 1000000000000000042LL);
+    KT_CHECK(!in.has_crtime);
+    char out[256] = "";
+    KT_EQ_INT(ks_xfs_dir_list(fs, 64, collect, out, &e), 0);
+    KT_EQ_STR(out, ".=64/2 ..=64/2 a=65/1 ");
+    /* an entry claiming more bytes than the directory has */
+    p[100 + 6] = 200;
+    KT_EQ_INT(ks_xfs_dir_list(fs, 64, collect, out, &e), KS_ECORRUPT);
+    KT_CHECK(strstr(e.msg, "shortform directory entry 1 of 1") != NULL);
     ks_xfs_close(fs);
     free(im);
 }
