@@ -1,9 +1,10 @@
 /* fuzz_xfs — the XFS reader over a memory image.
  *
- * The input is the start of a volume; the volume is 16 MiB (or the input length if larger)
- * and reads past the input return zeros, so a 64 KiB seed made by
- * tests/fuzz/make_xfs_seed.sh (a 16 MiB mkfs.xfs image whose metadata sits in its first
- * 64 KiB) opens as a whole file system. Everything is exercised with small caps: superblock,
+ * Two input forms. Raw: the start of a volume; the volume is 16 MiB (or the input length if
+ * larger) and reads past the input return zeros. Packed: "KSXFSPK1", a be64 volume size, then
+ * records of (be32 block number in KiB, 1 KiB of data), everything else zero — so a sparse
+ * 16 MiB mkfs.xfs image with directory blocks and remote symlinks far from its start fits in
+ * a 64 KiB seed. Seeds come from tests/fuzz/make_xfs_seed.sh. Everything is exercised with small caps: superblock,
  * inode-btree iteration with inode reads, a depth/entry-capped walk with file reads,
  * symlinks and xattrs. Properties checked, besides no crash/leak/UB: lengths returned never
  * exceed what was asked or what the inode declares, names are 1..255 bytes, symlink targets
@@ -18,13 +19,30 @@
 typedef struct mem {
     const uint8_t *p;
     size_t n;
+    /* packed mode: records of (be32 block number in KiB, 1024 bytes) after the header */
+    const uint8_t *recs;
+    size_t nrecs;
 } mem;
+
+#define PACK_MAGIC "KSXFSPK1"
+#define PACK_REC 1028
 
 static int read_at(void *ctx, uint64_t off, void *buf, size_t len, ks_err *err)
 {
     mem *m = ctx;
     (void)err;
     memset(buf, 0, len);
+    if (m->recs) {
+        for (size_t i = 0; i < m->nrecs; i++) {
+            const uint8_t *r = m->recs + i * PACK_REC;
+            uint64_t b = ((uint64_t)r[0] << 24 | (uint64_t)r[1] << 16 | (uint64_t)r[2] << 8 | r[3]) * 1024;
+            if (b + 1024 <= off || b >= off + len)
+                continue;
+            uint64_t s = b > off ? b : off, e = b + 1024 < off + len ? b + 1024 : off + len;
+            memcpy((uint8_t *)buf + (s - off), r + 4 + (s - b), (size_t)(e - s));
+        }
+        return 0;
+    }
     if (off < m->n) {
         size_t c = m->n - off < len ? (size_t)(m->n - off) : len;
         memcpy(buf, m->p + off, c);
@@ -97,10 +115,19 @@ static int walk_cb(void *ctx, const char *path, const ks_xfs_dirent *d, int dept
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    mem m = {data, size};
+    mem m = {data, size, NULL, 0};
     ks_err e;
     ks_xfs_opts o = {"fuzz", NULL, NULL, 1024};
     uint64_t vol = size > (16u << 20) ? size : (16u << 20);
+    if (size >= 16 && memcmp(data, PACK_MAGIC, 8) == 0) {
+        vol = 0;
+        for (int i = 8; i < 16; i++)
+            vol = vol << 8 | data[i];
+        if (vol > ((uint64_t)1 << 40))
+            return 0;
+        m.recs = data + 16;
+        m.nrecs = (size - 16) / PACK_REC;
+    }
     if (ks_xfs_open(&fs, read_at, &m, vol, &o, &e) < 0)
         return 0;
     inodes_seen = 0;
