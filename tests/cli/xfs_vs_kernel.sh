@@ -39,7 +39,7 @@ variant() { # NAME BIGDIR_ENTRIES MKFS_OPTIONS...
   local n=$1 big=$2; shift 2
   local img=$TMP/$n.img st=$TMP/$n.state
   mkdir -p "$st"
-  truncate -s 400M "$img"
+  truncate -s 320M "$img"
   if ! mkfs.xfs -q -f "$@" "$img" >"$st/mkfs.log" 2>&1; then
     skip "$n" "mkfs.xfs $* refused: $(head -c 200 "$st/mkfs.log")"; return
   fi
@@ -50,7 +50,8 @@ variant() { # NAME BIGDIR_ENTRIES MKFS_OPTIONS...
   local prc=$?
   umount "$MNT"
   if [ $prc -ne 0 ]; then fail "$n.populate" "$(tail -c 400 "$st/populate.log")"; return; fi
-  local before; before=$(sha256sum <"$img")
+  local before=""
+  [ "$n" = v5_default ] && before=$(sha256sum <"$img")   # once is enough: 320 MB to hash
 
   mount -o loop,ro "$img" "$MNT" && python3 "$TOOLS/xfs_kernel_list.py" "$MNT" --xattrs >"$st/kernel.txt"
   umount "$MNT"
@@ -114,7 +115,7 @@ variant() { # NAME BIGDIR_ENTRIES MKFS_OPTIONS...
   local hello; hello=$(field "$st/ours.txt" /files/hello 2)
   expect_eq "$n.crtime_matches_xfs_db" "$(field "$st/ours.txt" /files/hello 12)" \
     "$(db_crtime "$img" "$hello")"
-  expect_eq "$n.image_unchanged_by_reader" "$(sha256sum <"$img")" "$before"
+  [ -n "$before" ] && expect_eq "$n.image_unchanged_by_reader" "$(sha256sum <"$img")" "$before"
   rm -f "$img"
 }
 
@@ -128,7 +129,7 @@ v4() { # NAME MKFS_OPTIONS...
   local n=$1; shift
   local st=$TMP/$n; mkdir -p "$st/src"
   python3 "$TOOLS/xfs_proto.py" "$st/src" "$st/proto" "$st/expected.txt"
-  truncate -s 400M "$st/img"
+  truncate -s 320M "$st/img"
   if ! mkfs.xfs -q -f "$@" -p "$st/proto" "$st/img" >"$st/mkfs.log" 2>&1; then
     skip "$n" "mkfs.xfs $* refused: $(head -c 200 "$st/mkfs.log")"; return
   fi
