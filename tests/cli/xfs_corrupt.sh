@@ -86,3 +86,11 @@ expect_grep one_exabyte_directory_rejected 'offset [0-9]+: XFS inode [0-9]+ at o
 fresh; truncate -s 200M "$IMG"; run   # an image cut short: errors or warnings, no crash
 expect_grep truncated_image_warned 'truncated image' "$TMP/err"
 expect_eq truncated_image_no_crash "$(($(cat "$TMP/rc") <= 1))" 1
+
+# a directory data block whose CRC no longer matches (its unused header pad changed): warned,
+# and the listing is still complete
+fresh; daddr=$(xfs_db -r -c "path /many" -c "dblock 0" -c "print dhdr.hdr.bno" "$IMG" | awk '{print $3}')
+patch $((daddr * 512 + 60)) ff; run --ls /many
+expect_eq dir_block_crc_mismatch_not_fatal "$(cat "$TMP/rc")" 0
+expect_grep dir_block_crc_mismatch_warned "warning: .*offset $((daddr * 512 + 4)): XFS inode [0-9]+ directory block 0: CRC mismatch" "$TMP/err"
+expect_eq dir_block_crc_mismatch_listing_complete "$(grep -c . "$TMP/out")" 20002
