@@ -328,3 +328,53 @@ KTEST(test_xfs_v4_v1_inode_onlink_and_shortform_dir_with_ftype)
     ks_xfs_close(fs);
     free(im);
 }
+
+typedef struct iter_log {
+    unsigned n, allocated;
+    uint64_t first, last;
+} iter_log;
+
+static int count_inodes(void *ctx, uint64_t ino, bool allocated)
+{
+    iter_log *l = ctx;
+    if (l->n++ == 0)
+        l->first = ino;
+    l->last = ino;
+    l->allocated += allocated;
+    return 0;
+}
+
+KTEST(test_xfs_sparse_inode_chunk_holes_are_skipped)
+{
+    img *im = calloc(1, sizeof *im);
+    ks_err e;
+    make_sb(im);
+    be32(im->b + 216, 0x1 | 0x2 | 0x8); /* ftype, sparse inodes, bigtime */
+    set_crc(im->b, 512, 224);
+    uint8_t *agi = im->b + 1024;        /* sector 2 */
+    be32(agi, 0x58414749);
+    be32(agi + 20, 3);                  /* inobt root block */
+    be32(agi + 24, 1);                  /* one level */
+    set_crc(agi, 512, 312);
+    uint8_t *b = im->b + 3 * BS;
+    be32(b, 0x49414233);                /* IAB3 leaf, one record */
+    be16(b + 6, 1);
+    uint8_t *r = b + 56;
+    be32(r, 64);                        /* startino */
+    be16(r + 4, 0xff00);                /* inodes 96..127 are a hole */
+    r[6] = 32;
+    r[7] = 30;
+    be64(r + 8, ~(uint64_t)3);          /* 64 and 65 in use */
+    set_crc(b, BS, 52);
+    ks_xfs *fs = open_img(im, &e);
+    KT_REQUIRE(fs);
+    iter_log l = {0, 0, 0, 0};
+    KT_EQ_INT(ks_xfs_inode_iter(fs, count_inodes, &l, &e), 0);
+    KT_EQ_INT(l.n, 32);
+    KT_EQ_INT(l.allocated, 2);
+    KT_EQ_INT(l.first, 64);
+    KT_EQ_INT(l.last, 95);
+    KT_EQ_INT(im->warnings, 0);
+    ks_xfs_close(fs);
+    free(im);
+}
