@@ -122,7 +122,6 @@ forms.append(("xattrs/leaf", "aextents"))
 write(P("xattrs", "node"), b"node")
 for i in range(1500):
     os.setxattr(P("xattrs", "node"), "user.many_attributes_%05d" % i, b"v" * (i % 97))
-forms.append(("xattrs/node", "aextents"))
 write(P("xattrs", "remote"), b"remote")
 os.setxattr(P("xattrs", "remote"), "user.big", os.urandom(60000))
 os.setxattr(P("xattrs", "remote"), "user.medium", os.urandom(3000))

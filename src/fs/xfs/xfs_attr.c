@@ -158,65 +158,57 @@ done:
     return rc;
 }
 
-static int attr_leaf(attr_ctx *a, uint64_t blkno, uint64_t boff)
+/* One leaf entry i of the leaf block in a->blk (remote values use their own buffer). */
+static int leaf_entry(attr_ctx *a, uint64_t blkno, uint64_t boff, size_t hdr, size_t i)
 {
     ks_xfs *fs = a->fs;
     uint32_t bs = fs->info.block_size;
-    bool v5 = fs->info.crc;
+    const uint8_t *b = a->blk;
     unsigned long long ino = (unsigned long long)a->ip->pub.ino;
+    const uint8_t *e = b + hdr + i * 8;
+    size_t idx = xfs_be16(e + 4);
+    uint8_t fl = e[6];
+    if (fl & AF_LOCAL) {
+        if (ks_fits(idx, 3, bs)) {
+            size_t vl = xfs_be16(b + idx), nl = b[idx + 2];
+            if (ks_fits(idx + 3, nl + vl, bs))
+                return emit(a->fn, a->ctx, fl, b + idx + 3, nl, b + idx + 3 + nl, vl);
+        }
+    } else if (ks_fits(idx, 9, bs)) {
+        uint64_t vblk = xfs_be32(b + idx);
+        size_t vl = xfs_be32(b + idx + 4), nl = b[idx + 8];
+        if (ks_fits(idx + 9, nl, bs)) {
+            if (vl > XATTR_SIZE_MAX)
+                return KS_CORRUPT(a->err, fs->name, -1, (int64_t)(boff + idx),
+                                  "XFS inode %llu: remote attr value length %zu exceeds 64 KiB",
+                                  ino, vl);
+            int rc = remote_value(a, vblk, vl);
+            if (rc < 0)
+                return rc;
+            return emit(a->fn, a->ctx, fl, b + idx + 9, nl, a->val, vl);
+        }
+    }
+    return KS_CORRUPT(a->err, fs->name, -1, (int64_t)(boff + hdr + i * 8),
+                      "XFS inode %llu: attr leaf block %llu entry %zu: name at block offset %zu "
+                      "runs out of the block", ino, (unsigned long long)blkno, i, idx);
+}
+
+static int attr_leaf(attr_ctx *a, uint64_t blkno, uint64_t boff)
+{
+    ks_xfs *fs = a->fs;
+    bool v5 = fs->info.crc;
     size_t hdr = v5 ? 80 : 32;
-    /* the leaf is parsed from a private copy: remote values reuse nothing of it */
-    uint8_t *b = a->blk;
-    size_t count = xfs_be16(b + (v5 ? 56 : 12));
-    if (hdr + count * 8 > bs)
+    size_t count = xfs_be16(a->blk + (v5 ? 56 : 12));
+    if (hdr + count * 8 > fs->info.block_size)
         return KS_CORRUPT(a->err, fs->name, -1, (int64_t)boff,
                           "XFS inode %llu: attr leaf block %llu has %zu entries, more than fit",
-                          ino, (unsigned long long)blkno, count);
-    uint8_t *copy = malloc(bs);
-    if (!copy)
-        return KS_ERR(a->err, KS_ENOMEM, "out of memory");
-    memcpy(copy, b, bs);
-    int rc = 0;
+                          (unsigned long long)a->ip->pub.ino, (unsigned long long)blkno, count);
     for (size_t i = 0; i < count; i++) {
-        const uint8_t *e = copy + hdr + i * 8;
-        size_t idx = xfs_be16(e + 4);
-        uint8_t fl = e[6];
-        if (fl & AF_LOCAL) {
-            if (!ks_fits(idx, 3, bs))
-                goto bad;
-            size_t vl = xfs_be16(copy + idx), nl = copy[idx + 2];
-            if (!ks_fits(idx + 3, nl + vl, bs))
-                goto bad;
-            rc = emit(a->fn, a->ctx, fl, copy + idx + 3, nl, copy + idx + 3 + nl, vl);
-        } else {
-            if (!ks_fits(idx, 9, bs))
-                goto bad;
-            uint64_t vblk = xfs_be32(copy + idx);
-            size_t vl = xfs_be32(copy + idx + 4), nl = copy[idx + 8];
-            if (!ks_fits(idx + 9, nl, bs))
-                goto bad;
-            if (vl > XATTR_SIZE_MAX) {
-                rc = KS_CORRUPT(a->err, fs->name, -1, (int64_t)(boff + idx),
-                                "XFS inode %llu: remote attr value length %zu exceeds 64 KiB",
-                                ino, vl);
-                goto done;
-            }
-            if ((rc = remote_value(a, vblk, vl)) < 0)
-                goto done;
-            rc = emit(a->fn, a->ctx, fl, copy + idx + 9, nl, a->val, vl);
-        }
+        int rc = leaf_entry(a, blkno, boff, hdr, i);
         if (rc != 0)
-            goto done;
-        continue;
-    bad:
-        rc = KS_CORRUPT(a->err, fs->name, -1, (int64_t)(boff + hdr + i * 8),
-                        "XFS inode %llu: attr leaf block %llu entry %zu name index %zu out of "
-                        "the block", ino, (unsigned long long)blkno, i, idx);
-        goto done;
+            return rc;
     }
-done:
-    free(copy);
-    return rc;
+    return 0;
 }
 
 static int attr_tree(attr_ctx *a)
