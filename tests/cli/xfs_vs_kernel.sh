@@ -91,6 +91,10 @@ variant() { # NAME BIGDIR_ENTRIES MKFS_OPTIONS...
     esac
     expect_grep "$n.fixture_${path//\//_}_is_$form" "($form)" <(echo "$got")
   done <"$st/forms.txt"
+  dirmagic() { xfs_db -r -c "path /dirs/$1" -c "dblock $2" -c print "$img" 2>&1 | grep -m1 magic; }
+  expect_grep "$n.fixture_dirs_block_is_single_block_form" "0x58444233" <(dirmagic block 0)
+  expect_grep "$n.fixture_dirs_leaf_is_leaf_form" "0x3df1" <(dirmagic leaf 8388608)
+  expect_grep "$n.fixture_dirs_node_is_node_form" "0x3ebe" <(dirmagic node 8388608)
   expect_grep "$n.fixture_attr_node_block" "0x3ebe|0xfebe" \
     <(xfs_db -r -c "path /xattrs/node" -c "ablock 0" -c "print" "$img" | grep magic)
 
