@@ -14,7 +14,7 @@ if "$KS" investigate --help >/dev/null 2>&1; then
 else
   "$KS" ingest "$CASE" "$EV/AWSLogs"
   echo
-  echo "== Who created instances, from where, with which credential (JST):"
+  echo "== Who created instances, from where, with which credential (times in UTC):"
   "$KS" query "$CASE" "SELECT e.time, c.awsregion, c.useridentity_arn AS principal,
        c.useridentity_accesskeyid AS access_key, c.sourceipaddress AS ip, e.target AS instances
      FROM cloudtrail c JOIN events e ON e.id = c.event_id
