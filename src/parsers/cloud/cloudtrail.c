@@ -13,6 +13,7 @@
 
 #include "core/json.h"
 #include "core/time.h"
+#include "parsers/jsonrec.h"
 #include "parsers/sniff.h"
 
 /* ---- the cloudtrail table ----------------------------------------------------------- */
@@ -247,7 +248,6 @@ static int sniff_digest(const uint8_t *head, size_t n, const char *name)
 /* ---- mapping one record ------------------------------------------------------------- */
 typedef struct ct_state {
     size_t klens[N_KNOWN], uilens[N_UI];
-    ks_json_doc *doc;   /* the outer record */
     ks_json_doc *inner; /* lookup-events: CloudTrailEvent parsed again */
     ks_buf extra;
     ks_buf msg;
@@ -456,24 +456,19 @@ static int map_record(ks_parse_ctx *ctx, ct_state *cs, const ks_json_doc *d, ks_
 }
 
 /* ---- the parser loop ---------------------------------------------------------------- */
-static int handle_record(ks_parse_ctx *ctx, ct_state *cs, const ks_jrecord *r, ks_err *err)
+static int handle_record(void *arg, ks_parse_ctx *ctx, ks_json_doc *doc, const ks_jrecord *r,
+                         ks_err *err)
 {
-    ks_err perr;
-    ks_err_clear(&perr);
-    if (ks_json_parse(cs->doc, r->p, r->n, &perr) != 0) {
-        char why[KS_ERR_MSG_MAX + 64];
-        snprintf(why, sizeof why, "invalid JSON at record offset %lld: %s",
-                 (long long)perr.offset, perr.msg);
-        return ks_sink_error(ctx->sink, r->lineno, r->offset, why, r->p, r->n, err);
-    }
-    ks_jv rec = ks_json_root(cs->doc);
-    if (ks_json_type_of(cs->doc, rec) != KS_JSON_OBJECT)
+    ct_state *cs = arg;
+    ks_jv rec = ks_json_root(doc);
+    if (ks_json_type_of(doc, rec) != KS_JSON_OBJECT)
         return ks_sink_error(ctx->sink, r->lineno, r->offset, "record is not a JSON object", r->p,
                              r->n, err);
     /* lookup-events: the CloudTrail record is a JSON string inside. */
-    ks_jv inner = ks_json_get(cs->doc, rec, "CloudTrailEvent");
-    if (ks_json_type_of(cs->doc, inner) == KS_JSON_STRING) {
-        ks_str s = ks_json_str(cs->doc, inner);
+    ks_jv inner = ks_json_get(doc, rec, "CloudTrailEvent");
+    if (ks_json_type_of(doc, inner) == KS_JSON_STRING) {
+        ks_str s = ks_json_str(doc, inner);
+        ks_err perr;
         ks_err_clear(&perr);
         if (ks_json_parse(cs->inner, s.p, s.n, &perr) != 0 ||
             ks_json_type_of(cs->inner, ks_json_root(cs->inner)) != KS_JSON_OBJECT) {
@@ -485,12 +480,12 @@ static int handle_record(ks_parse_ctx *ctx, ct_state *cs, const ks_jrecord *r, k
         return map_record(ctx, cs, cs->inner, ks_json_root(cs->inner), s, r->lineno, r->offset,
                           err);
     }
-    if (ks_json_get(cs->doc, rec, "eventTime") == KS_JV_NONE &&
-        ks_json_get(cs->doc, rec, "eventName") == KS_JV_NONE)
+    if (ks_json_get(doc, rec, "eventTime") == KS_JV_NONE &&
+        ks_json_get(doc, rec, "eventName") == KS_JV_NONE)
         return ks_sink_error(ctx->sink, r->lineno, r->offset,
                              "JSON object is not a CloudTrail record (no eventTime/eventName)",
                              r->p, r->n, err);
-    return map_record(ctx, cs, cs->doc, rec, (ks_str){r->p, r->n}, r->lineno, r->offset, err);
+    return map_record(ctx, cs, doc, rec, (ks_str){r->p, r->n}, r->lineno, r->offset, err);
 }
 
 static const char *const wrap_keys[] = {"Records", "Events", NULL};
@@ -499,44 +494,15 @@ static int parse_events(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
     ct_state cs = {0};
-    ks_jsplit *sp = NULL;
     ks_buf_init(&cs.extra, 1 << 26);
     ks_buf_init(&cs.msg, 1 << 16);
     ks_buf_init(&cs.target, 1 << 16);
     lens_of(known_keys, cs.klens, N_KNOWN);
     lens_of(ui_keys, cs.uilens, N_UI);
-    if ((rc = ks_json_doc_new(&cs.doc, NULL)) || (rc = ks_json_doc_new(&cs.inner, NULL))) {
+    if ((rc = ks_json_doc_new(&cs.inner, NULL)))
         rc = KS_ERR(err, rc, "out of memory");
-        goto done;
-    }
-    ks_jsplit_opts o = {wrap_keys, 0};
-    if ((rc = ks_jsplit_new(&sp, ctx->in, &o))) {
-        rc = KS_ERR(err, rc, "out of memory");
-        goto done;
-    }
-    for (;;) {
-        ks_jrecord r;
-        ks_err serr;
-        ks_err_clear(&serr);
-        int s = ks_jsplit_next(sp, &r, &serr);
-        if (s == KS_EOF)
-            break;
-        if (s == KS_ECORRUPT) {
-            if ((rc = ks_sink_error(ctx->sink, serr.line, serr.offset, serr.msg, r.p, r.n, err)))
-                goto done;
-            continue;
-        }
-        if (s != 0) {
-            *err = serr;
-            rc = s;
-            goto done;
-        }
-        if ((rc = handle_record(ctx, &cs, &r, err)))
-            goto done;
-    }
-done:
-    ks_jsplit_free(sp);
-    ks_json_doc_free(cs.doc);
+    else
+        rc = ks_jsonrec_each(ctx, wrap_keys, handle_record, &cs, err);
     ks_json_doc_free(cs.inner);
     ks_buf_free(&cs.extra);
     ks_buf_free(&cs.msg);
@@ -594,58 +560,29 @@ const ks_table_def ks_table_cloudtrail_digest = {
     "cloudtrail_digest", "CloudTrail digest files (log file integrity chain); not events", dcols,
     D_NCOLS};
 
+static int digest_record(void *arg, ks_parse_ctx *ctx, ks_json_doc *doc, const ks_jrecord *r,
+                         ks_err *err)
+{
+    static const char *const keys[D_NCOLS] = {
+        "awsAccountId", "digestStartTime", "digestEndTime", "digestS3Bucket", "digestS3Object",
+        "digestPublicKeyFingerprint", "digestSignatureAlgorithm", "newestEventTime",
+        "oldestEventTime", "previousDigestS3Bucket", "previousDigestS3Object",
+        "previousDigestHashValue", "previousDigestHashAlgorithm", "previousDigestSignature", NULL,
+        "logFiles"};
+    ks_jv d = ks_json_root(doc);
+    if (ks_json_type_of(doc, d) != KS_JSON_OBJECT)
+        return ks_sink_error(ctx->sink, r->lineno, r->offset, "digest is not a JSON object",
+                             r->p, r->n, err);
+    ks_val v[D_NCOLS];
+    for (int i = 0; i < D_NCOLS; i++)
+        v[i] = keys[i] ? get_val(doc, d, keys[i]) : ks_v_null();
+    v[D_NLOGFILES] = ks_v_int((int64_t)ks_json_count(doc, ks_json_get(doc, d, "logFiles")));
+    return ks_sink_row(ctx->sink, &ks_table_cloudtrail_digest, v, err);
+}
+
 static int parse_digest(ks_parse_ctx *ctx, ks_err *err)
 {
-    int rc = 0;
-    ks_json_doc *doc = NULL;
-    ks_jsplit *sp = NULL;
-    if ((rc = ks_json_doc_new(&doc, NULL)) ||
-        (rc = ks_jsplit_new(&sp, ctx->in, &(ks_jsplit_opts){NULL, 0}))) {
-        rc = KS_ERR(err, rc, "out of memory");
-        goto done;
-    }
-    for (;;) {
-        ks_jrecord r;
-        ks_err serr;
-        ks_err_clear(&serr);
-        int s = ks_jsplit_next(sp, &r, &serr);
-        if (s == KS_EOF)
-            break;
-        if (s == KS_ECORRUPT) {
-            if ((rc = ks_sink_error(ctx->sink, serr.line, serr.offset, serr.msg, r.p, r.n, err)))
-                goto done;
-            continue;
-        }
-        if (s) {
-            *err = serr;
-            rc = s;
-            goto done;
-        }
-        ks_err perr;
-        ks_err_clear(&perr);
-        if (ks_json_parse(doc, r.p, r.n, &perr) != 0) {
-            if ((rc = ks_sink_error(ctx->sink, r.lineno, r.offset, perr.msg, r.p, r.n, err)))
-                goto done;
-            continue;
-        }
-        ks_jv d = ks_json_root(doc);
-        static const char *const keys[D_NCOLS] = {
-            "awsAccountId", "digestStartTime", "digestEndTime", "digestS3Bucket",
-            "digestS3Object", "digestPublicKeyFingerprint", "digestSignatureAlgorithm",
-            "newestEventTime", "oldestEventTime", "previousDigestS3Bucket",
-            "previousDigestS3Object", "previousDigestHashValue", "previousDigestHashAlgorithm",
-            "previousDigestSignature", NULL, "logFiles"};
-        ks_val v[D_NCOLS];
-        for (int i = 0; i < D_NCOLS; i++)
-            v[i] = keys[i] ? get_val(doc, d, keys[i]) : ks_v_null();
-        v[D_NLOGFILES] = ks_v_int((int64_t)ks_json_count(doc, ks_json_get(doc, d, "logFiles")));
-        if ((rc = ks_sink_row(ctx->sink, &ks_table_cloudtrail_digest, v, err)))
-            goto done;
-    }
-done:
-    ks_jsplit_free(sp);
-    ks_json_doc_free(doc);
-    return rc;
+    return ks_jsonrec_each(ctx, NULL, digest_record, NULL, err);
 }
 
 const ks_parser ks_parser_cloudtrail_digest = {

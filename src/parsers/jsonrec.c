@@ -1,0 +1,50 @@
+#include "parsers/jsonrec.h"
+
+#include <stdio.h>
+
+int ks_jsonrec_each(ks_parse_ctx *ctx, const char *const *wrap_keys, ks_jsonrec_fn fn,
+                    void *arg, ks_err *err)
+{
+    int rc = 0;
+    ks_json_doc *doc = NULL;
+    ks_jsplit *sp = NULL;
+    ks_jsplit_opts o = {wrap_keys, 0};
+    if ((rc = ks_json_doc_new(&doc, NULL)) || (rc = ks_jsplit_new(&sp, ctx->in, &o))) {
+        rc = KS_ERR(err, rc, "out of memory");
+        goto done;
+    }
+    for (;;) {
+        ks_jrecord r;
+        ks_err serr;
+        ks_err_clear(&serr);
+        int s = ks_jsplit_next(sp, &r, &serr);
+        if (s == KS_EOF)
+            break;
+        if (s == KS_ECORRUPT) {
+            if ((rc = ks_sink_error(ctx->sink, serr.line, serr.offset, serr.msg, r.p, r.n, err)))
+                goto done;
+            continue;
+        }
+        if (s) {
+            *err = serr;
+            rc = s;
+            goto done;
+        }
+        ks_err perr;
+        ks_err_clear(&perr);
+        if (ks_json_parse(doc, r.p, r.n, &perr) != 0) {
+            char why[KS_ERR_MSG_MAX + 64];
+            snprintf(why, sizeof why, "invalid JSON at record offset %lld: %s",
+                     (long long)perr.offset, perr.msg);
+            if ((rc = ks_sink_error(ctx->sink, r.lineno, r.offset, why, r.p, r.n, err)))
+                goto done;
+            continue;
+        }
+        if ((rc = fn(arg, ctx, doc, &r, err)))
+            goto done;
+    }
+done:
+    ks_jsplit_free(sp);
+    ks_json_doc_free(doc);
+    return rc;
+}

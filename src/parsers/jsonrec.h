@@ -1,0 +1,23 @@
+/* jsonrec.h — the record loop every JSON-based parser shares: split the input into JSON
+ * records (ks_jsplit), parse each into a reusable document, and hand it to the parser's
+ * callback. Malformed stretches and records that are not valid JSON become error records
+ * (ks_sink_error, with line and offset); an input failure (e.g. a truncated gzip) ends the
+ * loop with KS_EIO after everything before it was delivered. */
+#ifndef KS_JSONREC_H
+#define KS_JSONREC_H
+
+#include "core/json.h"
+#include "parsers/parser.h"
+
+/* Called for each record that parsed as JSON. `doc`'s root is the record; `r` has its
+ * text, offset and line. Return 0 to continue, or a negative status to stop (store errors). */
+typedef int (*ks_jsonrec_fn)(void *arg, ks_parse_ctx *ctx, ks_json_doc *doc,
+                             const ks_jrecord *r, ks_err *err);
+
+/* wrap_keys: NULL-terminated member names whose array holds the records ({"Records":[..]}),
+ * or NULL. Returns 0 at the end of input, KS_EIO for an input failure, or the callback's
+ * or the store's error. */
+int ks_jsonrec_each(ks_parse_ctx *ctx, const char *const *wrap_keys, ks_jsonrec_fn fn,
+                    void *arg, ks_err *err);
+
+#endif
