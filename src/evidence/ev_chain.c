@@ -154,6 +154,10 @@ int ks_open_fd(ks_opened **out, ks_input **out_input, int fd, const char *name, 
     int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (dfd < 0)
         return KS_ERR_AT(err, KS_EIO, name, -1, -1, "cannot duplicate descriptor");
+    if (lseek(dfd, 0, SEEK_SET) != 0) {
+        close(dfd);
+        return KS_ERR_AT(err, KS_EIO, name, -1, -1, "cannot seek to the start");
+    }
     return open_fd_common(out, out_input, dfd, name, err);
 }
 

@@ -73,11 +73,11 @@ void ks_open_free(ks_opened *o);
 /* ---- additions for tools, tests and fuzzers ---------------------------------------- */
 
 /* Like ks_walk_new over one already-open regular file (e.g. a memfd in a fuzzer); the
- * walker reads a duplicate of fd and leaves fd itself to the caller. `name` is the display
- * path. */
+ * walker reads a duplicate of fd from offset 0 (the file offset is shared with fd and
+ * moves) and leaves closing fd to the caller. `name` is the display path. */
 int ks_walk_new_fd(ks_walk **out, int fd, const char *name, const ks_walk_opts *opts,
                    ks_err *err);
-/* Like ks_open_file over an already-open file (a duplicate of fd is read). */
+/* Like ks_open_file over an already-open file (a duplicate of fd is read from offset 0). */
 int ks_open_fd(ks_opened **out, ks_input **out_input, int fd, const char *name, ks_err *err);
 /* The filters ks_open_file found, outermost first ("gzip", "gzip>xz", "" for none). */
 const char *ks_open_compression(const ks_opened *o);

@@ -448,7 +448,7 @@ static int next_top(ks_walk *w, ks_walk_skip *out_skip, ks_err *err)
     if (it->fd >= 0) {
         int fd = it->fd;
         it->fd = -1;
-        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || lseek(fd, 0, SEEK_SET) != 0) {
             close(fd);
             return set_skip(w, out_skip, it->path, "not a regular file");
         }
