@@ -201,6 +201,7 @@ int ks_ev_arch_next(ks_ev_arch *x, const char **out_inner, ks_input **out_data,
     for (int retries = 0;;) {
         if (x->dead)
             return KS_EOF;
+        x->inner = NULL; /* the previous entry's name dies in archive_read_next_header */
         struct archive_entry *e = NULL;
         int r = archive_read_next_header(x->a, &e);
         if (r == ARCHIVE_EOF)
