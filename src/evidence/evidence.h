@@ -7,9 +7,22 @@
  * libarchive) yield one member per regular file inside, named "archive.zip!dir/file".
  * Nested archives/compression are followed up to a fixed depth (e.g. a .json.gz in a zip).
  *
- * Integrity: files are opened O_RDONLY|O_NOFOLLOW... (never written, never locked,
- * atime not required), and each on-disk file's SHA-256 and size are computed by
- * ks_evidence_hash before parsing, so the case can record them and skip exact duplicates.
+ * Integrity: files are opened O_RDONLY|O_CLOEXEC|O_NOCTTY, with O_NOATIME when the kernel
+ * allows it, with O_NOFOLLOW for entries found inside directories unless follow_symlinks,
+ * and with O_NONBLOCK until fstat confirms a regular file (a FIFO never blocks the walk).
+ * Nothing is ever written, locked, or re-timed. Each on-disk file's SHA-256 and size are
+ * computed by ks_evidence_hash (same careful open), so the case can record them and skip
+ * exact duplicates.
+ *
+ * Damage: a member's input delivers every byte decodable before damage, then returns
+ * KS_ECORRUPT naming the member (err->file), the codec, and err->offset = the offset in the
+ * compressed input where decoding stopped. Trailing non-stream data after a valid gzip/zstd/
+ * bzip2/xz stream is KS_ECORRUPT too, after all content. A member larger than
+ * max_member_size returns KS_ELIMIT after exactly max_member_size bytes.
+ *
+ * Compression strings: steps outermost first, joined by ">": "gzip", "zip>gzip" (a .gz
+ * inside a zip), "gzip>gzip"; an archive that is itself compressed is written "tar+gzip"
+ * (and "tar+xz+gzip" for xz inside gzip); "" for plain content.
  *
  * Safety: symlink loops and directory cycles are detected (device+inode of every directory
  * on the current path), special files (FIFOs, devices, sockets) are skipped with a reason,
@@ -69,6 +82,10 @@ void ks_walk_free(ks_walk *w);
 typedef struct ks_opened ks_opened;
 int ks_open_file(ks_opened **out, ks_input **out_input, const char *path, ks_err *err);
 void ks_open_free(ks_opened *o);
+
+/* SHA-256 (64 hex digits) and byte size of a file as stored on disk, opened like evidence
+ * (read-only, no atime change, symlinks followed as for a path the user named). */
+int ks_evidence_hash(const char *path, char hex[65], uint64_t *out_size, ks_err *err);
 
 /* ---- additions for tools, tests and fuzzers ---------------------------------------- */
 

@@ -135,6 +135,29 @@ if [ -n "$tn" ] && [ "$tn" -gt 0 ] && [ "$(head -c "$tn" "$E/log.txt" | sha)" = 
   pass truncated_tar_member_prefix_delivered
 else fail truncated_tar_member_prefix_delivered "got ${tn:-nothing}: $(grep trunc.tar "$TMP/cont" | head -c 300)"; fi
 
+# zstd, bzip2, xz: truncation delivers at least what the reference tool recovers, then an
+# error with the offset; trailing garbage after a complete stream is reported at its offset.
+for z in "zst zstdcat 0.6" "bz2 bzcat 0.9" "xz xzcat 0.6"; do
+  set -- $z; ext=$1; tool=$2; frac=$3
+  full=$(stat -c %s "$E/log.$ext")
+  cut=$(python3 -c "print(int($full * $frac))")
+  head -c "$cut" "$E/log.$ext" > "$TMP/t.$ext"
+  { cat "$E/log.$ext"; printf 'JUNK after the stream'; } > "$TMP/g.$ext"
+  "$WD" "$TMP/t.$ext" "$TMP/g.$ext" > "$TMP/z.out" 2>&1
+  expect_grep "${ext}_truncation_reported_with_offset" \
+    "^ERROR	$TMP/t.$ext	$TMP/t.$ext: offset $cut: [a-z0-9]+: truncated" "$TMP/z.out"
+  tn=$(awk -F'\t' -v p="$TMP/t.$ext" '$2==p{print $5}' "$TMP/z.out")
+  th=$(awk -F'\t' -v p="$TMP/t.$ext" '$2==p{print $6}' "$TMP/z.out")
+  rn=$("$tool" "$TMP/t.$ext" 2>/dev/null | wc -c)
+  if [ -n "$tn" ] && [ "$tn" -ge "$rn" ] && [ "$tn" -gt 0 ] && [ "$(head -c "$tn" "$E/log.txt" | sha)" = "$th" ]; then
+    pass "${ext}_truncation_delivers_prefix_at_least_${tool}s"
+  else fail "${ext}_truncation_delivers_prefix_at_least_${tool}s" "ours ${tn:-none}, $tool $rn"; fi
+  expect_grep "${ext}_trailing_garbage_reported" \
+    "^ERROR	$TMP/g.$ext	.*offset $full: [a-z0-9]+: trailing data" "$TMP/z.out"
+  expect_eq "${ext}_trailing_garbage_content_complete" \
+    "$(awk -F'\t' -v p="$TMP/g.$ext" '$2==p{print $6}' "$TMP/z.out")" "$want"
+done
+
 # ---- small reads give the same content -------------------------------------------------
 "$WD" -c 7 "$E/multi.gz" "$E/multi.zst" "$E/arch.tgz" > "$TMP/small" 2>&1
 expect_eq small_reads_multi_gzip "$(awk -F'\t' -v p="$E/multi.gz" '$2==p{print $5}' "$TMP/small")" "$want"

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/hash.h"
 #include "evidence/ev_internal.h"
 #include "evidence/evidence.h"
 
@@ -314,4 +315,42 @@ KTEST(test_walk_gzip_head_is_decompressed_content)
     KT_EQ_MEM(m->head, m->head_len, "{\"eventName\":\"x\"}\n");
     KT_EQ_STR(m->compression, "gzip");
     ks_walk_free(w);
+}
+
+KTEST(test_evidence_hash_matches_core_sha256_of_the_file)
+{
+    const char *text = "evidence bytes\n";
+    int fd = memfd_with(text, strlen(text));
+    KT_REQUIRE(fd >= 0);
+    char path[64], hex[65], want[65];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    uint64_t size = 0;
+    int64_t want_size = 0;
+    ks_err err;
+    ks_err_clear(&err);
+    KT_EQ_INT(ks_evidence_hash(path, hex, &size, &err), 0);
+    KT_EQ_INT(ks_sha256_file(path, want, &want_size, &err), 0);
+    KT_EQ_STR(hex, want);
+    KT_EQ_INT(size, strlen(text));
+    close(fd);
+}
+
+KTEST(test_open_file_decompresses_by_magic_not_name)
+{
+    uint8_t gz[256];
+    size_t n = gzip_mem("plain words\n", gz, sizeof gz);
+    int fd = memfd_with(gz, n);
+    KT_REQUIRE(fd >= 0);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd); /* no .gz in the name */
+    ks_opened *o = NULL;
+    ks_input *in = NULL;
+    KT_REQUIRE(ks_open_file(&o, &in, path, NULL) == 0);
+    char out[64];
+    size_t got = 0;
+    KT_EQ_INT(drain(in, out, sizeof out, 64, &got, NULL), 0);
+    KT_EQ_MEM(out, got, "plain words\n");
+    KT_EQ_STR(ks_open_compression(o), "gzip");
+    ks_open_free(o);
+    close(fd);
 }
