@@ -158,6 +158,14 @@ for z in "zst zstdcat 0.6" "bz2 bzcat 0.9" "xz xzcat 0.6"; do
     "$(awk -F'\t' -v p="$TMP/g.$ext" '$2==p{print $6}' "$TMP/z.out")" "$want"
 done
 
+# damage after the last tar entry, inside the gzip layer under the tar, is still reported
+{ cat "$E/arch.tgz"; printf 'garbage after the tgz'; } > "$TMP/after.tgz"
+head -c $(( $(stat -c %s "$E/arch.tgz") - 4 )) "$E/arch.tgz" > "$TMP/cut.tgz"
+"$WD" "$TMP/after.tgz" "$TMP/cut.tgz" > "$TMP/tgz.out" 2>&1
+expect_grep tgz_trailing_garbage_after_last_entry_reported "^WALKERR	$TMP/after.tgz: offset [0-9]+: gzip: trailing data" "$TMP/tgz.out"
+expect_grep tgz_cut_in_gzip_trailer_reported "^WALKERR	$TMP/cut.tgz: offset [0-9]+: gzip: truncated" "$TMP/tgz.out"
+expect_eq tgz_with_damaged_tail_still_yields_members "$(grep -c '^MEMBER' "$TMP/tgz.out")" 8
+
 # ---- small reads give the same content -------------------------------------------------
 "$WD" -c 7 "$E/multi.gz" "$E/multi.zst" "$E/arch.tgz" > "$TMP/small" 2>&1
 expect_eq small_reads_multi_gzip "$(awk -F'\t' -v p="$E/multi.gz" '$2==p{print $5}' "$TMP/small")" "$want"
