@@ -343,7 +343,9 @@ static int open_stream(ks_walk *w, ks_ev_chain *chain, ks_input *base, char *dis
     m->disk_size = w->disk_size;
     m->input = w->mchain.top->base.in;
     m->head = w->mchain.top->buf;
-    m->head_len = w->mchain.top->len;
+    m->head_len = w->mchain.top->len; /* never more than the member may deliver: */
+    if (m->head_len > w->opts.max_member_size)
+        m->head_len = (size_t)w->opts.max_member_size;
     rc = OPEN_MEMBER;
 done:
     ks_ev_chain_free(chain);

@@ -59,18 +59,21 @@ printf 'in tree\n' > "$TMP/tree/a/b/f.txt"
 ln -s ../.. "$TMP/tree/a/b/loop"
 printf 'after\n' > "$TMP/tree/z.txt"
 mkfifo "$TMP/tree/a/fifo"
+python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$TMP/tree/a/sock"
 
-# ---- the walk leaves evidence untouched (content, mtime, atime) ------------------------
-# Push atimes into the past so that a read without O_NOATIME would update them (relatime).
-find "$E" -type f -exec touch -a -d '2020-01-01 00:00:00' {} +
+# ---- the walk leaves evidence untouched (content, mtime, atime of files and directories) --
+# The list is made once (find reads directories, which would itself touch their atimes);
+# atimes are then pushed into the past so that any read without O_NOATIME would update them
+# (relatime updates an atime older than the mtime).
+(cd "$E" && find . | sort) > "$TMP/list"
 before_sha=$(cd "$E" && find . -type f | sort | xargs sha256sum)
-find "$E" -type f -exec touch -a -d '2020-01-01 00:00:00' {} +
-before_stat=$(cd "$E" && find . -type f | sort | xargs stat -c '%n %s %X %Y')
+(cd "$E" && xargs -d '\n' touch -a -h -d '2020-01-01 00:00:00' < "$TMP/list")
+before_stat=$(cd "$E" && xargs -d '\n' stat -c '%n %s %X %Y' < "$TMP/list")
 
 timeout 60 "$WD" "$E" > "$TMP/out" 2> "$TMP/err"
 expect_eq walk_exits_zero "$?" 0
 
-after_stat=$(cd "$E" && find . -type f | sort | xargs stat -c '%n %s %X %Y')
+after_stat=$(cd "$E" && xargs -d '\n' stat -c '%n %s %X %Y' < "$TMP/list")
 after_sha=$(cd "$E" && find . -type f | sort | xargs sha256sum)
 expect_eq walk_keeps_evidence_mtime_atime_size "$after_stat" "$before_stat"
 expect_eq walk_keeps_evidence_content "$after_sha" "$before_sha"
@@ -173,6 +176,8 @@ expect_eq small_reads_tgz "$(awk -F'\t' -v p="$E/arch.tgz!dir/inner.json.gz" '$2
 
 # ---- limits ----------------------------------------------------------------------------
 "$WD" -m 100000 "$E/log.gz" "$E/arch.zip" > "$TMP/lim" 2>&1
+"$WD" -m 10 "$E/log.gz" > "$TMP/lim10" 2>&1
+expect_eq head_never_longer_than_member_limit "$(cut -f1,5 "$TMP/lim10")" "ERROR	10"
 expect_grep bomb_guard_names_member "^ERROR	$E/log.gz	.*exceeds the limit of 100000 bytes.*limit reached	100000" "$TMP/lim"
 expect_grep bomb_guard_in_archive_member "^ERROR	$E/arch.zip!dir/inner.json.gz	.*limit reached" "$TMP/lim"
 (cd "$E/src" && zip -q "$TMP/nest.zip" "$E/arch.tgz" -j)
@@ -186,6 +191,7 @@ timeout 20 "$WD" -L "$TMP/tree" > "$TMP/tree.out" 2>&1
 expect_eq walk_with_loop_and_fifo_finishes "$?" 0
 expect_eq directory_loop_reported_once "$(grep -c 'directory loop' "$TMP/tree.out")" 1
 expect_grep fifo_skipped "^SKIP	$TMP/tree/a/fifo	not a regular file \(FIFO\)" "$TMP/tree.out"
+expect_grep socket_skipped "^SKIP	$TMP/tree/a/sock	not a regular file \(socket\)" "$TMP/tree.out"
 expect_grep walk_completes_after_loop "^MEMBER	$TMP/tree/z.txt	" "$TMP/tree.out"
 timeout 20 "$WD" "$TMP/tree" > "$TMP/tree2.out" 2>&1
 expect_grep symlink_not_followed_by_default "^SKIP	$TMP/tree/a/b/loop	symbolic link" "$TMP/tree2.out"
