@@ -218,6 +218,7 @@ int ks_ev_arch_next(ks_ev_arch *x, const char **out_inner, ks_input **out_data,
                     const char **out_skip_reason, ks_err *err)
 {
     x->inner = NULL;
+    x->data.name = x->name; /* the previous member's display path is gone */
     x->data_off = 0;
     x->blk = NULL;
     x->blk_len = x->blk_pos = 0;
