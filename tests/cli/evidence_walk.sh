@@ -4,6 +4,7 @@
 # damage must be reported with file and offset after the decodable prefix, and the walk must
 # leave the evidence exactly as it found it.
 source "$(dirname "$0")/../lib.sh"
+export XZ_OPT=-1
 WD=${WALKDUMP:-$ROOT/build/asan/tools/walkdump}
 E=$TMP/ev
 mkdir -p "$E"
@@ -18,7 +19,7 @@ python3 - "$E/log.txt" <<'EOF'
 import sys, random
 r = random.Random(7)
 with open(sys.argv[1], "w") as f:
-    for i in range(40000):
+    for i in range(15000):
         f.write('{"eventTime":"2024-01-01T00:00:%02dZ","n":%d,"src":"10.0.%d.%d","msg":"%s"}\n'
                 % (i % 60, i, r.randrange(256), r.randrange(256), "x" * r.randrange(40)))
 EOF
@@ -26,7 +27,7 @@ cp "$E/log.txt" "$E/b.txt"
 gzip -k -9 "$E/b.txt"; mv "$E/b.txt.gz" "$E/log.gz"
 zstd -q -k "$E/b.txt" -o "$E/log.zst"
 bzip2 -k -c "$E/b.txt" > "$E/log.bz2"
-xz -k -c "$E/b.txt" > "$E/log.xz"
+xz -1 -k -c "$E/b.txt" > "$E/log.xz"
 rm "$E/b.txt"
 head -c 100000 "$E/log.txt" | gzip -c > "$E/multi.gz"
 tail -c +100001 "$E/log.txt" | gzip -c >> "$E/multi.gz"
@@ -34,7 +35,7 @@ head -c 70000 "$E/log.txt" | zstd -q -c > "$E/multi.zst"
 python3 -c 'import sys,struct; sys.stdout.buffer.write(struct.pack("<II",0x184D2A53,5)+b"skip!")' >> "$E/multi.zst"
 tail -c +70001 "$E/log.txt" | zstd -q -c >> "$E/multi.zst"
 { head -c 5000 "$E/log.txt" | bzip2 -c; tail -c +5001 "$E/log.txt" | bzip2 -c; } > "$E/multi.bz2"
-{ head -c 5000 "$E/log.txt" | xz -c; tail -c +5001 "$E/log.txt" | xz -c; } > "$E/multi.xz"
+{ head -c 5000 "$E/log.txt" | xz -1 -c; tail -c +5001 "$E/log.txt" | xz -1 -c; } > "$E/multi.xz"
 mkdir -p "$E/src/dir"
 printf '{"a":1}\n' > "$E/src/dir/one.json"
 printf 'second file\n' > "$E/src/two.txt"
