@@ -204,6 +204,22 @@ expect_grep walk_continues_after_missing_path "^MEMBER	$E/empty	" "$TMP/missing"
 ln -s "$E/log.gz" "$TMP/cmdline-link"
 "$WD" "$TMP/cmdline-link" > "$TMP/link" 2>&1
 expect_eq symlink_on_command_line_followed "$(awk -F'\t' '{print $1" "$5}' "$TMP/link")" "MEMBER $want"
+# sorted (byte order) whatever the creation order; -L follows a symlinked file; a directory
+# reached twice through symlinks (not a loop) is walked once and the second visit reported
+mkdir -p "$TMP/order/c" "$TMP/order/shared"
+for n in b a B c/x shared/s; do printf '%s\n' "$n" > "$TMP/order/$n"; done
+ln -s shared "$TMP/order/link1"; ln -s shared "$TMP/order/link2"; ln -s a "$TMP/order/zlink"
+"$WD" -L "$TMP/order" > "$TMP/order.out" 2>&1
+expect_eq walk_order_is_sorted_and_links_followed "$(cut -f1,2 "$TMP/order.out" | sed "s|$TMP/order/||")" \
+"MEMBER	B
+MEMBER	a
+MEMBER	b
+MEMBER	c/x
+MEMBER	link1/s
+SKIP	link2
+SKIP	shared
+MEMBER	zlink"
+expect_grep directory_reached_twice_reported "^SKIP	$TMP/order/link2	directory loop \(directory already walked\)" "$TMP/order.out"
 if [ "$(id -u)" != 0 ]; then
   cp "$E/empty" "$TMP/noread"; chmod 000 "$TMP/noread"
   "$WD" "$TMP/noread" "$E/empty" > "$TMP/perm" 2>&1
