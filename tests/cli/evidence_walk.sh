@@ -28,6 +28,7 @@ gzip -k -9 "$E/b.txt"; mv "$E/b.txt.gz" "$E/log.gz"
 zstd -q -k "$E/b.txt" -o "$E/log.zst"
 bzip2 -k -c "$E/b.txt" > "$E/log.bz2"
 xz -1 -k -c "$E/b.txt" > "$E/log.xz"
+xz --format=lzma -1 -c "$E/b.txt" > "$E/log.lzma"
 rm "$E/b.txt"
 head -c 100000 "$E/log.txt" | gzip -c > "$E/multi.gz"
 tail -c +100001 "$E/log.txt" | gzip -c >> "$E/multi.gz"
@@ -87,6 +88,8 @@ expect_eq gzip_hash_equals_zcat "$(hash_of "$E/log.gz")" "$(zcat "$E/log.gz" | s
 expect_eq zstd_hash_equals_zstdcat "$(hash_of "$E/log.zst")" "$(zstdcat "$E/log.zst" | sha)"
 expect_eq bzip2_hash_equals_bzcat "$(hash_of "$E/log.bz2")" "$(bzcat "$E/log.bz2" | sha)"
 expect_eq xz_hash_equals_xzcat "$(hash_of "$E/log.xz")" "$(xzcat "$E/log.xz" | sha)"
+expect_eq lzma_alone_hash_equals_xzcat "$(hash_of "$E/log.lzma")" "$(xzcat --format=lzma "$E/log.lzma" | sha)"
+expect_eq lzma_compression_named "$(field 3 "$E/log.lzma")" lzma
 expect_eq gzip_compression_named "$(field 3 "$E/log.gz")" gzip
 expect_eq zstd_compression_named "$(field 3 "$E/log.zst")" zstd
 expect_eq multi_member_gzip_equals_zcat "$(hash_of "$E/multi.gz")" "$(zcat "$E/multi.gz" | sha)"

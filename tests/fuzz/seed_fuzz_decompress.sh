@@ -20,3 +20,7 @@ out_abs=$(cd "$out" && pwd)
 (cd "$t" && zip -q "$out_abs/x.zip" a.json b.log.gz && tar cf "$out_abs/x.tar" a.json b.log.gz &&
   tar czf "$out_abs/x.tgz" a.json b.log.gz && zip -q "$t/in.zip" a.json &&
   tar cf "$out_abs/nested.tar" in.zip)
+(cd "$t" && tar cjf "$out_abs/x.tbz2" a.json && tar cJf "$out_abs/x.txz" a.json &&
+  tar --zstd -cf "$out_abs/x.tzst" a.json && zip -q -P pw "$out_abs/enc.zip" a.json)
+{ gzip -c "$t/a.json"; printf 'trailing'; } > "$out/trailing.gz"
+head -c 40 "$out/a.xz" > "$out/cut.xz"
