@@ -46,7 +46,7 @@ typedef struct ks_walk_opts {
                                   given on the command line, this flag for ones found
                                   while walking); loops are detected either way */
     uint64_t max_member_size;  /* decompressed bytes per member; 0 = 64 GiB */
-    int max_nesting;           /* archive/compression nesting; 0 = 4 */
+    int max_nesting;           /* archive/compression nesting; 0 = 4, at most 10 */
 } ks_walk_opts;
 
 /* One stream of content. Owned by the walker; valid until the next ks_walk_next call. */
