@@ -144,6 +144,7 @@ static void make_tar_header(uint8_t h[512])
 KTEST(test_sniff_detects_formats_by_magic_bytes)
 {
     static const uint8_t gz[] = {0x1f, 0x8b, 8, 0};
+    static const uint8_t gz_reserved_flag[] = {0x1f, 0x8b, 8, 0x80};
     static const uint8_t zs[] = {0x28, 0xb5, 0x2f, 0xfd};
     static const uint8_t skippable[] = {0x5a, 0x2a, 0x4d, 0x18};
     static const uint8_t xz[] = {0xfd, '7', 'z', 'X', 'Z', 0};
@@ -152,8 +153,9 @@ KTEST(test_sniff_detects_formats_by_magic_bytes)
     KT_EQ_INT(ks_ev_sniff(gz, sizeof gz), KS_EV_GZIP);
     KT_EQ_INT(ks_ev_sniff(zs, sizeof zs), KS_EV_ZSTD);
     KT_EQ_INT(ks_ev_sniff(skippable, sizeof skippable), KS_EV_ZSTD);
-    KT_EQ_INT(ks_ev_sniff((const uint8_t *)"BZh9", 4), KS_EV_BZIP2);
-    KT_EQ_INT(ks_ev_sniff((const uint8_t *)"BZh0", 4), KS_EV_PLAIN);
+    KT_EQ_INT(ks_ev_sniff((const uint8_t *)"BZh91AY&SY", 10), KS_EV_BZIP2);
+    KT_EQ_INT(ks_ev_sniff((const uint8_t *)"BZh1 is a log line", 18), KS_EV_PLAIN);
+    KT_EQ_INT(ks_ev_sniff((const uint8_t *)"BZh01AY&SY", 10), KS_EV_PLAIN);
     KT_EQ_INT(ks_ev_sniff(xz, sizeof xz), KS_EV_XZ);
     KT_EQ_INT(ks_ev_sniff((const uint8_t *)"PK\3\4", 4), KS_EV_ZIP);
     KT_EQ_INT(ks_ev_sniff(tar, sizeof tar), KS_EV_TAR);
@@ -161,6 +163,7 @@ KTEST(test_sniff_detects_formats_by_magic_bytes)
     KT_EQ_INT(ks_ev_sniff(tar, sizeof tar), KS_EV_PLAIN);
     KT_EQ_INT(ks_ev_sniff((const uint8_t *)"{\"a\":1}", 7), KS_EV_PLAIN);
     KT_EQ_INT(ks_ev_sniff(gz, 2), KS_EV_PLAIN); /* too short to be sure */
+    KT_EQ_INT(ks_ev_sniff(gz_reserved_flag, 4), KS_EV_PLAIN);
     KT_EQ_INT(ks_ev_sniff(NULL, 0), KS_EV_PLAIN);
 }
 
