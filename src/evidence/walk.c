@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #define KS_WALK_MAX_DIR_DEPTH 4096
+#define KS_WALK_MAX_DIR_ENTRIES ((size_t)10 * 1000 * 1000) /* names held per directory */
 
 typedef struct dir_frame {
     char *path;
@@ -220,6 +221,12 @@ static int push_dir(ks_walk *w, const char *path, bool follow, ks_walk_skip *out
         }
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
+        if (n >= KS_WALK_MAX_DIR_ENTRIES) {
+            rc = KS_ERR_AT(err, KS_ELIMIT, path, -1, -1,
+                           "directory has more than %zu entries; not walked",
+                           KS_WALK_MAX_DIR_ENTRIES);
+            goto done;
+        }
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 32;
             char **nn = ncap < SIZE_MAX / sizeof *nn ? realloc(names, ncap * sizeof *nn) : NULL;
