@@ -178,6 +178,12 @@ expect_eq tgz_with_damaged_tail_still_yields_members "$(grep -c '^MEMBER' "$TMP/
 expect_eq small_reads_multi_gzip "$(awk -F'\t' -v p="$E/multi.gz" '$2==p{print $5}' "$TMP/small")" "$want"
 expect_eq small_reads_tgz "$(awk -F'\t' -v p="$E/arch.tgz!dir/inner.json.gz" '$2==p{print $5}' "$TMP/small")" "$want"
 
+# members left unread after one small read: the walker skips the rest, same members follow
+"$WD" -s -c 10 "$E" > "$TMP/partial" 2>&1
+expect_eq partially_read_members_are_skipped_cleanly \
+  "$(grep -E '^(MEMBER|ERROR|SKIP)' "$TMP/partial" | cut -f2)" \
+  "$(grep -E '^(MEMBER|ERROR|SKIP)' "$TMP/out" | cut -f2)"
+
 # ---- limits ----------------------------------------------------------------------------
 "$WD" -m 100000 "$E/log.gz" "$E/arch.zip" > "$TMP/lim" 2>&1
 "$WD" -m 10 "$E/log.gz" > "$TMP/lim10" 2>&1
