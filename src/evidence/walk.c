@@ -37,6 +37,12 @@ typedef struct arch_frame {
     int depth;          /* nesting used by this archive and everything around it */
 } arch_frame;
 
+typedef struct seen_entry {
+    dev_t dev;
+    ino_t ino;
+    bool used;
+} seen_entry;
+
 typedef struct top_item {
     char *path;
     int fd; /* -1, or a descriptor given to ks_walk_new_fd (owned) */
@@ -50,7 +56,7 @@ struct ks_walk {
     dir_frame *dirs;
     size_t ndirs, capdirs;
 
-    struct { dev_t dev; ino_t ino; bool used; } *seen; /* open addressing set */
+    seen_entry *seen; /* every directory walked: open addressing, capacity a power of 2 */
     size_t nseen, capseen;
 
     arch_frame arch[KS_EV_NESTING_CAP + 1];
@@ -100,7 +106,7 @@ static int seen_add(ks_walk *w, dev_t dev, ino_t ino)
         size_t ncap = w->capseen ? w->capseen * 2 : 64;
         if (ncap > SIZE_MAX / sizeof *w->seen)
             return KS_ENOMEM;
-        __typeof__(w->seen) old = w->seen;
+        seen_entry *old = w->seen;
         size_t ocap = w->capseen;
         w->seen = calloc(ncap, sizeof *w->seen);
         if (!w->seen) {
