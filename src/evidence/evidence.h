@@ -78,7 +78,10 @@ uint64_t ks_walk_member_offset(const ks_walk *w);
 void ks_walk_free(ks_walk *w);
 
 /* Convenience for a single file: open one path as a decompressed ks_input without the
- * walk (used by `fs`/`db` commands that take one file). Caller frees with ks_open_free. */
+ * walk (used by `fs`/`db` commands that take one file). Compression layers are removed
+ * (same detection, damage reporting and 64 GiB limit as the walker); archives are NOT
+ * unpacked: a .tar.gz reads as the tar's bytes. The input and its name live until
+ * ks_open_free. */
 typedef struct ks_opened ks_opened;
 int ks_open_file(ks_opened **out, ks_input **out_input, const char *path, ks_err *err);
 void ks_open_free(ks_opened *o);
