@@ -193,6 +193,9 @@ expect_grep bomb_guard_in_archive_member "^ERROR	$E/arch.zip!dir/inner.json.gz	.
 (cd "$E/src" && zip -q "$TMP/nest.zip" "$E/arch.tgz" -j)
 "$WD" "$TMP/nest.zip" > "$TMP/nest" 2>&1
 expect_eq nested_tgz_in_zip "$(awk -F'\t' -v p="$TMP/nest.zip!arch.tgz!dir/inner.json.gz" '$2==p{print $3" "$5}' "$TMP/nest")" "zip>tar+gzip>gzip $want"
+mkdir -p "$TMP/zt"; cp "$E/arch.zip" "$TMP/zt/"; (cd "$TMP/zt" && tar czf "$TMP/zip-in.tgz" arch.zip)
+"$WD" "$TMP/zip-in.tgz" > "$TMP/zipin" 2>&1
+expect_eq zip_streamed_inside_tgz "$(awk -F'\t' -v p="$TMP/zip-in.tgz!arch.zip!dir/inner.json.gz" '$2==p{print $3" "$5}' "$TMP/zipin")" "tar+gzip>zip>gzip $want"
 "$WD" -n 2 "$TMP/nest.zip" > "$TMP/nest2" 2>&1
 expect_grep nesting_limit_reported "^WALKERR	$TMP/nest.zip!arch.tgz.*nesting limit" "$TMP/nest2"
 
