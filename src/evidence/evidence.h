@@ -17,17 +17,21 @@
  * Damage: a member's input delivers every byte decodable before damage, then returns
  * KS_ECORRUPT naming the member (err->file), the codec, and err->offset = the offset in the
  * compressed input where decoding stopped. Trailing non-stream data after a valid gzip/zstd/
- * bzip2/xz stream is KS_ECORRUPT too, after all content. A member larger than
- * max_member_size returns KS_ELIMIT after exactly max_member_size bytes.
+ * bzip2/xz stream is KS_ECORRUPT too, after all content. A decoded member larger than
+ * max_member_size returns KS_ELIMIT after exactly max_member_size bytes. Errors about an
+ * archive's structure carry the archive offset (approximate: libarchive's read position).
  *
  * Compression strings: steps outermost first, joined by ">": "gzip", "zip>gzip" (a .gz
  * inside a zip), "gzip>gzip"; an archive that is itself compressed is written "tar+gzip"
  * (and "tar+xz+gzip" for xz inside gzip); "" for plain content.
  *
  * Safety: symlink loops and directory cycles are detected (device+inode of every directory
- * on the current path), special files (FIFOs, devices, sockets) are skipped with a reason,
- * decompressed size is bounded per member (default 64 GiB) against decompression bombs, and
- * member names from archives are treated as untrusted text (never used as paths to write).
+ * on the current path, and of every directory already walked: skip "directory loop ..."),
+ * special files (FIFOs, devices, sockets) are skipped with a reason, decoded size is bounded
+ * per layer (max_member_size, default 64 GiB; an archive's own decompressed stream too)
+ * against decompression bombs, and member names from archives are untrusted text (never
+ * used as paths, not escaped here: escape them when printing). A plain file's own bytes
+ * are not limited.
  */
 #ifndef KS_EVIDENCE_H
 #define KS_EVIDENCE_H
