@@ -80,6 +80,7 @@ after_sha=$(cd "$E" && find . -type f | sort | xargs sha256sum)
 expect_eq walk_keeps_evidence_mtime_atime_size "$after_stat" "$before_stat"
 expect_eq walk_keeps_evidence_content "$after_sha" "$before_sha"
 [ -s "$TMP/err" ] && fail walk_prints_nothing_on_stderr "$(head -c 300 "$TMP/err")"
+expect_eq member_offset_equals_bytes_delivered "$(grep -c '^BUG' "$TMP/out")" 0
 
 # ---- formats ---------------------------------------------------------------------------
 want=$(sha < "$E/log.txt")
