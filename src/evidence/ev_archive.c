@@ -189,10 +189,36 @@ done:
     return rc;
 }
 
+/* At the archive's end: libarchive stops at the end-of-archive marker, but the stream under
+ * it may still hold a compression trailer (CRC), damage, or trailing data. Read it to its
+ * end so that nothing after the last entry is lost silently. */
+static int arch_finish(ks_ev_arch *x, ks_err *err)
+{
+    x->dead = true;
+    if (x->in_rc) {
+        if (err)
+            *err = x->in_err;
+        return x->in_rc;
+    }
+    if (x->seek_fd)
+        return KS_EOF; /* a raw file: nothing under it to verify */
+    /* Bounded: every read returns bytes of a finite stream (its peek enforces the size
+     * limit), or ends, or fails. */
+    for (;;) {
+        size_t n = 0;
+        int rc = x->in->read(x->in->ctx, x->buf, KS_EV_BUFSZ, &n, err);
+        if (rc != 0)
+            return rc;
+        if (n == 0)
+            return KS_EOF;
+    }
+}
+
 int ks_ev_arch_next(ks_ev_arch *x, const char **out_inner, ks_input **out_data,
                     const char **out_skip_reason, ks_err *err)
 {
     x->inner = NULL;
+    x->data.name = x->name; /* the previous member's display path is gone */
     x->data_off = 0;
     x->blk = NULL;
     x->blk_len = x->blk_pos = 0;
@@ -201,10 +227,11 @@ int ks_ev_arch_next(ks_ev_arch *x, const char **out_inner, ks_input **out_data,
     for (int retries = 0;;) {
         if (x->dead)
             return KS_EOF;
+        x->inner = NULL; /* the previous entry's name dies in archive_read_next_header */
         struct archive_entry *e = NULL;
         int r = archive_read_next_header(x->a, &e);
         if (r == ARCHIVE_EOF)
-            return KS_EOF;
+            return arch_finish(x, err);
         if (r == ARCHIVE_RETRY && ++retries < 8)
             continue;
         if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY) {

@@ -54,11 +54,13 @@ int ks_ev_chain_build(ks_ev_chain *c, ks_input *base, const char *name, int budg
     /* Each pass stacks one decompressor; the layer cap bounds the loop too. */
     for (;;) {
         ks_ev_peek *p = NULL;
-        if ((rc = ks_ev_peek_new(&p, cur, KS_EV_HEAD_MAX, limit, name, err)) != 0)
+        /* The bomb guard bounds what decoders produce; a raw file is bounded by the disk. */
+        bool raw = c->raw && cur == &c->raw->base.in;
+        if ((rc = ks_ev_peek_new(&p, cur, KS_EV_HEAD_MAX, raw ? 0 : limit, name, err)) != 0)
             goto done;
         if ((rc = ks_ev_chain_push(c, &p->base, err)) != 0)
             goto done;
-        if (!c->raw_peek && c->raw && cur == &c->raw->base.in)
+        if (raw)
             c->raw_peek = p;
         c->top = p;
         if ((rc = ks_ev_peek_fill(p, err)) != 0)
@@ -154,6 +156,10 @@ int ks_open_fd(ks_opened **out, ks_input **out_input, int fd, const char *name, 
     int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (dfd < 0)
         return KS_ERR_AT(err, KS_EIO, name, -1, -1, "cannot duplicate descriptor");
+    if (lseek(dfd, 0, SEEK_SET) != 0) {
+        close(dfd);
+        return KS_ERR_AT(err, KS_EIO, name, -1, -1, "cannot seek to the start");
+    }
     return open_fd_common(out, out_input, dfd, name, err);
 }
 

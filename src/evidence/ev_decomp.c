@@ -40,13 +40,19 @@ static bool zstd_magic(const uint8_t *p, size_t n)
 
 static bool gzip_magic(const uint8_t *p, size_t n)
 {
-    /* RFC 1952: ID1 ID2 = 1f 8b, CM = 8 (deflate) */
-    return n >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 8;
+    /* RFC 1952 §2.3.1: ID1 ID2 = 1f 8b, CM = 8 (deflate), FLG bits 5-7 reserved (zero) */
+    return n >= 4 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 8 && (p[3] & 0xE0) == 0;
 }
 
+/* "BZh" + block size digit, then either a block header (the BCD digits of pi,
+ * 31 41 59 26 53 59) or the end-of-stream marker (sqrt(pi), 17 72 45 38 50 90): ten bytes,
+ * so a text file starting with "BZh1" is not mistaken for bzip2. */
 static bool bzip2_magic(const uint8_t *p, size_t n)
 {
-    return n >= 4 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' && p[3] <= '9';
+    static const uint8_t blk[6] = {0x31, 0x41, 0x59, 0x26, 0x53, 0x59};
+    static const uint8_t eos[6] = {0x17, 0x72, 0x45, 0x38, 0x50, 0x90};
+    return n >= 10 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' &&
+           p[3] <= '9' && (memcmp(p + 4, blk, 6) == 0 || memcmp(p + 4, eos, 6) == 0);
 }
 
 static bool xz_magic(const uint8_t *p, size_t n)
@@ -295,7 +301,9 @@ static int codec_step(ks_ev_dec *d, uint8_t *out, size_t outlen, size_t *produce
     }
 }
 
-#define KS_EV_XZ_MEMLIMIT ((uint64_t)1 << 30)
+/* xz -9 needs 65 MiB to decode; a header asking for more than this is refused rather than
+ * letting a few hostile bytes allocate gigabytes. */
+#define KS_EV_XZ_MEMLIMIT ((uint64_t)256 << 20)
 
 static void codec_end(ks_ev_dec *d)
 {
@@ -425,7 +433,7 @@ static int dec_read(void *ctx, void *buf, size_t len, size_t *out_n, ks_err *err
         if (d->at_boundary) {
             /* xz stream padding: NUL bytes in multiples of four (xz file format §2.2) */
             for (;;) {
-                if ((rc = dec_ensure(d, 6, err)) != 0) {
+                if ((rc = dec_ensure(d, 10, err)) != 0) {
                     rc = dec_pass(d, err, 0, rc);
                     goto done;
                 }

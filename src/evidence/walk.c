@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #define KS_WALK_MAX_DIR_DEPTH 4096
+#define KS_WALK_MAX_DIR_ENTRIES ((size_t)10 * 1000 * 1000) /* names held per directory */
 
 typedef struct dir_frame {
     char *path;
@@ -36,6 +37,12 @@ typedef struct arch_frame {
     int depth;          /* nesting used by this archive and everything around it */
 } arch_frame;
 
+typedef struct seen_entry {
+    dev_t dev;
+    ino_t ino;
+    bool used;
+} seen_entry;
+
 typedef struct top_item {
     char *path;
     int fd; /* -1, or a descriptor given to ks_walk_new_fd (owned) */
@@ -49,7 +56,7 @@ struct ks_walk {
     dir_frame *dirs;
     size_t ndirs, capdirs;
 
-    struct { dev_t dev; ino_t ino; bool used; } *seen; /* open addressing set */
+    seen_entry *seen; /* every directory walked: open addressing, capacity a power of 2 */
     size_t nseen, capseen;
 
     arch_frame arch[KS_EV_NESTING_CAP + 1];
@@ -99,7 +106,7 @@ static int seen_add(ks_walk *w, dev_t dev, ino_t ino)
         size_t ncap = w->capseen ? w->capseen * 2 : 64;
         if (ncap > SIZE_MAX / sizeof *w->seen)
             return KS_ENOMEM;
-        __typeof__(w->seen) old = w->seen;
+        seen_entry *old = w->seen;
         size_t ocap = w->capseen;
         w->seen = calloc(ncap, sizeof *w->seen);
         if (!w->seen) {
@@ -220,6 +227,12 @@ static int push_dir(ks_walk *w, const char *path, bool follow, ks_walk_skip *out
         }
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
+        if (n >= KS_WALK_MAX_DIR_ENTRIES) {
+            rc = KS_ERR_AT(err, KS_ELIMIT, path, -1, -1,
+                           "directory has more than %zu entries; not walked",
+                           KS_WALK_MAX_DIR_ENTRIES);
+            goto done;
+        }
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 32;
             char **nn = ncap < SIZE_MAX / sizeof *nn ? realloc(names, ncap * sizeof *nn) : NULL;
@@ -343,7 +356,9 @@ static int open_stream(ks_walk *w, ks_ev_chain *chain, ks_input *base, char *dis
     m->disk_size = w->disk_size;
     m->input = w->mchain.top->base.in;
     m->head = w->mchain.top->buf;
-    m->head_len = w->mchain.top->len;
+    m->head_len = w->mchain.top->len; /* never more than the member may deliver: */
+    if (m->head_len > w->opts.max_member_size)
+        m->head_len = (size_t)w->opts.max_member_size;
     rc = OPEN_MEMBER;
 done:
     ks_ev_chain_free(chain);
@@ -448,7 +463,7 @@ static int next_top(ks_walk *w, ks_walk_skip *out_skip, ks_err *err)
     if (it->fd >= 0) {
         int fd = it->fd;
         it->fd = -1;
-        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || lseek(fd, 0, SEEK_SET) != 0) {
             close(fd);
             return set_skip(w, out_skip, it->path, "not a regular file");
         }

@@ -6,7 +6,8 @@
  *   WALKERR <formatted ks_err>\t<status name>
  *
  * Options: -L follow symlinks inside directories; -m N max member size; -n N max nesting;
- * -c N read in chunks of N bytes (to exercise small reads). Exit 0 when the walk finished
+ * -c N read in chunks of N bytes (to exercise small reads); -s read one chunk of each member
+ * only, then move on (the walker must skip the rest). Exit 0 when the walk finished
  * (whatever it reported), 2 on usage errors.
  */
 #include <stdio.h>
@@ -34,11 +35,14 @@ int main(int argc, char **argv)
 {
     ks_walk_opts opts = {0};
     size_t chunk = 1 << 20;
+    bool one_chunk = false;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         uint64_t v = 0;
         if (!strcmp(argv[i], "-L"))
             opts.follow_symlinks = true;
+        else if (!strcmp(argv[i], "-s"))
+            one_chunk = true;
         else if (i + 1 < argc && !strcmp(argv[i], "-m") && !parse_u64(argv[i + 1], &v))
             opts.max_member_size = v, i++;
         else if (i + 1 < argc && !strcmp(argv[i], "-n") && !parse_u64(argv[i + 1], &v) && v < 100)
@@ -47,7 +51,7 @@ int main(int argc, char **argv)
                  v < (1u << 30))
             chunk = (size_t)v, i++;
         else {
-            fprintf(stderr, "usage: walkdump [-L] [-m max] [-n nesting] [-c chunk] path...\n");
+            fprintf(stderr, "usage: walkdump [-L] [-s] [-m max] [-n nesting] [-c chunk] path...\n");
             return 2;
         }
     }
@@ -90,6 +94,8 @@ int main(int argc, char **argv)
                 break;
             ks_sha256_update(h, buf, n);
             total += n;
+            if (one_chunk)
+                break;
         }
         ks_sha256_final_hex(h, hex);
         if (total != ks_walk_member_offset(w)) {

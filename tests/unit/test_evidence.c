@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/hash.h"
 #include "evidence/ev_internal.h"
 #include "evidence/evidence.h"
 
@@ -143,6 +144,7 @@ static void make_tar_header(uint8_t h[512])
 KTEST(test_sniff_detects_formats_by_magic_bytes)
 {
     static const uint8_t gz[] = {0x1f, 0x8b, 8, 0};
+    static const uint8_t gz_reserved_flag[] = {0x1f, 0x8b, 8, 0x80};
     static const uint8_t zs[] = {0x28, 0xb5, 0x2f, 0xfd};
     static const uint8_t skippable[] = {0x5a, 0x2a, 0x4d, 0x18};
     static const uint8_t xz[] = {0xfd, '7', 'z', 'X', 'Z', 0};
@@ -151,8 +153,9 @@ KTEST(test_sniff_detects_formats_by_magic_bytes)
     KT_EQ_INT(ks_ev_sniff(gz, sizeof gz), KS_EV_GZIP);
     KT_EQ_INT(ks_ev_sniff(zs, sizeof zs), KS_EV_ZSTD);
     KT_EQ_INT(ks_ev_sniff(skippable, sizeof skippable), KS_EV_ZSTD);
-    KT_EQ_INT(ks_ev_sniff((const uint8_t *)"BZh9", 4), KS_EV_BZIP2);
-    KT_EQ_INT(ks_ev_sniff((const uint8_t *)"BZh0", 4), KS_EV_PLAIN);
+    KT_EQ_INT(ks_ev_sniff((const uint8_t *)"BZh91AY&SY", 10), KS_EV_BZIP2);
+    KT_EQ_INT(ks_ev_sniff((const uint8_t *)"BZh1 is a log line", 18), KS_EV_PLAIN);
+    KT_EQ_INT(ks_ev_sniff((const uint8_t *)"BZh01AY&SY", 10), KS_EV_PLAIN);
     KT_EQ_INT(ks_ev_sniff(xz, sizeof xz), KS_EV_XZ);
     KT_EQ_INT(ks_ev_sniff((const uint8_t *)"PK\3\4", 4), KS_EV_ZIP);
     KT_EQ_INT(ks_ev_sniff(tar, sizeof tar), KS_EV_TAR);
@@ -160,6 +163,7 @@ KTEST(test_sniff_detects_formats_by_magic_bytes)
     KT_EQ_INT(ks_ev_sniff(tar, sizeof tar), KS_EV_PLAIN);
     KT_EQ_INT(ks_ev_sniff((const uint8_t *)"{\"a\":1}", 7), KS_EV_PLAIN);
     KT_EQ_INT(ks_ev_sniff(gz, 2), KS_EV_PLAIN); /* too short to be sure */
+    KT_EQ_INT(ks_ev_sniff(gz_reserved_flag, 4), KS_EV_PLAIN);
     KT_EQ_INT(ks_ev_sniff(NULL, 0), KS_EV_PLAIN);
 }
 
@@ -314,4 +318,42 @@ KTEST(test_walk_gzip_head_is_decompressed_content)
     KT_EQ_MEM(m->head, m->head_len, "{\"eventName\":\"x\"}\n");
     KT_EQ_STR(m->compression, "gzip");
     ks_walk_free(w);
+}
+
+KTEST(test_evidence_hash_matches_core_sha256_of_the_file)
+{
+    const char *text = "evidence bytes\n";
+    int fd = memfd_with(text, strlen(text));
+    KT_REQUIRE(fd >= 0);
+    char path[64], hex[65], want[65];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    uint64_t size = 0;
+    int64_t want_size = 0;
+    ks_err err;
+    ks_err_clear(&err);
+    KT_EQ_INT(ks_evidence_hash(path, hex, &size, &err), 0);
+    KT_EQ_INT(ks_sha256_file(path, want, &want_size, &err), 0);
+    KT_EQ_STR(hex, want);
+    KT_EQ_INT(size, strlen(text));
+    close(fd);
+}
+
+KTEST(test_open_file_decompresses_by_magic_not_name)
+{
+    uint8_t gz[256];
+    size_t n = gzip_mem("plain words\n", gz, sizeof gz);
+    int fd = memfd_with(gz, n);
+    KT_REQUIRE(fd >= 0);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd); /* no .gz in the name */
+    ks_opened *o = NULL;
+    ks_input *in = NULL;
+    KT_REQUIRE(ks_open_file(&o, &in, path, NULL) == 0);
+    char out[64];
+    size_t got = 0;
+    KT_EQ_INT(drain(in, out, sizeof out, 64, &got, NULL), 0);
+    KT_EQ_MEM(out, got, "plain words\n");
+    KT_EQ_STR(ks_open_compression(o), "gzip");
+    ks_open_free(o);
+    close(fd);
 }
