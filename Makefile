@@ -35,6 +35,8 @@ TOOL_BIN := $(patsubst tests/tools/%.c,build/asan/tools/%,$(TOOL_SRC))
 REPLAY_BIN := $(patsubst tests/fuzz/%.c,build/asan/replay/%,$(FUZZ_SRC))
 
 .PHONY: all deps check test demo fuzz fuzz-build bench clean asan
+# Keep intermediate objects (fuzz and replay builds would otherwise recompile everything).
+.SECONDARY:
 all: build/kanshiki
 
 deps:

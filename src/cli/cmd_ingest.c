@@ -13,7 +13,6 @@
 
 #include "cli/commands.h"
 #include "cli/ingest.h"
-#include "core/hash.h"
 #include "core/prefetch.h"
 #include "core/time.h"
 #include "evidence/evidence.h"
@@ -123,13 +122,15 @@ static int ingest_member(ks_store *store, ks_member *m, const ks_ingest_opts *o,
     ks_err_clear(&e);
 
     if (strcmp(hc->path, m->disk_path) != 0) {
-        if (ks_sha256_file(m->disk_path, hc->sha, &hc->size, &e) != 0) {
+        uint64_t size = 0;
+        if (ks_evidence_hash(m->disk_path, hc->sha, &size, &e) != 0) {
             ks_cli_error(&e);
             stats->unreadable++;
             stats->input_problem = true;
             hc->path[0] = '\0';
             return 0;
         }
+        hc->size = (int64_t)size;
         snprintf(hc->path, sizeof hc->path, "%s", m->disk_path);
     }
     ks_evidence_info info = {m->path, m->disk_path, m->inner_path, hc->sha, hc->size,

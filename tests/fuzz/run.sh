@@ -5,6 +5,13 @@ set -euo pipefail
 secs=${1:-60}
 cd "$(dirname "$0")/../.."
 status=0
+# Harnesses whose seeds are generated (e.g. images made with real tools) have a seed script.
+for seed in tests/fuzz/seed_*.sh; do
+  [ -f "$seed" ] || continue
+  name=$(basename "$seed" .sh); name=${name#seed_}
+  mkdir -p "build/fuzz/corpus/$name"
+  bash "$seed" "build/fuzz/corpus/$name" >/dev/null 2>&1 || echo "fuzz: seed script $seed failed (continuing)"
+done
 for bin in build/fuzz/fuzz_*; do
   [ -x "$bin" ] || continue
   name=$(basename "$bin")
