@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "acquire/digest.h"
+#include "acquire/mhash.h"
 #include "acquire/pipe.h"
 
 #if defined(__SANITIZE_ADDRESS__) && !defined(KS_TEST_HOOKS)
@@ -116,62 +117,6 @@ static ssize_t src_pread(int fd, void *buf, size_t n, uint64_t off, faults *f)
 }
 
 /* ---- consumers ---------------------------------------------------------------------- */
-typedef struct hash_ctx {
-    ks_digest *d;
-    char hex[KS_DIGEST_HEX_MAX];
-    /* per-chunk SHA-256 (only on the SHA-256 consumer) */
-    ks_digest *cd;
-    uint64_t chunk_size, in_chunk;
-    char (*chunks)[65];
-    size_t nchunks, cap;
-} hash_ctx;
-
-static int chunk_done(hash_ctx *h, ks_err *err)
-{
-    if (h->nchunks == h->cap) {
-        size_t nc = h->cap ? h->cap * 2 : 256;
-        char(*c)[65] = realloc(h->chunks, nc * sizeof *c);
-        if (!c)
-            return KS_ERR(err, KS_ENOMEM, "out of memory for chunk hashes");
-        h->chunks = c;
-        h->cap = nc;
-    }
-    ks_digest_final_hex(h->cd, h->chunks[h->nchunks++]);
-    h->in_chunk = 0;
-    return 0;
-}
-
-static int hash_consume(void *ctx, const uint8_t *p, size_t n, uint64_t off, ks_err *err)
-{
-    hash_ctx *h = ctx;
-    ks_digest_update(h->d, p, n);
-    if (!h->cd)
-        return 0;
-    while (n) {
-        uint64_t room = h->chunk_size - h->in_chunk;
-        size_t take = n < room ? n : (size_t)room;
-        ks_digest_update(h->cd, p, take);
-        h->in_chunk += take;
-        p += take;
-        n -= take;
-        if (h->in_chunk == h->chunk_size) {
-            int rc = chunk_done(h, err);
-            if (rc)
-                return rc;
-        }
-    }
-    return 0;
-}
-
-static int hash_finish(void *ctx, ks_err *err)
-{
-    hash_ctx *h = ctx;
-    ks_digest_final_hex(h->d, h->hex);
-    if (h->cd && h->in_chunk)
-        return chunk_done(h, err);
-    return 0;
-}
-
 static int write_consume(void *ctx, const uint8_t *p, size_t n, uint64_t off, ks_err *err)
 {
     return ks_imgout_write(ctx, p, n, err);
@@ -357,13 +302,13 @@ int ks_acquire(const ks_acq_opts *o, ks_acq_result *res, ks_err *err)
     src s = {.fd = -1};
     ks_imgout *out = NULL;
     ks_pipe *pipe = NULL;
-    hash_ctx hc[KS_DALG_COUNT];
+    ks_mhash *mh = NULL;
+    size_t ncons = 0;
     ks_pipe_consumer cons[KS_DALG_COUNT + 1];
     ks_err serr, oerr;
     bool own_fd = false;
 
     memset(res, 0, sizeof *res);
-    memset(hc, 0, sizeof hc);
     memset(cons, 0, sizeof cons);
     ks_err_clear(&serr);
     ks_err_clear(&oerr);
@@ -378,30 +323,20 @@ int ks_acquire(const ks_acq_opts *o, ks_acq_result *res, ks_err *err)
         goto done;
     own_fd = o->source_fd < 0 && s.fd != STDIN_FILENO;
 
-    for (int a = 0; a < KS_DALG_COUNT; a++) {
-        if ((rc = ks_digest_new(&hc[a].d, (ks_dalg)a)) != 0) {
-            rc = KS_ERR(err, rc, "cannot set up %s", ks_dalg_name((ks_dalg)a));
-            goto done;
-        }
-        cons[a].consume = hash_consume;
-        cons[a].finish = hash_finish;
-        cons[a].ctx = &hc[a];
-    }
-    if ((rc = ks_digest_new(&hc[KS_SHA256].cd, KS_SHA256)) != 0) {
-        rc = KS_ERR(err, rc, "cannot set up sha256");
+    if ((rc = ks_mhash_new(&mh, KS_MHASH_ALL, res->chunk_size, err)) != 0)
         goto done;
-    }
-    hc[KS_SHA256].chunk_size = res->chunk_size;
+    ncons = ks_mhash_consumers(mh, cons);
 
     ks_imgout_opts oo = o->out;
     if (!oo.media_size && res->size_known)
         oo.media_size = res->source_size;
     if ((rc = ks_imgout_open(&out, &oo, err)) != 0)
         goto done;
-    cons[KS_DALG_COUNT].consume = write_consume;
-    cons[KS_DALG_COUNT].ctx = out;
+    cons[ncons].consume = write_consume;
+    cons[ncons].ctx = out;
+    ncons++;
 
-    if ((rc = ks_pipe_start(&pipe, NSLOTS, bs, cons, KS_DALG_COUNT + 1, err)) != 0)
+    if ((rc = ks_pipe_start(&pipe, NSLOTS, bs, cons, ncons, err)) != 0)
         goto done;
 
     uint64_t pos = 0;
@@ -434,7 +369,7 @@ int ks_acquire(const ks_acq_opts *o, ks_acq_result *res, ks_err *err)
     pipe = NULL;
     if (out_rc) {
         /* the writer failed (only it can fail short of memory) */
-        for (size_t i = 0; i <= KS_DALG_COUNT; i++)
+        for (size_t i = 0; i < ncons; i++)
             if (cons[i].rc) {
                 oerr = cons[i].err;
                 break;
@@ -467,12 +402,10 @@ int ks_acquire(const ks_acq_opts *o, ks_acq_result *res, ks_err *err)
             *err = oerr;
         rc = out_rc;
     } else {
-        for (int a = 0; a < KS_DALG_COUNT; a++)
-            memcpy(a == KS_MD5 ? res->md5 : a == KS_SHA1 ? res->sha1 : res->sha256, hc[a].hex,
-                   ks_dalg_hexlen((ks_dalg)a) + 1);
-        res->chunks = hc[KS_SHA256].chunks;
-        res->nchunks = hc[KS_SHA256].nchunks;
-        hc[KS_SHA256].chunks = NULL;
+        memcpy(res->md5, ks_mhash_hex(mh, KS_MD5), sizeof res->md5);
+        memcpy(res->sha1, ks_mhash_hex(mh, KS_SHA1), sizeof res->sha1);
+        memcpy(res->sha256, ks_mhash_hex(mh, KS_SHA256), sizeof res->sha256);
+        res->chunks = ks_mhash_take_chunks(mh, &res->nchunks);
         if (!src_rc && res->size_known && pos < res->source_size) {
             ks_err_clear(&serr);
             KS_ERR_AT(&serr, KS_EIO, s.name, -1, (int64_t)pos,
@@ -503,11 +436,7 @@ done:
                 res->nfiles = i + 1;
         ks_imgout_free(out);
     }
-    for (int a = 0; a < KS_DALG_COUNT; a++) {
-        ks_digest_free(hc[a].d);
-        ks_digest_free(hc[a].cd);
-        free(hc[a].chunks);
-    }
+    ks_mhash_free(mh);
     if (own_fd)
         close(s.fd);
     res->end_ns = ks_acq_now();

@@ -34,3 +34,18 @@ const char *ks_ewfout_file(const ks_ewfout *e, size_t i)
 void ks_ewfout_free(ks_ewfout *e)
 {
 }
+
+/* ---- reading (placeholder) ---- */
+#include "acquire/ewfin.h"
+
+int ks_ewfin_open(ks_ewfin **out, char *const *paths, size_t npaths, ks_err *err)
+{
+    return KS_ERR(err, KS_EUNSUPPORTED, "E01 input is not implemented yet");
+}
+int ks_ewfin_read(ks_ewfin *e, void *buf, size_t n, size_t *got, ks_err *err)
+{
+    return KS_ERR(err, KS_EUNSUPPORTED, "E01 input is not implemented yet");
+}
+void ks_ewfin_close(ks_ewfin *e)
+{
+}

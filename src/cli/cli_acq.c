@@ -1,6 +1,8 @@
 #include "cli/cli_acq.h"
 
+#include <limits.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,4 +95,28 @@ int ks_cli_custody_append(const char *case_dir, ks_custody_entry *e, const char 
     e->key = NULL;
     sodium_memzero(&key, sizeof key);
     return rc;
+}
+
+void ks_cli_abspath(const char *path, char *out, size_t outsz)
+{
+    char dir[PATH_MAX], res[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    if (slash) {
+        size_t n = (size_t)(slash - path);
+        if (n >= sizeof dir)
+            goto plain;
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+        if (!n)
+            snprintf(dir, sizeof dir, "/");
+    } else {
+        snprintf(dir, sizeof dir, ".");
+    }
+    if (!realpath(dir, res))
+        goto plain;
+    snprintf(out, outsz, "%s%s%s", res, strcmp(res, "/") ? "/" : "", name);
+    return;
+plain:
+    snprintf(out, outsz, "%s", path);
 }

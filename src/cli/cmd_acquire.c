@@ -259,6 +259,7 @@ static int run(int argc, char **argv)
         }
     }
     if (case_dir) {
+        char where[4096];
         ks_custody_entry ce;
         memset(&ce, 0, sizeof ce);
         const char *item = ks_opt_str(&o, "item");
@@ -266,11 +267,13 @@ static int run(int argc, char **argv)
         ce.action = "acquire";
         ce.item = item ? item : (bn ? bn + 1 : image);
         ce.source = source;
-        ce.location = image;
+        ks_cli_abspath(image, where, sizeof where);
+        ce.location = where;
         ce.md5 = res.state != KS_ACQ_OUTPUT_FAILED ? res.md5 : NULL;
         ce.sha1 = res.state != KS_ACQ_OUTPUT_FAILED ? res.sha1 : NULL;
         ce.sha256 = res.state != KS_ACQ_OUTPUT_FAILED ? res.sha256 : NULL;
         ce.size = (int64_t)res.bytes;
+        ce.has_size = true;
         ce.status = ks_acq_state_name(res.state);
         ce.note = ks_opt_str(&o, "note");
         ce.examiner = examiner;

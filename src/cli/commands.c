@@ -8,6 +8,8 @@ const ks_cmd *const ks_commands[] = {
     &ks_cmd_query,
     &ks_cmd_timeline,
     &ks_cmd_acquire,
+    &ks_cmd_verify,
+    &ks_cmd_custody,
     NULL,
 };
 
