@@ -90,13 +90,12 @@ static int kv_str(ks_buf *b, const char *indent, const char *key, const char *va
     return rc;
 }
 
-int ks_manifest_write(const char *path, const ks_manifest_info *m, ks_err *err)
+static int build(ks_buf *bp, const ks_manifest_info *m, bool chunks)
 {
     int rc = 0;
-    ks_buf b;
+    ks_buf b = *bp;
     const ks_acq_result *r = m->res;
     char t0[40], t1[40];
-    ks_buf_init(&b, KS_MANIFEST_MAX);
     ks_acq_time_fmt(r->start_ns, t0, sizeof t0);
     ks_acq_time_fmt(r->end_ns, t1, sizeof t1);
     double secs = (double)(r->end_ns - r->start_ns) / 1e9;
@@ -158,9 +157,10 @@ int ks_manifest_write(const char *path, const ks_manifest_info *m, ks_err *err)
     }
     TRY(ks_buf_printf(&b, "  \"chunk_size\": %llu,\n  \"chunk_hash\": \"sha256\",\n  \"chunks\": [",
                       (unsigned long long)r->chunk_size));
-    for (size_t i = 0; i < r->nchunks; i++)
+    size_t nch = chunks ? r->nchunks : 0;
+    for (size_t i = 0; i < nch; i++)
         TRY(ks_buf_printf(&b, "%s\n    \"%s\"", i ? "," : "", r->chunks[i]));
-    TRY(ks_buf_puts(&b, r->nchunks ? "\n  ],\n" : "],\n"));
+    TRY(ks_buf_puts(&b, nch ? "\n  ],\n" : "],\n"));
     TRY(ks_buf_puts(&b, "  \"bad_ranges\": ["));
     for (size_t i = 0; i < r->nbad; i++)
         TRY(ks_buf_printf(&b, "%s\n    {\"offset\": %llu, \"length\": %llu}", i ? "," : "",
@@ -173,11 +173,96 @@ int ks_manifest_write(const char *path, const ks_manifest_info *m, ks_err *err)
     }
     TRY(ks_buf_puts(&b, r->nerrors ? "\n  ]\n}\n" : "]\n}\n"));
 #undef TRY
-    rc = ks_write_new_file(path, b.data, b.len, err);
 done:
-    if (rc && !err->code)
-        KS_ERR_AT(err, rc, path, -1, -1, "cannot build the manifest");
+    *bp = b;
+    return rc;
+}
+
+int ks_manifest_begin(const char *path, const ks_manifest_info *m, ks_err *err)
+{
+    ks_buf b;
+    int rc = 0;
+    char t0[40];
+    ks_buf_init(&b, KS_MANIFEST_RESERVE + 1);
+    ks_acq_time_fmt(m->res->start_ns, t0, sizeof t0);
+    rc = ks_buf_puts(&b, "{\n  \"kanshiki_manifest\": 1,\n  \"status\": \"in-progress\",\n  \"start_utc\": ");
+    if (!rc)
+        rc = ks_aj_quote(&b, t0, strlen(t0));
+    if (!rc)
+        rc = ks_buf_puts(&b, ",\n  \"source\": {\"path\": ");
+    if (!rc)
+        rc = ks_aj_quote(&b, m->source, strlen(m->source) < 1024 ? strlen(m->source) : 1024);
+    if (!rc)
+        rc = ks_buf_puts(&b, "}\n}\n");
+    /* padding reserves the space the final (compact) manifest needs even on a full disk */
+    while (!rc && b.len < KS_MANIFEST_RESERVE)
+        rc = ks_buf_putc(&b, ' ');
+    if (rc) {
+        ks_buf_free(&b);
+        return KS_ERR(err, rc, "cannot build the manifest");
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0644);
+    if (fd < 0) {
+        ks_buf_free(&b);
+        return KS_ERR_AT(err, errno == EEXIST ? KS_EEXIST : KS_EIO, path, -1, -1,
+                         "cannot create: %s%s", strerror(errno),
+                         errno == EEXIST ? " (kanshiki never overwrites; remove it or pick another name)" : "");
+    }
+    if (write(fd, b.data, b.len) != (ssize_t)b.len || fsync(fd) != 0)
+        rc = KS_ERR_AT(err, KS_EIO, path, -1, -1, "cannot write: %s", strerror(errno));
+    close(fd);
     ks_buf_free(&b);
+    if (rc)
+        unlink(path);
+    return rc;
+}
+
+/* Writes text over the reserved in-progress manifest without allocating space. */
+static int write_in_place(const char *path, const ks_buf *b, ks_err *err)
+{
+    int rc = 0;
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return KS_ERR_AT(err, KS_EIO, path, -1, -1, "cannot open: %s", strerror(errno));
+    if (pwrite(fd, b->data, b->len, 0) != (ssize_t)b->len || ftruncate(fd, (off_t)b->len) != 0 ||
+        fsync(fd) != 0)
+        rc = KS_ERR_AT(err, KS_EIO, path, -1, -1, "cannot write: %s", strerror(errno));
+    fchmod(fd, 0444);
+    close(fd);
+    return rc;
+}
+
+int ks_manifest_write(const char *path, const ks_manifest_info *m, ks_err *err)
+{
+    int rc = 0;
+    ks_buf b, tmp;
+    ks_err e2;
+    ks_buf_init(&b, KS_MANIFEST_MAX);
+    ks_buf_init(&tmp, 1 << 16);
+    if ((rc = build(&b, m, true)) != 0 || (rc = ks_buf_printf(&tmp, "%s.tmp", path)) != 0) {
+        rc = KS_ERR_AT(err, rc, path, -1, -1, "cannot build the manifest");
+        goto done;
+    }
+    unlink(tmp.data); /* a stale one from a crashed run */
+    ks_err_clear(&e2);
+    rc = ks_write_new_file(tmp.data, b.data, b.len, &e2);
+    if (!rc && rename(tmp.data, path) != 0)
+        rc = KS_ERR_AT(&e2, KS_EIO, path, -1, -1, "cannot rename into place: %s", strerror(errno));
+    if (!rc)
+        goto done;
+    unlink(tmp.data);
+    /* No room for a new file (the disk filled up): the compact form (no chunk list) goes
+     * over the space reserved by ks_manifest_begin. */
+    ks_buf_reset(&b);
+    if (build(&b, m, false) == 0 && b.len <= KS_MANIFEST_RESERVE) {
+        rc = write_in_place(path, &b, err);
+        goto done;
+    }
+    if (err)
+        *err = e2;
+done:
+    ks_buf_free(&b);
+    ks_buf_free(&tmp);
     return rc;
 }
 

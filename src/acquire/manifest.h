@@ -35,7 +35,14 @@ typedef struct ks_manifest_info {
     char *const *argv;
 } ks_manifest_info;
 
-/* Writes the manifest (created exclusively; read-only when done). */
+#define KS_MANIFEST_RESERVE 8192
+
+/* Creates the manifest at the start, marked "in-progress" and padded to
+ * KS_MANIFEST_RESERVE bytes (KS_EEXIST when it exists): an interrupted acquisition leaves
+ * its image marked, and a disk that fills up still has room for the final record. */
+int ks_manifest_begin(const char *path, const ks_manifest_info *m, ks_err *err);
+/* Replaces it with the full manifest (read-only when done); when the disk has no room for
+ * that, writes the compact form (without the chunk list) into the reserved space. */
 int ks_manifest_write(const char *path, const ks_manifest_info *m, ks_err *err);
 /* Writes the hash file: "MD5 (NAME) = hex", "SHA1 (...)", "SHA256 (...)" lines (the BSD
  * form that `md5sum -c`/`sha256sum -c` also accept), NAME being the image's base name. */

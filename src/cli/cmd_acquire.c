@@ -182,13 +182,46 @@ static int run(int argc, char **argv)
     ao.progress = on_progress;
     ao.progress_ctx = &pr;
 
+    /* The manifest exists from the start ("in-progress"), so an interrupted acquisition
+     * leaves a marked image, and it reserves room for the final record on a full disk. */
+    ks_buf p;
+    ks_buf_init(&p, 1 << 16);
+    ks_buf_printf(&p, "%s%s", image, KS_MANIFEST_SUFFIX);
+    mpath = ks_buf_detach(&p, NULL);
+    ks_buf_printf(&p, "%s%s", image, KS_HASHFILE_SUFFIX);
+    hpath = ks_buf_detach(&p, NULL);
+    if (!mpath || !hpath) {
+        ks_cli_errorf("acquire: out of memory");
+        return KS_EXIT_INTERNAL;
+    }
+    if (access(hpath, F_OK) == 0) {
+        ks_cli_errorf("acquire: %s exists (kanshiki never overwrites; remove it or pick another name)", hpath);
+        free(mpath);
+        free(hpath);
+        return KS_EXIT_USAGE;
+    }
+    {
+        ks_acq_result r0;
+        memset(&r0, 0, sizeof r0);
+        r0.start_ns = ks_acq_now();
+        ks_manifest_info m0 = {.res = &r0, .source = source};
+        if ((rc = ks_manifest_begin(mpath, &m0, &err)) != 0) {
+            ks_cli_error(&err);
+            free(mpath);
+            free(hpath);
+            return rc == KS_EEXIST ? KS_EXIT_USAGE : KS_EXIT_INTERNAL;
+        }
+    }
+    bool manifest_started = true;
+
     if (!strncmp(source, "ssh://", 6)) {
         ks_remote_opts ro = {.url = source,
                              .ssh = ks_opt_str(&o, "ssh"),
                              .sudo = ks_opt_flag(&o, "sudo")};
         if ((rc = ks_remote_start(&remote, &ro, &err)) != 0) {
             ks_cli_error(&err);
-            return rc == KS_EUSAGE ? KS_EXIT_USAGE : KS_EXIT_INPUT;
+            exit_code = rc == KS_EUSAGE ? KS_EXIT_USAGE : KS_EXIT_INPUT;
+            goto done;
         }
         ao.source_fd = ks_remote_fd(remote);
         ao.source_kind = "ssh";
@@ -207,6 +240,8 @@ static int run(int argc, char **argv)
     }
     if (rc && !res.nfiles) {
         ks_cli_error(&err);
+        unlink(mpath); /* nothing was imaged: the in-progress manifest we made goes */
+        manifest_started = false;
         exit_code = rc == KS_EUSAGE ? KS_EXIT_USAGE : rc == KS_EEXIST ? KS_EXIT_USAGE : ks_cli_exit_for(rc);
         goto done;
     }
@@ -216,18 +251,7 @@ static int run(int argc, char **argv)
         ks_cli_warnf("bad range at offset %llu, %llu bytes: zero-filled in the image",
                      (unsigned long long)res.bad[i].off, (unsigned long long)res.bad[i].len);
 
-    /* manifest and hash file */
-    ks_buf p;
-    ks_buf_init(&p, 1 << 16);
-    ks_buf_printf(&p, "%s%s", image, KS_MANIFEST_SUFFIX);
-    mpath = ks_buf_detach(&p, NULL);
-    ks_buf_printf(&p, "%s%s", image, KS_HASHFILE_SUFFIX);
-    hpath = ks_buf_detach(&p, NULL);
-    if (!mpath || !hpath) {
-        ks_cli_errorf("acquire: out of memory");
-        exit_code = KS_EXIT_INTERNAL;
-        goto done;
-    }
+    /* the final manifest and the hash file */
     char version[64];
     snprintf(version, sizeof version, "%s (%s)", KS_VERSION, KS_GIT_REV);
     ks_manifest_info mi = {.res = &res,
@@ -315,6 +339,8 @@ static int run(int argc, char **argv)
             exit_code = KS_EXIT_INPUT;
     }
 done:
+    if (manifest_started && exit_code != KS_EXIT_OK && !res.nfiles)
+        unlink(mpath);
     ks_remote_free(remote);
     ks_acq_result_free(&res);
     free(mpath);
