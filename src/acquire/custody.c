@@ -399,10 +399,13 @@ int ks_custody_verify(const char *case_dir, const ks_custody_verify_opts *o, ks_
                 for (size_t k = 0; k < o->ntrusted && !ok; k++)
                     ok = !memcmp(o->trusted[k], pk, 32);
                 if (!ok) {
+                    char pkh[17];
+                    memcpy(pkh, v.p + 1, 16);
+                    pkh[16] = '\0';
                     ks_buf_free(&hb);
                     rc = KS_CORRUPT(err, p, (int64_t)lineno, (int64_t)pos,
-                                    "entry %zu: signed by a key that is not trusted (pubkey %.16s...)",
-                                    lineno, v.p + 1);
+                                    "entry %zu: signed by a key that is not trusted (pubkey %s...)",
+                                    lineno, pkh);
                     goto done;
                 }
             }
