@@ -406,6 +406,14 @@ int ks_acquire(const ks_acq_opts *o, ks_acq_result *res, ks_err *err)
         memcpy(res->sha1, ks_mhash_hex(mh, KS_SHA1), sizeof res->sha1);
         memcpy(res->sha256, ks_mhash_hex(mh, KS_SHA256), sizeof res->sha256);
         res->chunks = ks_mhash_take_chunks(mh, &res->nchunks);
+        if (src_rc && res->size_known && pos < res->source_size) {
+            /* keep the cause, and say how much arrived */
+            add_error(res, &serr);
+            ks_err_clear(&serr);
+            KS_ERR_AT(&serr, KS_EIO, s.name, -1, (int64_t)pos,
+                      "source ended early: %llu of %llu bytes received",
+                      (unsigned long long)pos, (unsigned long long)res->source_size);
+        }
         if (!src_rc && res->size_known && pos < res->source_size) {
             ks_err_clear(&serr);
             KS_ERR_AT(&serr, KS_EIO, s.name, -1, (int64_t)pos,

@@ -240,8 +240,8 @@ static void *decompress_main(void *arg)
         }
     }
     if ((r->c == COMP_ZSTD && last != 0) || (r->c == COMP_GZIP && zret != Z_STREAM_END && cin))
-        r->drc = KS_ERR_AT(&r->derr, KS_EIO, r->url, -1, (int64_t)cin,
-                           "the compressed stream from the remote was cut short");
+        r->drc = KS_ERR(&r->derr, KS_EIO, "%s: the compressed stream from the remote was cut short after %llu compressed bytes",
+                        r->url, (unsigned long long)cin);
 done:
     /* end of stream for the reader */
     shutdown(r->feed_fd, SHUT_WR);
