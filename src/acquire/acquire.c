@@ -383,6 +383,12 @@ int ks_acquire(const ks_acq_opts *o, ks_acq_result *res, ks_err *err)
             src_rc = e2.code ? e2.code : KS_EIO;
         }
     }
+    if (!out_rc) {
+        /* E01 keeps the hashes inside the image */
+        int hrc = ks_imgout_set_hashes(out, ks_mhash_hex(mh, KS_MD5), ks_mhash_hex(mh, KS_SHA1), &oerr);
+        if (hrc)
+            out_rc = hrc;
+    }
     int crc = ks_imgout_close(out, out_rc ? NULL : &oerr);
     if (crc && !out_rc)
         out_rc = crc;

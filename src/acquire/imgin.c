@@ -18,7 +18,13 @@ struct ks_imgin {
     uint64_t file_off;
     ks_zseek *z;
     ks_ewfin *e;
+    uint64_t limit; /* 0 = none */
 };
+
+void ks_imgin_limit(ks_imgin *r, uint64_t bytes)
+{
+    r->limit = bytes;
+}
 
 int ks_imgin_open(ks_imgin **out, const char *format, char *const *paths, size_t npaths, ks_err *err)
 {
@@ -84,6 +90,12 @@ int ks_imgin_read(ks_imgin *r, void *buf, size_t n, size_t *got, ks_err *err)
         return rc;
     }
     if (r->kind == 2) {
+        if (r->limit) {
+            if (r->off >= r->limit)
+                return 0;
+            if (n > r->limit - r->off)
+                n = (size_t)(r->limit - r->off);
+        }
         rc = ks_ewfin_read(r->e, buf, n, got, err);
         r->off += *got;
         return rc;

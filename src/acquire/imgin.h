@@ -13,6 +13,8 @@ typedef struct ks_imgin ks_imgin;
 
 /* format: "raw", "zstd-seekable" or "ewf"; paths: the image's files in order. */
 int ks_imgin_open(ks_imgin **out, const char *format, char *const *paths, size_t npaths, ks_err *err);
+/* Stops reading after `bytes` of content (E01 pads the last sector with zeros). */
+void ks_imgin_limit(ks_imgin *r, uint64_t bytes);
 /* Next bytes of the content; *got = 0 at the end. */
 int ks_imgin_read(ks_imgin *r, void *buf, size_t n, size_t *got, ks_err *err);
 void ks_imgin_close(ks_imgin *r);

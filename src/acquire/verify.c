@@ -113,6 +113,8 @@ static int hash_content(ks_verify_item *it, const char *format, char *const *pat
     it->format = strdup(format);
     if ((rc = ks_imgin_open(&in, format, paths, npaths, &e)) != 0)
         goto done;
+    if (!strcmp(format, "ewf") && it->has_expect_bytes)
+        ks_imgin_limit(in, it->expect_bytes);
     if ((rc = ks_mhash_new(&mh, mask, nchunks ? chunk_size : 0, &e)) != 0)
         goto done;
     size_t nc = ks_mhash_consumers(mh, cons);
