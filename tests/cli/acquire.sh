@@ -91,3 +91,11 @@ expect_rc verify_e01_image_by_content_exits_0 0 "$KS" verify ev.E01
 expect_rc acquire_e01_split_exits_0 0 "$KS" acquire src.bin -o evs --format e01 --split 1M -q
 expect_eq e01_split_makes_several_segments "$([ "$(ls evs.E0? | wc -l)" -ge 3 ] && echo yes)" yes
 expect_rc verify_e01_split_image_exits_0 0 "$KS" verify evs
+
+# progress on a terminal (a pty from script(1)); nothing of it when not a terminal
+if command -v script >/dev/null; then
+  script -qec "'$KS' acquire src.bin -o tty.raw" /dev/null > tty.out 2>&1
+  expect_grep progress_on_terminal_shows_bytes_rate_and_eta "3\.8 MiB / 3\.8 MiB \(100\.0%\).*/s  ETA 0:00:00" tty.out
+else skip progress_on_terminal_shows_bytes_rate_and_eta "script(1) not installed"; fi
+"$KS" acquire src.bin -o notty.raw 2> notty.err >/dev/null
+expect_eq no_progress_when_stderr_is_not_a_terminal "$(grep -c ETA notty.err)" 0
