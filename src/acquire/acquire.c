@@ -319,9 +319,10 @@ int ks_acquire(const ks_acq_opts *o, ks_acq_result *res, ks_err *err)
     s.sector = o->sector_size ? o->sector_size : 512;
     faults_load(&s.f);
 
-    if ((rc = source_open(o, &s, res, err)) != 0)
+    rc = source_open(o, &s, res, err);
+    own_fd = o->source_fd < 0 && s.fd >= 0 && s.fd != STDIN_FILENO;
+    if (rc)
         goto done;
-    own_fd = o->source_fd < 0 && s.fd != STDIN_FILENO;
 
     if ((rc = ks_mhash_new(&mh, KS_MHASH_ALL, res->chunk_size, err)) != 0)
         goto done;

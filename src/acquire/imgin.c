@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "acquire/ewfin.h"
@@ -43,6 +44,13 @@ int ks_imgin_open(ks_imgin **out, const char *format, char *const *paths, size_t
         goto done;
     }
     for (size_t i = 0; i < npaths; i++) {
+        /* names come from manifests and hash lists, which may be hostile: reading a FIFO or
+         * /dev/zero named there would hang us */
+        struct stat st;
+        if (stat(paths[i], &st) == 0 && !S_ISREG(st.st_mode)) {
+            rc = KS_ERR_AT(err, KS_EUNSUPPORTED, paths[i], -1, -1, "not a regular file: refusing to read it as an image");
+            goto done;
+        }
         if (!(r->paths[i] = strdup(paths[i]))) {
             rc = KS_ERR(err, KS_ENOMEM, "out of memory");
             goto done;

@@ -63,3 +63,11 @@ expect_rc verify_records_custody_entry 0 "$KS" verify img.raw --case case -e car
 expect_grep verify_custody_entry_has_status_ok '"action":"verify".*"status":"ok".*"examiner":"carol"' case/custody.jsonl
 "$KS" verify bad.raw --case case >/dev/null 2>&1
 expect_grep verify_custody_entry_records_mismatch '"action":"verify","item":"bad.raw".*"status":"mismatch"' case/custody.jsonl
+
+# a hostile list naming a device or FIFO must not hang verify
+printf '%s  /dev/zero\n' 0000000000000000000000000000000000000000000000000000000000000000 > evil.sha256
+mkfifo fifo.raw
+printf '%s  fifo.raw\n' 0000000000000000000000000000000000000000000000000000000000000000 > fifo.sha256
+expect_rc verify_refuses_device_named_in_list 3 timeout 20 "$KS" verify evil.sha256
+expect_grep verify_device_refusal_says_why "not a regular file" "$TMP/.out"
+expect_rc verify_refuses_fifo_named_in_list 3 timeout 20 "$KS" verify fifo.sha256
