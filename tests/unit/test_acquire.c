@@ -370,3 +370,38 @@ KTEST(test_custody_field_decodes_json_strings)
     KT_EQ_INT(b.len, 0);
     ks_buf_free(&b);
 }
+
+#include "acquire/remote.h"
+
+KTEST(test_remote_url_parses_user_host_port_path)
+{
+    char u[64], h[64], p[128];
+    unsigned port = 0;
+    ks_err e;
+    KT_EQ_INT(ks_remote_parse_url("ssh://ec2-user@10.0.1.5:2222/dev/nvme1n1", u, sizeof u, h, sizeof h,
+                                  &port, p, sizeof p, &e), 0);
+    KT_EQ_STR(u, "ec2-user");
+    KT_EQ_STR(h, "10.0.1.5");
+    KT_EQ_INT(port, 2222);
+    KT_EQ_STR(p, "/dev/nvme1n1");
+    KT_EQ_INT(ks_remote_parse_url("ssh://host/dev/xvda", u, sizeof u, h, sizeof h, &port, p, sizeof p, &e), 0);
+    KT_EQ_STR(u, "");
+    KT_EQ_INT(port, 0);
+}
+
+KTEST(test_remote_url_refuses_shell_metacharacters_and_options)
+{
+    char u[64], h[64], p[128];
+    unsigned port;
+    ks_err e;
+    static const char *bad[] = {
+        "ssh://host/dev/sda;reboot", "ssh://host/dev/$(id)", "ssh://-oProxyCommand=x/dev/sda",
+        "ssh://host/dev/../etc/shadow", "ssh://host:99999/dev/sda", "ssh://host:/dev/sda",
+        "ssh://us'er@host/dev/sda", "ssh://host", "ssh://host/dev/sd a", "http://host/dev/sda",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = ks_remote_parse_url(bad[i], u, sizeof u, h, sizeof h, &port, p, sizeof p, &e);
+        if (rc != KS_EUSAGE)
+            KT_FAIL_("accepted %s", bad[i]);
+    }
+}
