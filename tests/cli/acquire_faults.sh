@@ -19,6 +19,18 @@ else
   skip dm_error_target_acquire "device-mapper not available here (no /dev/mapper/control); using the reader's test hook"
 fi
 
+# a real block device (a loop device over the file) where the machine allows it
+if LOOPDEV=$(losetup -f --show -r disk.bin 2>/dev/null); then
+  trap 'losetup -d "$LOOPDEV" 2>/dev/null; rm -rf "$TMP"' EXIT
+  expect_rc block_device_acquire_exits_0 0 "$KS" acquire "$LOOPDEV" -o loop.raw
+  expect_grep block_device_kind_recorded '"kind": "block-device"' loop.raw.manifest.json
+  expect_grep block_device_size_from_ioctl '"size": 1048576' loop.raw.manifest.json
+  expect_eq block_device_image_matches "$(cmp disk.bin loop.raw && echo same)" same
+  losetup -d "$LOOPDEV"
+else
+  skip block_device_acquire "no loop devices here"
+fi
+
 # two bad stretches: 4096 bytes at 100000 (spanning sectors 195..203), and 512 at 700000
 export KANSHIKI_TEST_BAD_RANGES=100000+4096,700000+1
 expect_rc bad_sectors_acquire_exits_3 3 "$KS" acquire disk.bin -o bad.raw --retries 1 --chunk-size 64K
