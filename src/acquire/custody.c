@@ -1,6 +1,7 @@
 #include "acquire/custody.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sodium.h>
@@ -15,6 +16,7 @@
 #include "acquire/aj.h"
 #include "acquire/digest.h"
 #include "acquire/manifest.h"
+#include "acquire/mhash.h"
 #include "core/hash.h"
 
 #define HASH_KEY ",\"hash\":\""
@@ -252,6 +254,33 @@ done:
         close(fd); /* releases the lock */
     ks_buf_free(&path);
     ks_buf_free(&line);
+    return rc;
+}
+
+int ks_custody_register_file(const char *case_dir, const char *path, const ks_custody_entry *e,
+                             char out_sha256[65], ks_err *err)
+{
+    char hex[KS_DALG_COUNT][65], abs[PATH_MAX + 1];
+    uint64_t size = 0;
+    int rc = ks_mhash_file(path, hex, &size, err);
+    if (rc)
+        return rc;
+    ks_custody_entry c = *e;
+    const char *bn = strrchr(path, '/');
+    if (!c.action)
+        c.action = "add";
+    if (!c.item)
+        c.item = bn ? bn + 1 : path;
+    if (!c.location)
+        c.location = realpath(path, abs) ? abs : path;
+    c.md5 = hex[KS_MD5];
+    c.sha1 = hex[KS_SHA1];
+    c.sha256 = hex[KS_SHA256];
+    c.size = (int64_t)size;
+    c.has_size = true;
+    rc = ks_custody_append(case_dir, &c, NULL, err);
+    if (!rc && out_sha256)
+        memcpy(out_sha256, hex[KS_SHA256], 65);
     return rc;
 }
 

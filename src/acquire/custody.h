@@ -59,6 +59,15 @@ typedef struct ks_custody_entry {
 int ks_custody_append(const char *case_dir, const ks_custody_entry *e, char out_hash[65],
                       ks_err *err);
 
+/* Registers a file as evidence: hashes it (MD5, SHA-1, SHA-256 in one pass, read-only)
+ * and appends an entry with action e->action (NULL = "add"), the hashes, the size and
+ * location = the file's absolute path unless e->location is set. The other fields of e
+ * are used as given (e->item NULL = the file's base name). This is the call for `ingest`
+ * and `investigate` to register what they read. out_sha256 (may be NULL) receives the
+ * file's SHA-256. */
+int ks_custody_register_file(const char *case_dir, const char *path, const ks_custody_entry *e,
+                             char out_sha256[65], ks_err *err);
+
 typedef struct ks_custody_verify_opts {
     const uint8_t (*trusted)[32]; /* public keys whose signatures are accepted; NULL = any */
     size_t ntrusted;

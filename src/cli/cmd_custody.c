@@ -1,4 +1,5 @@
 /* cmd_custody.c — `kanshiki custody SUBCOMMAND`: the chain-of-custody log of a case. */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,33 +61,37 @@ static int sub_add(const ks_opts *o)
         ks_cli_errorf("custody add: usage: kanshiki custody add CASE PATH [--item ID] [--source WHERE]");
         return KS_EXIT_USAGE;
     }
-    const char *path = o->pos[2];
-    char hex[KS_DALG_COUNT][65];
-    uint64_t size = 0;
+    char examiner[256], sha[65];
+    ks_custody_key key;
     ks_err err;
     ks_err_clear(&err);
-    if (ks_mhash_file(path, hex, &size, &err)) {
-        ks_cli_error(&err);
-        return KS_EXIT_INPUT;
-    }
-    const char *bn = strrchr(path, '/');
+    ks_custody_examiner(ks_opt_str(o, "examiner"), examiner, sizeof examiner);
     ks_custody_entry e;
     memset(&e, 0, sizeof e);
-    e.action = "add";
-    e.item = ks_opt_str(o, "item") ? ks_opt_str(o, "item") : bn ? bn + 1 : path;
+    e.item = ks_opt_str(o, "item");
     e.source = ks_opt_str(o, "source");
-    char where[4096];
-    ks_cli_abspath(path, where, sizeof where);
-    e.location = ks_opt_str(o, "location") ? ks_opt_str(o, "location") : where;
-    e.md5 = hex[KS_MD5];
-    e.sha1 = hex[KS_SHA1];
-    e.sha256 = hex[KS_SHA256];
-    e.size = (int64_t)size;
-    e.has_size = true;
-    int rc = append(o, o->pos[1], &e);
-    if (!rc)
-        printf("sha256: %s\n", hex[KS_SHA256]);
-    return rc;
+    e.location = ks_opt_str(o, "location");
+    e.note = ks_opt_str(o, "note");
+    e.examiner = examiner;
+    const char *kp = ks_opt_str(o, "key");
+    if (!kp || !*kp)
+        kp = getenv("KANSHIKI_KEY");
+    if (kp && *kp) {
+        if (ks_custody_key_load(kp, &key, &err)) {
+            ks_cli_error(&err);
+            return KS_EXIT_USAGE;
+        }
+        e.key = &key;
+    }
+    int rc = ks_custody_register_file(o->pos[1], o->pos[2], &e, sha, &err);
+    sodium_memzero(&key, sizeof key);
+    if (rc) {
+        ks_cli_error(&err);
+        return rc == KS_ECORRUPT ? KS_EXIT_FAIL : ks_cli_exit_for(rc);
+    }
+    put("recorded: add ", e.item ? e.item : o->pos[2], strlen(e.item ? e.item : o->pos[2]));
+    printf("sha256: %s\n", sha);
+    return KS_EXIT_OK;
 }
 
 static int sub_log(const ks_opts *o, const char *action)
@@ -264,7 +269,7 @@ static int sub_keygen(const ks_opts *o)
     int rc = ks_custody_keygen(&k, &err);
     if (!rc)
         rc = ks_custody_key_save(out, &k, &err);
-    memset(&k, 0, sizeof k);
+    sodium_memzero(&k, sizeof k);
     if (rc) {
         ks_cli_error(&err);
         return rc == KS_EEXIST ? KS_EXIT_USAGE : KS_EXIT_INTERNAL;
