@@ -173,7 +173,12 @@ static int show_cb(void *ctx, size_t seq, ks_str line)
     ks_custody_field(line, "item", &i);
     ks_buf head;
     ks_buf_init(&head, 1 << 21);
-    ks_buf_printf(&head, "#%zu  %s  %s  ", seq, t.data ? t.data : "", a.data ? a.data : "");
+    /* every field comes from the log file, which may be hostile: all of it is escaped */
+    ks_buf_printf(&head, "#%zu  ", seq);
+    ks_escape_term(&head, t.data ? t.data : "", t.len);
+    ks_buf_puts(&head, "  ");
+    ks_escape_term(&head, a.data ? a.data : "", a.len);
+    ks_buf_puts(&head, "  ");
     ks_escape_term(&head, i.data ? i.data : "", i.len);
     printf("%s\n", head.data ? head.data : "");
     ks_buf_free(&head);

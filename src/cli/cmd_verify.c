@@ -52,7 +52,7 @@ static int run(int argc, char **argv)
         if (!quiet || !it->ok) {
             put("image: ", it->name);
             if (it->format)
-                printf("format: %s\n", it->format);
+                put("format: ", it->format); /* from the manifest: escaped */
         }
         if (it->unreadable) {
             put("error: ", it->error ? it->error : "unreadable");

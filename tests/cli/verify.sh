@@ -71,3 +71,9 @@ printf '%s  fifo.raw\n' 00000000000000000000000000000000000000000000000000000000
 expect_rc verify_refuses_device_named_in_list 3 timeout 20 "$KS" verify evil.sha256
 expect_grep verify_device_refusal_says_why "not a regular file" "$TMP/.out"
 expect_rc verify_refuses_fifo_named_in_list 3 timeout 20 "$KS" verify fifo.sha256
+
+# a hostile manifest: terminal escapes in its strings never reach the terminal raw
+sed 's/"format": "raw"/"format": "\\u001b[31mraw"/; s/"img.raw"/"img.raw\\u001b]0;x\\u0007"/' img.raw.manifest.json > hostile.raw.manifest.json
+"$KS" verify hostile.raw.manifest.json > hostile.out 2>&1
+expect_eq verify_escapes_hostile_manifest_strings "$(grep -c $'\033' hostile.out)" 0
+expect_grep verify_hostile_manifest_reported_unreadable "UNREADABLE|unknown image format" hostile.out
