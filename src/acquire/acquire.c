@@ -160,6 +160,7 @@ static int add_bad(ks_acq_result *r, uint64_t off, uint64_t len, ks_err *err)
 /* ---- reading ------------------------------------------------------------------------ */
 typedef struct src {
     int fd;
+    const volatile sig_atomic_t *stop;
     bool seekable;
     const char *name;
     unsigned retries;
@@ -175,8 +176,10 @@ static int read_stream(src *s, uint8_t *buf, size_t want, uint64_t pos, size_t *
     while (have < want) {
         ssize_t r = read(s->fd, buf + have, want - have);
         if (r < 0) {
-            if (errno == EINTR)
+            if (errno == EINTR && !(s->stop && *s->stop))
                 continue;
+            if (errno == EINTR)
+                break; /* interrupted by the user: the caller records it */
             *got = have;
             return KS_ERR_AT(err, KS_EIO, s->name, -1, (int64_t)(pos + have), "read failed: %s",
                              strerror(errno));
@@ -316,6 +319,7 @@ int ks_acquire(const ks_acq_opts *o, ks_acq_result *res, ks_err *err)
     res->chunk_size = o->chunk_size ? o->chunk_size : (64u << 20);
     size_t bs = o->block_size ? o->block_size : (4u << 20);
     s.retries = o->retries;
+    s.stop = o->stop;
     s.sector = o->sector_size ? o->sector_size : 512;
     faults_load(&s.f);
 
@@ -364,6 +368,17 @@ int ks_acquire(const ks_acq_opts *o, ks_acq_result *res, ks_err *err)
             o->progress(o->progress_ctx, pos, res->size_known ? res->source_size : 0);
         if (src_rc || got < want)
             break;
+        if (o->stop && *o->stop) {
+            KS_ERR_AT(&serr, KS_EIO, s.name, -1, (int64_t)pos,
+                      "interrupted by the user after %llu bytes", (unsigned long long)pos);
+            src_rc = KS_EIO;
+            break;
+        }
+    }
+    if (!src_rc && o->stop && *o->stop) {
+        KS_ERR_AT(&serr, KS_EIO, s.name, -1, (int64_t)pos,
+                  "interrupted by the user after %llu bytes", (unsigned long long)pos);
+        src_rc = KS_EIO;
     }
     res->bytes = pos;
     out_rc = ks_pipe_finish(pipe, 0);
@@ -413,7 +428,7 @@ int ks_acquire(const ks_acq_opts *o, ks_acq_result *res, ks_err *err)
         memcpy(res->sha1, ks_mhash_hex(mh, KS_SHA1), sizeof res->sha1);
         memcpy(res->sha256, ks_mhash_hex(mh, KS_SHA256), sizeof res->sha256);
         res->chunks = ks_mhash_take_chunks(mh, &res->nchunks);
-        if (src_rc && res->size_known && pos < res->source_size) {
+        if (src_rc && res->size_known && pos < res->source_size && !(o->stop && *o->stop)) {
             /* keep the cause, and say how much arrived */
             add_error(res, &serr);
             ks_err_clear(&serr);

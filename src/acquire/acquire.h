@@ -18,6 +18,7 @@
 #ifndef KS_ACQUIRE_H
 #define KS_ACQUIRE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,6 +55,9 @@ typedef struct ks_acq_opts {
      * reader returns nonzero (with err filled) when the remote side failed (may be NULL). */
     int (*source_end)(void *ctx, ks_err *err);
     void *source_end_ctx;
+    /* When not NULL and it becomes nonzero (a signal handler sets it), reading stops after
+     * the current block and the result is KS_ACQ_INCOMPLETE ("interrupted"). */
+    const volatile sig_atomic_t *stop;
 } ks_acq_opts;
 
 typedef struct ks_acq_result {

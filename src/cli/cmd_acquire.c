@@ -1,6 +1,7 @@
 /* cmd_acquire.c — `kanshiki acquire SOURCE -o IMAGE`: image a device, file, stdin or a remote
  * disk over ssh, hashing in the same pass, and leave a manifest and a hash file beside it. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,14 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
     } else {
         fprintf(stderr, "\r%s  %s/s   ", d, r);
     }
+}
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
 }
 
 static int ends_with(const char *s, const char *suf)
@@ -231,7 +240,17 @@ static int run(int argc, char **argv)
         ao.source_end_ctx = remote;
     }
 
+    /* Ctrl-C / SIGTERM: stop after the current block and record what was imaged. */
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    ao.stop = &stop_flag;
     rc = ks_acquire(&ao, &res, &err);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     if (pr.on)
         fputc('\n', stderr);
     if (remote) {

@@ -99,3 +99,13 @@ if command -v script >/dev/null; then
 else skip progress_on_terminal_shows_bytes_rate_and_eta "script(1) not installed"; fi
 "$KS" acquire src.bin -o notty.raw 2> notty.err >/dev/null
 expect_eq no_progress_when_stderr_is_not_a_terminal "$(grep -c ETA notty.err)" 0
+
+# Ctrl-C: stops after the current block, the manifest records an interrupted, incomplete image
+"$KS" acquire /dev/urandom -o int.raw --size 10G -q > int.out 2>&1 &
+pid=$!
+for _ in $(seq 50); do [ -s int.raw ] && break; sleep 0.1; done
+kill -INT $pid; wait $pid; rc=$?
+expect_eq interrupted_acquire_exits_3 "$rc" 3
+expect_grep interrupted_acquire_says_so "interrupted by the user after [0-9]+ bytes" int.out
+expect_grep interrupted_manifest_marks_incomplete '"status": "incomplete"' int.raw.manifest.json
+expect_eq interrupted_image_size_matches_manifest "$(stat -c %s int.raw)" "$(sed -n 's/^  "bytes": \([0-9]*\),$/\1/p' int.raw.manifest.json)"
