@@ -256,10 +256,7 @@ done:
 }
 
 /* ---- hash lists --------------------------------------------------------------------- */
-typedef struct lentry {
-    char *name;
-    char hash[KS_DALG_COUNT][65];
-} lentry;
+typedef ks_hashlist_entry lentry;
 
 static void lower(char *s, size_t n)
 {
@@ -289,7 +286,8 @@ static int parse_line(const char *p, size_t n, int *alg, char *hex, char *name, 
             const char *h = close + 4;
             size_t hl = (size_t)(p + n - h);
             size_t nl = (size_t)(close - paren - 1);
-            if (hl != ks_dalg_hexlen((ks_dalg)a) || !ks_is_hex(h, hl) || !nl || nl >= namesz)
+            if (hl != ks_dalg_hexlen((ks_dalg)a) || !ks_is_hex(h, hl) || !nl || nl >= namesz ||
+                memchr(paren + 1, '\0', nl))
                 return KS_ECORRUPT;
             memcpy(hex, h, hl);
             hex[hl] = '\0';
@@ -307,7 +305,8 @@ static int parse_line(const char *p, size_t n, int *alg, char *hex, char *name, 
     if (a < 0 || !ks_is_hex(p, hl) || hl + 2 > n || (p[hl + 1] != ' ' && p[hl + 1] != '*'))
         return KS_ECORRUPT;
     size_t nl = n - hl - 2;
-    if (!nl || nl >= namesz || p[hl + 2] == '\\')
+    /* a NUL would cut the name short of what the line says (fuzz: crash-0c78f719...) */
+    if (!nl || nl >= namesz || p[hl + 2] == '\\' || memchr(p + hl + 2, '\0', nl))
         return KS_ECORRUPT;
     memcpy(hex, p, hl);
     hex[hl] = '\0';
@@ -317,8 +316,7 @@ static int parse_line(const char *p, size_t n, int *alg, char *hex, char *name, 
     return 0;
 }
 
-/* 1 when the file parses as a hash list (every non-blank line). */
-static int parse_list(const ks_buf *t, lentry **out, size_t *nout, const char *path, ks_err *err)
+int ks_hashlist_parse(const ks_buf *t, ks_hashlist_entry **out, size_t *nout, const char *path, ks_err *err)
 {
     lentry *v = NULL;
     size_t n = 0;
@@ -459,7 +457,7 @@ int ks_verify(const char *target, ks_verify_report *rep, ks_err *err)
         ks_read_small_file(target, KS_VERIFY_MAX_LIST, &text, NULL) == 0) {
         ks_err le;
         ks_err_clear(&le);
-        if (parse_list(&text, &list, &nlist, target, &le) == 0) {
+        if (ks_hashlist_parse(&text, &list, &nlist, target, &le) == 0) {
             rc = verify_list(target, list, nlist, rep, err);
             goto done;
         }
@@ -476,7 +474,7 @@ int ks_verify(const char *target, ks_verify_report *rep, ks_err *err)
         ks_buf_free(&text);
         if ((rc = ks_read_small_file(mp.data, KS_VERIFY_MAX_LIST, &text, err)) != 0)
             goto done;
-        if ((rc = parse_list(&text, &list, &nlist, mp.data, err)) != 0)
+        if ((rc = ks_hashlist_parse(&text, &list, &nlist, mp.data, err)) != 0)
             goto done;
         rc = verify_list(mp.data, list, nlist, rep, err);
         goto done;
@@ -491,6 +489,13 @@ done:
     ks_buf_free(&mp);
     ks_buf_free(&text);
     return rc;
+}
+
+void ks_hashlist_free(ks_hashlist_entry *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].name);
+    free(v);
 }
 
 void ks_verify_report_free(ks_verify_report *rep)

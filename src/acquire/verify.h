@@ -18,6 +18,7 @@
 
 #include "acquire/acquire.h"
 #include "acquire/digest.h"
+#include "core/buf.h"
 #include "core/err.h"
 
 #define KS_VERIFY_MAX_LIST (16u << 20) /* a hash list larger than this is refused */
@@ -50,5 +51,18 @@ typedef struct ks_verify_report {
  * negative status when the target itself is unusable (not found, malformed manifest or list). */
 int ks_verify(const char *target, ks_verify_report *rep, ks_err *err);
 void ks_verify_report_free(ks_verify_report *rep);
+
+/* ---- hash lists (exposed for tests and fuzzing) ---- */
+typedef struct ks_hashlist_entry {
+    char *name;                     /* as written in the list */
+    char hash[KS_DALG_COUNT][65];   /* lowercase hex by algorithm, "" when not listed */
+} ks_hashlist_entry;
+
+/* Parses md5sum/sha1sum/sha256sum output and BSD-style lines; '#' comments and blank
+ * lines are skipped, a line of anything else is KS_ECORRUPT (err names the line). Entries
+ * with the same name are merged. Free with ks_hashlist_free. */
+int ks_hashlist_parse(const ks_buf *text, ks_hashlist_entry **out, size_t *n, const char *path,
+                      ks_err *err);
+void ks_hashlist_free(ks_hashlist_entry *v, size_t n);
 
 #endif

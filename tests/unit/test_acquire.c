@@ -405,3 +405,60 @@ KTEST(test_remote_url_refuses_shell_metacharacters_and_options)
             KT_FAIL_("accepted %s", bad[i]);
     }
 }
+
+#include "acquire/verify.h"
+
+KTEST(test_hashlist_parses_gnu_binary_and_bsd_lines_and_merges_names)
+{
+    const char *text = "# made by hand\n"
+                       "d41d8cd98f00b204e9800998ecf8427e  disk.raw\n"
+                       "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709 *disk.raw\r\n"
+                       "\n"
+                       "SHA256 (other (1).raw) = e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n";
+    ks_buf b;
+    ks_buf_init(&b, 0);
+    ks_buf_puts(&b, text);
+    ks_hashlist_entry *v = NULL;
+    size_t n = 0;
+    ks_err e;
+    KT_REQUIRE(ks_hashlist_parse(&b, &v, &n, "list", &e) == 0);
+    KT_EQ_INT(n, 2);
+    KT_EQ_STR(v[0].name, "disk.raw");
+    KT_EQ_STR(v[0].hash[KS_MD5], "d41d8cd98f00b204e9800998ecf8427e");
+    KT_EQ_STR(v[0].hash[KS_SHA1], "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    KT_EQ_STR(v[1].name, "other (1).raw");
+    KT_EQ_INT(strlen(v[1].hash[KS_SHA256]), 64);
+    ks_hashlist_free(v, n);
+    ks_buf_free(&b);
+}
+
+KTEST(test_hashlist_rejects_wrong_length_and_names_the_line)
+{
+    ks_buf b;
+    ks_buf_init(&b, 0);
+    ks_buf_puts(&b, "d41d8cd98f00b204e9800998ecf8427e  a\nd41d8cd98f00b204e9800998ecf8427  b\n");
+    ks_hashlist_entry *v = NULL;
+    size_t n = 0;
+    ks_err e;
+    KT_EQ_INT(ks_hashlist_parse(&b, &v, &n, "list", &e), KS_ECORRUPT);
+    KT_EQ_INT(e.line, 2);
+    ks_buf_reset(&b);
+    ks_buf_puts(&b, "MD5 (x) = d41d8cd98f00b204e9800998ecf8427e00\n");
+    KT_EQ_INT(ks_hashlist_parse(&b, &v, &n, "list", &e), KS_ECORRUPT);
+    ks_buf_free(&b);
+}
+
+KTEST(test_hashlist_rejects_nul_in_names_fuzz_crash_0c78f719)
+{
+    /* tests/fuzz/corpus/fuzz_hashlist/crash-0c78f719...: a name of NUL bytes then "a.raw"
+     * was accepted as an empty name */
+    static const char line[] = "d41d41D8cd98f00D89800998ecf8427e *\0\0\0\0\0\0\0\0\0\0\0a.raw\n";
+    ks_buf b;
+    ks_buf_init(&b, 0);
+    ks_buf_append(&b, line, sizeof line - 1);
+    ks_hashlist_entry *v = NULL;
+    size_t n = 0;
+    ks_err e;
+    KT_EQ_INT(ks_hashlist_parse(&b, &v, &n, "list", &e), KS_ECORRUPT);
+    ks_buf_free(&b);
+}
