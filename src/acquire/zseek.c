@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,22 +43,201 @@ static int write_all(int fd, const void *p, size_t n, const char *path, uint64_t
     return 0;
 }
 
-/* ---- writer ----------------------------------------------------------------------- */
+/* ---- writer -----------------------------------------------------------------------
+ * Frames are independent, so they are compressed by a pool of worker threads (one per
+ * online CPU, at most KS_ZSEEK_MAX_WORKERS) and written by the calling thread strictly in
+ * order. A ring of 2 x workers jobs bounds memory; with one CPU (or workers == 0) frames
+ * are compressed in the calling thread. */
+enum { JOB_FREE, JOB_QUEUED, JOB_WORKING, JOB_DONE, JOB_FAILED };
+
+typedef struct zjob {
+    uint8_t *in, *out;
+    size_t in_len, out_len;
+    int state;
+    size_t zerr; /* ZSTD error code when FAILED */
+} zjob;
+
 struct ks_zseek_w {
     int fd;
     const char *path;
-    ZSTD_CCtx *cctx;
-    uint8_t *in, *out;
-    size_t in_len, out_cap;
+    int level;
     uint32_t frame_size;
+    size_t out_cap;
+    zjob *jobs;
+    size_t njobs;
+    uint64_t submit_seq, write_seq; /* next job to submit / to write */
+    ZSTD_CCtx *cctx0;               /* used when there are no workers */
+    pthread_t *th;
+    size_t nthreads;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_done;
+    bool stopping, sync_ok;
     uint32_t *csize, *dsize; /* seek table being built */
     size_t nframes, cap;
     uint64_t file_off, committed;
     bool failed;
 };
 
+static ZSTD_CCtx *new_cctx(int level)
+{
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    if (c && (ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, level)) ||
+              ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1)) ||
+              ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1)))) {
+        ZSTD_freeCCtx(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void compress_job(ZSTD_CCtx *c, zjob *j, size_t out_cap)
+{
+    size_t r = ZSTD_compress2(c, j->out, out_cap, j->in, j->in_len);
+    if (ZSTD_isError(r)) {
+        j->zerr = r;
+        j->state = JOB_FAILED;
+    } else {
+        j->out_len = r;
+        j->state = JOB_DONE;
+    }
+}
+
+typedef struct worker_arg {
+    ks_zseek_w *w;
+    ZSTD_CCtx *c;
+} worker_arg;
+
+static void *zworker(void *arg)
+{
+    worker_arg *wa = arg;
+    ks_zseek_w *w = wa->w;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        zjob *pick = NULL;
+        /* the oldest queued job first, so the in-order writer is never starved */
+        for (uint64_t q = w->write_seq; q < w->submit_seq; q++) {
+            zjob *j = &w->jobs[q % w->njobs];
+            if (j->state == JOB_QUEUED) {
+                pick = j;
+                break;
+            }
+        }
+        if (!pick) {
+            if (w->stopping)
+                break;
+            pthread_cond_wait(&w->cv_work, &w->mu);
+            continue;
+        }
+        pick->state = JOB_WORKING;
+        pthread_mutex_unlock(&w->mu);
+        zjob tmp = *pick;
+        compress_job(wa->c, &tmp, w->out_cap);
+        pthread_mutex_lock(&w->mu);
+        pick->out_len = tmp.out_len;
+        pick->zerr = tmp.zerr;
+        pick->state = tmp.state;
+        pthread_cond_broadcast(&w->cv_done);
+    }
+    pthread_mutex_unlock(&w->mu);
+    ZSTD_freeCCtx(wa->c);
+    free(wa);
+    return NULL;
+}
+
+static int grow_table(ks_zseek_w *w, ks_err *err)
+{
+    if (w->nframes < w->cap)
+        return 0;
+    size_t nc = w->cap ? w->cap * 2 : 1024;
+    uint32_t *c = realloc(w->csize, nc * sizeof *c);
+    if (!c)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    w->csize = c;
+    uint32_t *d = realloc(w->dsize, nc * sizeof *d);
+    if (!d)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    w->dsize = d;
+    w->cap = nc;
+    return 0;
+}
+
+/* Writes the oldest submitted job (waiting for its compression) and frees its slot. */
+static int write_oldest(ks_zseek_w *w, ks_err *err)
+{
+    zjob *j = &w->jobs[w->write_seq % w->njobs];
+    if (w->nthreads) {
+        pthread_mutex_lock(&w->mu);
+        while (j->state == JOB_QUEUED || j->state == JOB_WORKING)
+            pthread_cond_wait(&w->cv_done, &w->mu);
+        pthread_mutex_unlock(&w->mu);
+    }
+    int rc = 0;
+    if (j->state == JOB_FAILED) {
+        rc = KS_ERR_AT(err, KS_EIO, w->path, -1, (int64_t)w->file_off, "zstd: %s", ZSTD_getErrorName(j->zerr));
+    } else if (!w->failed) {
+        if ((rc = grow_table(w, err)) == 0)
+            rc = write_all(w->fd, j->out, j->out_len, w->path, w->file_off, err);
+        if (rc) {
+            /* a partly written frame would make the table lie: cut the file back */
+            if (ftruncate(w->fd, (off_t)w->file_off) == 0)
+                lseek(w->fd, (off_t)w->file_off, SEEK_SET);
+        } else {
+            w->csize[w->nframes] = (uint32_t)j->out_len;
+            w->dsize[w->nframes] = (uint32_t)j->in_len;
+            w->nframes++;
+            w->file_off += j->out_len;
+            w->committed += j->in_len;
+        }
+    }
+    if (rc)
+        w->failed = true;
+    if (w->nthreads)
+        pthread_mutex_lock(&w->mu); /* workers scan [write_seq, submit_seq) */
+    j->state = JOB_FREE;
+    j->in_len = 0;
+    w->write_seq++;
+    if (w->nthreads)
+        pthread_mutex_unlock(&w->mu);
+    return rc;
+}
+
+/* Hands the job being filled to the compressors. */
+static int submit(ks_zseek_w *w, ks_err *err)
+{
+    zjob *j = &w->jobs[w->submit_seq % w->njobs];
+    if (!j->in_len)
+        return 0;
+    if (w->nthreads) {
+        pthread_mutex_lock(&w->mu);
+        j->state = JOB_QUEUED;
+        w->submit_seq++;
+        pthread_cond_broadcast(&w->cv_work);
+        pthread_mutex_unlock(&w->mu);
+    } else {
+        compress_job(w->cctx0, j, w->out_cap);
+        w->submit_seq++;
+    }
+    /* the next slot must be free before it is filled */
+    while (w->submit_seq - w->write_seq >= w->njobs) {
+        int rc = write_oldest(w, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 int ks_zseek_w_new(ks_zseek_w **out, int fd, const char *path, int level, uint32_t frame_size,
                    ks_err *err)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t workers = cpus > 1 ? (size_t)cpus : 0;
+    if (workers > KS_ZSEEK_MAX_WORKERS)
+        workers = KS_ZSEEK_MAX_WORKERS;
+    return ks_zseek_w_new_mt(out, fd, path, level, frame_size, workers, err);
+}
+
+int ks_zseek_w_new_mt(ks_zseek_w **out, int fd, const char *path, int level, uint32_t frame_size,
+                      size_t workers, ks_err *err)
 {
     int rc = 0;
     ks_zseek_w *w = NULL;
@@ -66,25 +246,65 @@ int ks_zseek_w_new(ks_zseek_w **out, int fd, const char *path, int level, uint32
     if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel())
         return KS_ERR(err, KS_EUSAGE, "zstd level must be %d .. %d", ZSTD_minCLevel(),
                       ZSTD_maxCLevel());
+    if (workers > KS_ZSEEK_MAX_WORKERS)
+        workers = KS_ZSEEK_MAX_WORKERS;
     w = calloc(1, sizeof *w);
     if (!w)
         return KS_ERR(err, KS_ENOMEM, "out of memory");
     w->fd = fd;
     w->path = path;
+    w->level = level;
     w->frame_size = frame_size;
     w->out_cap = ZSTD_compressBound(frame_size);
-    w->in = malloc(frame_size);
-    w->out = malloc(w->out_cap);
-    w->cctx = ZSTD_createCCtx();
-    if (!w->in || !w->out || !w->cctx) {
+    w->njobs = workers ? 2 * workers : 1;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv_work, NULL);
+    pthread_cond_init(&w->cv_done, NULL);
+    w->sync_ok = true;
+    w->jobs = calloc(w->njobs, sizeof *w->jobs);
+    if (!w->jobs) {
         rc = KS_ERR(err, KS_ENOMEM, "out of memory");
         goto done;
     }
-    if (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, level)) ||
-        ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1)) ||
-        ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_contentSizeFlag, 1))) {
-        rc = KS_ERR(err, KS_EUSAGE, "zstd rejected the compression parameters");
-        goto done;
+    for (size_t i = 0; i < w->njobs; i++) {
+        w->jobs[i].in = malloc(frame_size);
+        w->jobs[i].out = malloc(w->out_cap);
+        if (!w->jobs[i].in || !w->jobs[i].out) {
+            rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    if (!workers) {
+        if (!(w->cctx0 = new_cctx(level))) {
+            rc = KS_ERR(err, KS_EUSAGE, "zstd rejected the compression parameters");
+            goto done;
+        }
+    } else {
+        w->th = calloc(workers, sizeof *w->th);
+        if (!w->th) {
+            rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < workers; i++) {
+            worker_arg *wa = malloc(sizeof *wa);
+            if (wa)
+                wa->c = new_cctx(level);
+            if (!wa || !wa->c) {
+                if (wa)
+                    ZSTD_freeCCtx(wa->c);
+                free(wa);
+                rc = KS_ERR(err, KS_ENOMEM, "cannot set up zstd compressors");
+                goto done;
+            }
+            wa->w = w;
+            if (pthread_create(&w->th[i], NULL, zworker, wa)) {
+                ZSTD_freeCCtx(wa->c);
+                free(wa);
+                rc = KS_ERR(err, KS_ENOMEM, "cannot start a compression thread");
+                goto done;
+            }
+            w->nthreads = i + 1;
+        }
     }
 done:
     if (rc) {
@@ -95,58 +315,22 @@ done:
     return 0;
 }
 
-static int flush_frame(ks_zseek_w *w, ks_err *err)
-{
-    if (!w->in_len)
-        return 0;
-    if (w->nframes == w->cap) {
-        size_t nc = w->cap ? w->cap * 2 : 1024;
-        uint32_t *c = realloc(w->csize, nc * sizeof *c);
-        if (!c)
-            return KS_ERR(err, KS_ENOMEM, "out of memory");
-        w->csize = c;
-        uint32_t *d = realloc(w->dsize, nc * sizeof *d);
-        if (!d)
-            return KS_ERR(err, KS_ENOMEM, "out of memory");
-        w->dsize = d;
-        w->cap = nc;
-    }
-    size_t r = ZSTD_compress2(w->cctx, w->out, w->out_cap, w->in, w->in_len);
-    if (ZSTD_isError(r))
-        return KS_ERR_AT(err, KS_EIO, w->path, -1, (int64_t)w->file_off, "zstd: %s",
-                         ZSTD_getErrorName(r));
-    int rc = write_all(w->fd, w->out, r, w->path, w->file_off, err);
-    if (rc) {
-        w->failed = true;
-        /* a partly written frame would make the table lie: cut the file back */
-        if (ftruncate(w->fd, (off_t)w->file_off) == 0)
-            lseek(w->fd, (off_t)w->file_off, SEEK_SET);
-        return rc;
-    }
-    w->csize[w->nframes] = (uint32_t)r;
-    w->dsize[w->nframes] = (uint32_t)w->in_len;
-    w->nframes++;
-    w->file_off += r;
-    w->committed += w->in_len;
-    w->in_len = 0;
-    return 0;
-}
-
 int ks_zseek_w_write(ks_zseek_w *w, const void *p, size_t n, ks_err *err)
 {
     const uint8_t *b = p;
     if (w->failed)
         return KS_ERR_AT(err, KS_EIO, w->path, -1, (int64_t)w->file_off, "earlier write failed");
     while (n) {
-        size_t take = w->frame_size - w->in_len;
+        zjob *j = &w->jobs[w->submit_seq % w->njobs];
+        size_t take = w->frame_size - j->in_len;
         if (take > n)
             take = n;
-        memcpy(w->in + w->in_len, b, take);
-        w->in_len += take;
+        memcpy(j->in + j->in_len, b, take);
+        j->in_len += take;
         b += take;
         n -= take;
-        if (w->in_len == w->frame_size) {
-            int rc = flush_frame(w, err);
+        if (j->in_len == w->frame_size) {
+            int rc = submit(w, err);
             if (rc)
                 return rc;
         }
@@ -159,7 +343,13 @@ int ks_zseek_w_close(ks_zseek_w *w, ks_err *err)
     int rc = 0;
     uint8_t *tab = NULL;
     if (!w->failed)
-        rc = flush_frame(w, err);
+        rc = submit(w, err);
+    /* write (or, after a failure, discard) everything still in flight, in order */
+    while (w->write_seq < w->submit_seq) {
+        int r2 = write_oldest(w, rc ? NULL : err);
+        if (r2 && !rc)
+            rc = r2;
+    }
     /* The seek table is written even after a failure, for the frames that made it. */
     size_t tsize = w->nframes * 8 + KS_ZSEEK_FOOTER;
     tab = malloc(tsize + 8);
@@ -195,11 +385,26 @@ void ks_zseek_w_free(ks_zseek_w *w)
 {
     if (!w)
         return;
-    ZSTD_freeCCtx(w->cctx);
-    free(w->in);
-    free(w->out);
+    if (w->nthreads) {
+        pthread_mutex_lock(&w->mu);
+        w->stopping = true;
+        pthread_cond_broadcast(&w->cv_work);
+        pthread_mutex_unlock(&w->mu);
+        for (size_t i = 0; i < w->nthreads; i++)
+            pthread_join(w->th[i], NULL);
+    }
+    free(w->th);
+    ZSTD_freeCCtx(w->cctx0);
+    for (size_t i = 0; w->jobs && i < w->njobs; i++) {
+        free(w->jobs[i].in);
+        free(w->jobs[i].out);
+    }
+    free(w->jobs);
     free(w->csize);
     free(w->dsize);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv_work);
+    pthread_cond_destroy(&w->cv_done);
     free(w);
 }
 

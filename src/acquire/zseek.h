@@ -35,9 +35,16 @@
 /* ---- writer ---- */
 typedef struct ks_zseek_w ks_zseek_w;
 
-/* `path` is only used in messages. frame_size: 4 KiB .. KS_ZSEEK_MAX_FRAME. */
+#define KS_ZSEEK_MAX_WORKERS 16
+
+/* `path` is only used in messages. frame_size: 4 KiB .. KS_ZSEEK_MAX_FRAME. Frames are
+ * compressed by one worker thread per online CPU (none on a single CPU) and written in
+ * order by the calling thread. */
 int ks_zseek_w_new(ks_zseek_w **out, int fd, const char *path, int level, uint32_t frame_size,
                    ks_err *err);
+/* The same with an explicit number of compression threads (0 = in the calling thread). */
+int ks_zseek_w_new_mt(ks_zseek_w **out, int fd, const char *path, int level, uint32_t frame_size,
+                      size_t workers, ks_err *err);
 int ks_zseek_w_write(ks_zseek_w *w, const void *p, size_t n, ks_err *err);
 /* Compresses what is buffered and appends the seek table. After a write error the table
  * is still written for the frames already on disk (best effort), so a partial image stays
