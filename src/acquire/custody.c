@@ -175,10 +175,12 @@ int ks_custody_append(const char *case_dir, const ks_custody_entry *e, char out_
     else
         ks_custody_host(host, sizeof host);
 
-#define TRY(x)               \
-    do {                     \
-        if ((rc = (x)) != 0) \
-            goto toolong;    \
+#define TRY(x)                                                                                  \
+    do {                                                                                        \
+        if ((rc = (x)) != 0) {                                                                  \
+            rc = KS_ERR(err, rc, "custody entry too large (over %u bytes)", KS_CUSTODY_MAX_LINE); \
+            goto done;                                                                          \
+        }                                                                                       \
     } while (0)
     TRY(ks_buf_printf(&line, "{\"seq\":%llu,\"prev\":\"%s\"", (unsigned long long)(seq + 1), prev));
     TRY(put_field(&line, "time", when));
@@ -246,9 +248,6 @@ int ks_custody_append(const char *case_dir, const ks_custody_entry *e, char out_
     }
     if (out_hash)
         memcpy(out_hash, hash, 65);
-    goto done;
-toolong:
-    rc = KS_ERR(err, rc, "custody entry too large (over %u bytes)", KS_CUSTODY_MAX_LINE);
 done:
     if (fd >= 0)
         close(fd); /* releases the lock */
