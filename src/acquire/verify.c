@@ -15,6 +15,7 @@
 #define BLOCK (4u << 20)
 #define NSLOTS 6
 #define MAX_LIST_ENTRIES 100000
+#define NAME_SLOTS (1u << 18) /* > 2 x MAX_LIST_ENTRIES, a power of two */
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -319,9 +320,12 @@ static int parse_line(const char *p, size_t n, int *alg, char *hex, char *name, 
 int ks_hashlist_parse(const ks_buf *t, ks_hashlist_entry **out, size_t *nout, const char *path, ks_err *err)
 {
     lentry *v = NULL;
-    size_t n = 0;
+    size_t n = 0, cap = 0;
     int rc = 0;
     char hex[65], name[4096];
+    uint32_t *tab = calloc(NAME_SLOTS, sizeof *tab);
+    if (!tab)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
     size_t pos = 0;
     int64_t lineno = 0;
     while (pos < t->len) {
@@ -339,32 +343,46 @@ int ks_hashlist_parse(const ks_buf *t, ks_hashlist_entry **out, size_t *nout, co
             goto done;
         }
         lower(hex, strlen(hex));
+        /* names are found through a hash table: a hostile list of 100k names must not
+         * cost 100k^2 comparisons */
+        uint32_t hsh = 2166136261u;
+        for (const char *c = name; *c; c++)
+            hsh = (hsh ^ (uint8_t)*c) * 16777619u;
+        size_t slot = hsh & (NAME_SLOTS - 1);
+        while (tab[slot] && strcmp(v[tab[slot] - 1].name, name))
+            slot = (slot + 1) & (NAME_SLOTS - 1);
         size_t i;
-        for (i = 0; i < n && strcmp(v[i].name, name); i++) {
-        }
-        if (i == n) {
+        if (tab[slot]) {
+            i = tab[slot] - 1;
+        } else {
             if (n >= MAX_LIST_ENTRIES) {
                 rc = KS_ERR_AT(err, KS_ELIMIT, path, lineno, -1, "more than %d names", MAX_LIST_ENTRIES);
                 goto done;
             }
-            lentry *nv = realloc(v, (n + 1) * sizeof *nv);
-            if (!nv) {
-                rc = KS_ERR(err, KS_ENOMEM, "out of memory");
-                goto done;
+            if (n == cap) {
+                size_t nc = cap ? cap * 2 : 16;
+                lentry *nv = realloc(v, nc * sizeof *nv);
+                if (!nv) {
+                    rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+                    goto done;
+                }
+                v = nv;
+                cap = nc;
             }
-            v = nv;
             memset(&v[n], 0, sizeof v[n]);
             if (!(v[n].name = strdup(name))) {
                 rc = KS_ERR(err, KS_ENOMEM, "out of memory");
                 goto done;
             }
-            n++;
+            i = n++;
+            tab[slot] = (uint32_t)n;
         }
         snprintf(v[i].hash[alg], sizeof v[i].hash[alg], "%s", hex);
     }
     if (!n)
         rc = KS_CORRUPT(err, path, -1, -1, "no hash lines");
 done:
+    free(tab);
     if (rc) {
         for (size_t i = 0; i < n; i++)
             free(v[i].name);
