@@ -362,6 +362,12 @@ int ks_manifest_read(const char *path, ks_manifest *out, ks_err *err)
                                 "image file names must be plain base names");
                 goto done;
             }
+            if (m.nfiles >= KS_MANIFEST_MAX_FILES) {
+                ks_buf_free(&s);
+                rc = KS_CORRUPT(err, path, -1, (int64_t)(e.p - text.data), "more than %d image files",
+                                KS_MANIFEST_MAX_FILES);
+                goto done;
+            }
             char **nf = realloc(m.files, (m.nfiles + 1) * sizeof *nf);
             if (!nf) {
                 ks_buf_free(&s);

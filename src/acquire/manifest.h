@@ -18,6 +18,7 @@
 #define KS_MANIFEST_SUFFIX ".manifest.json"
 #define KS_HASHFILE_SUFFIX ".hashes"
 #define KS_MANIFEST_MAX (256u << 20) /* a manifest larger than this is not ours */
+#define KS_MANIFEST_MAX_FILES 100000   /* split pieces / segments (imgout's limit) */
 
 typedef struct ks_manifest_info {
     const ks_acq_result *res;
