@@ -5,10 +5,13 @@
 
 #include "cli/cli.h"
 
+extern const ks_cmd ks_cmd_acquire;
 extern const ks_cmd ks_cmd_ingest;
 extern const ks_cmd ks_cmd_info;
 extern const ks_cmd ks_cmd_query;
 extern const ks_cmd ks_cmd_timeline;
+extern const ks_cmd ks_cmd_verify;
+extern const ks_cmd ks_cmd_custody;
 
 /* NULL-terminated, in the order `kanshiki help` lists them. */
 extern const ks_cmd *const ks_commands[];
