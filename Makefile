@@ -10,6 +10,13 @@ PKGS    := sqlite3 libarchive zlib libzstd liblzma libcrypto libsodium libewf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS    := $(PKG_LIBS) -lbz2 -lpthread -lm
+# One missing library would make pkg-config print nothing at all: name it instead.
+ifneq ($(filter deps clean,$(MAKECMDGOALS)),deps)
+PKG_MISSING := $(shell for p in $(PKGS); do pkg-config --exists $$p || echo $$p; done)
+ifneq ($(PKG_MISSING),)
+$(warning missing libraries (pkg-config): $(PKG_MISSING) -- run 'make deps' (scripts/install-deps.sh) as root)
+endif
+endif
 WARN    := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wno-format-truncation -Wno-unused-parameter
 CSTD    := -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
 CFLAGS  ?= -O2 -g

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli/commands.h"
+#include "acquire/custody.h"
 #include "cli/ingest.h"
 #include "core/prefetch.h"
 #include "core/time.h"
@@ -112,7 +113,34 @@ typedef struct hash_cache {
     char path[4096];
     char sha[65];
     int64_t size;
+    bool registered; /* custody entry written for this disk file */
 } hash_cache;
+
+/* Chain of custody: every evidence file read into the case is registered once, with the
+ * SHA-256 just computed (no second pass over the file). */
+static void register_custody(ks_store *store, const ks_member *m, hash_cache *hc)
+{
+    if (hc->registered)
+        return;
+    hc->registered = true;
+    char abs[4096];
+    const char *loc = realpath(m->disk_path, abs) ? abs : m->disk_path;
+    ks_custody_entry ce = {0};
+    ce.action = "add";
+    ce.item = m->inner_path ? m->disk_path : m->path;
+    ce.source = loc;
+    ce.location = loc;
+    ce.sha256 = hc->sha;
+    ce.size = hc->size;
+    ce.has_size = true;
+    ce.note = "ingested into the case (read-only)";
+    ks_err e;
+    ks_err_clear(&e);
+    if (ks_custody_append(ks_store_dir(store), &ce, NULL, &e) != 0) {
+        ks_err_locate(&e, ks_store_dir(store), -1, -1);
+        ks_cli_warnf("custody log not updated: %s", e.msg);
+    }
+}
 
 static int ingest_member(ks_store *store, ks_member *m, const ks_ingest_opts *o,
                          hash_cache *hc, progress *prog, ks_ingest_stats *stats, ks_err *err)
@@ -131,6 +159,7 @@ static int ingest_member(ks_store *store, ks_member *m, const ks_ingest_opts *o,
             return 0;
         }
         hc->size = (int64_t)size;
+        hc->registered = false;
         snprintf(hc->path, sizeof hc->path, "%s", m->disk_path);
     }
     ks_evidence_info info = {m->path, m->disk_path, m->inner_path, hc->sha, hc->size,
@@ -144,6 +173,7 @@ static int ingest_member(ks_store *store, ks_member *m, const ks_ingest_opts *o,
         return 0;
     }
 
+    register_custody(store, m, hc);
     const ks_parser *p = NULL;
     if (o->format) {
         p = ks_parser_find(o->format);

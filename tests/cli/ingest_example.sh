@@ -60,3 +60,9 @@ mkdir -p "$TMP/odd"; zcat "$f1" > "$TMP/odd/data.bin"
 expect_rc format_override_ingests 0 "$KS" ingest -q --format cloudtrail "$TMP/case3" "$TMP/odd/data.bin"
 expect_eq format_override_count "$(q "$TMP/case3" "SELECT count(*) FROM events")" "$(jq '.Records|length' "$TMP/odd/data.bin")"
 expect_rc unknown_format_is_usage_error 2 "$KS" ingest --format nosuch "$TMP/case4" "$TMP/odd/data.bin"
+# chain of custody: every evidence file registered once, with the hash recorded in the case
+nfiles=$(find "$EV/AWSLogs" -type f | wc -l)
+expect_eq custody_one_add_per_evidence_file "$(grep -c '"action":"add"' "$C/custody.jsonl")" "$nfiles"
+expect_eq custody_hash_matches_evidence_table "$(grep -c "$(sha256sum "$f2" | cut -d' ' -f1)" "$C/custody.jsonl")" "1"
+expect_rc custody_log_verifies 0 "$KS" custody verify "$C"
+expect_eq reingest_adds_no_custody_entries "$(grep -c '"action":"add"' "$C/custody.jsonl")" "$nfiles"
