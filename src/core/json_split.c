@@ -240,11 +240,15 @@ static inline bool vs_top_obj(const vscan *v)
     return (v->is_obj[d >> 6] >> (d & 63)) & 1;
 }
 
-/* Runs the scanner from pos. VS_DONE: pos is just past the value. VS_ERR: pos is at the
- * offending byte and err_msg says why. VS_MORE: the buffer is exhausted. */
-static int vs_run(ks_jsplit *s, vscan *v)
+/* Runs the scanner from pos, at most up to input offset `limit` (-1: no limit), so that
+ * size limits are decided by scan position, never by how much a read happened to bring.
+ * VS_DONE: pos is just past the value. VS_ERR: pos is at the offending byte and err_msg
+ * says why. VS_MORE: the buffer (or the limit) is exhausted. */
+static int vs_run(ks_jsplit *s, vscan *v, int64_t limit)
 {
     const char *p = s->buf + s->pos, *end = s->buf + s->fill;
+    if (limit >= 0 && limit - s->base < (int64_t)s->fill)
+        end = s->buf + (limit > abs_pos(s) ? limit - s->base : (int64_t)s->pos);
     int r = VS_MORE;
     for (;;) {
         if (v->in_str) {
@@ -409,6 +413,12 @@ out:
 
 /* ---- errors and records ------------------------------------------------------------- */
 
+/* Scanning a kept stretch stops one byte past max_record: that byte proves it too big. */
+static inline int64_t rec_limit(const ks_jsplit *s, int64_t start)
+{
+    return start + (int64_t)s->max_record + 1;
+}
+
 static void set_err(ks_jsplit *s, int64_t off, int64_t line, const char *msg)
 {
     s->err_off = off;
@@ -564,8 +574,8 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
             continue;
         }
         case M_REC: {
-            int r = vs_run(s, &s->vs);
-            if (r == VS_MORE && s->vs.in_tok && s->vs.depth == 0 && s->eof) {
+            int r = vs_run(s, &s->vs, rec_limit(s, s->rec_start));
+            if (r == VS_MORE && s->vs.in_tok && s->vs.depth == 0 && s->eof && s->pos == s->fill) {
                 s->vs.in_tok = 0; /* a number or literal ends the input */
                 r = VS_DONE;
             }
@@ -589,7 +599,7 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 go_bad(s, s->rec_start, s->rec_line);
                 continue;
             }
-            if ((uint64_t)(s->base + (int64_t)s->fill - s->rec_start) > s->max_record) {
+            if ((uint64_t)(abs_pos(s) - s->rec_start) > s->max_record) {
                 s->err_msg = "record larger than max_record";
                 set_err(s, s->rec_start + (int64_t)s->max_record, s->line, s->err_msg);
                 rc = report(s, out, err, s->rec_start, s->rec_start + (int64_t)s->max_record,
@@ -607,7 +617,7 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
             continue;
         }
         case M_SKIPREC: {
-            int r = vs_run(s, &s->vs);
+            int r = vs_run(s, &s->vs, -1);
             if (r == VS_DONE) {
                 after_value(s);
                 continue;
@@ -620,6 +630,8 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 } else {
                     set_err(s, abs_pos(s), s->line, r == VS_ERR ? s->err_msg : "truncated record");
                     s->rec_start = abs_pos(s);
+                    s->rec_line = s->line;
+                    s->anchor = s->rec_start;
                     s->rdepth = s->vs.depth;
                     s->r_in_str = s->r_esc = 0;
                     s->mode = M_RECOVER;
@@ -676,7 +688,12 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
         case M_OBJ_COLON:
         case M_OBJ_VALUE:
         case M_OBJ_SEP: {
-            if (!skip_ws(s)) {
+            bool have = skip_ws(s);
+            if (s->obj_keep && (uint64_t)(abs_pos(s) - s->obj_start) > s->max_record) {
+                s->obj_keep = false;
+                s->anchor = -1;
+            }
+            if (!have) {
                 if ((rc = more(s)) < 0)
                     return KS_ERR(err, rc, "splitter buffer");
                 if (rc == 0) {
@@ -784,7 +801,10 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
         }
         case M_OBJ_KEYSCAN:
         case M_OBJ_SKIPVAL: {
-            int r = vs_run(s, &s->vs);
+            /* While the object may still be the record, it is kept up to max_record. */
+            int64_t lim = s->obj_keep ? rec_limit(s, s->obj_start)
+                          : (s->mode == M_OBJ_KEYSCAN && s->key_start >= 0 ? rec_limit(s, s->key_start) : -1);
+            int r = vs_run(s, &s->vs, lim);
             if (r == VS_DONE) {
                 if (s->mode == M_OBJ_KEYSCAN) {
                     s->cand_wrap = NULL;
@@ -806,15 +826,15 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                        s->obj_keep ? s->obj_line : s->line);
                 continue;
             }
-            int64_t held = s->base + (int64_t)s->fill - (s->anchor >= 0 ? s->anchor : abs_pos(s));
-            if (s->anchor >= 0 && (uint64_t)held > s->max_record) {
-                if (s->mode == M_OBJ_KEYSCAN && !s->obj_keep) {
-                    s->anchor = -1; /* an absurdly long key: cannot be a wrap key anyway */
-                    s->key_start = -1;
-                } else {
+            if (lim >= 0 && abs_pos(s) >= lim) {
+                if (s->obj_keep) {
                     s->obj_keep = false; /* too big to be a record: stop keeping it */
                     s->anchor = s->mode == M_OBJ_KEYSCAN ? s->key_start : -1;
+                } else {
+                    s->anchor = -1; /* an absurdly long key: cannot be a wrap key anyway */
+                    s->key_start = -1;
                 }
+                continue;
             }
             if ((rc = more(s)) < 0)
                 return KS_ERR(err, rc, "splitter buffer");
@@ -892,6 +912,9 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
         }
         case M_RECOVER: {
             const char *p = s->buf + s->pos, *end = s->buf + s->fill;
+            int64_t lim = rec_limit(s, s->rec_start);
+            if (lim - s->base < (int64_t)s->fill)
+                end = s->buf + (lim > abs_pos(s) ? lim - s->base : (int64_t)s->pos);
             bool done = false, failed = false;
             while (p < end) {
                 char c = *p;
@@ -955,8 +978,8 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 return report(s, out, err, s->rec_start, to, NULL);
             }
             if (!failed) {
-                if ((uint64_t)(s->base + (int64_t)s->fill - s->rec_start) > s->max_record) {
-                    failed = true;
+                if (abs_pos(s) >= lim) {
+                    failed = true; /* no end within max_record bytes */
                 } else {
                     if ((rc = more(s)) < 0)
                         return KS_ERR(err, rc, "splitter buffer");

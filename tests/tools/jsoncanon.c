@@ -141,6 +141,8 @@ static void put_value(FILE *f, const ks_json_doc *d, ks_jv v)
  * Canonical records go to `out`; with `offsets`, "index offset line length" lines instead.
  * Malformed stretches add "BAD offset line length" lines to `bad` and details to `log`.
  * Returns 0 (all valid), 1 (something malformed) or 2 (fatal). */
+static size_t g_max_record;
+
 static int run(const char *path, const ks_buf *data, size_t step, int offsets, FILE *out, FILE *bad,
                FILE *log)
 {
@@ -153,7 +155,7 @@ static int run(const char *path, const ks_buf *data, size_t step, int offsets, F
         in.ctx = &si;
     }
     static const char *const wrap[] = {"Records", NULL};
-    ks_jsplit_opts o = {wrap, 0};
+    ks_jsplit_opts o = {wrap, g_max_record};
     ks_jsplit *sp = NULL;
     ks_json_doc *doc = NULL;
     if (ks_jsplit_new(&sp, &in, &o) || ks_json_doc_new(&doc, NULL))
@@ -245,6 +247,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-r") && i + 1 < argc) {
             step = (size_t)strtoul(argv[++i], NULL, 10);
+        } else if (!strcmp(argv[i], "-m") && i + 1 < argc) {
+            g_max_record = (size_t)strtoul(argv[++i], NULL, 10); /* splitter max_record */
         } else if (!strcmp(argv[i], "-o")) {
             offsets = 1;
         } else if (!strcmp(argv[i], "-R")) {
@@ -255,7 +259,7 @@ int main(int argc, char **argv)
         }
     }
     if (!first_file) {
-        fprintf(stderr, "usage: jsoncanon [-r N] [-o] FILE\n"
+        fprintf(stderr, "usage: jsoncanon [-r N] [-m MAXREC] [-o] FILE\n"
                         "       jsoncanon -R FILE...   (batch: '#END rc path' after each file;\n"
                         "                               also checks read sizes 1 and 7 agree)\n");
         return 2;

@@ -602,3 +602,31 @@ KTEST(test_jsplit_single_large_record_and_many_small_records)
     ks_jsplit_free(s);
     free(t);
 }
+
+/* Fuzz reproducers (tests/fuzz/fuzz_jsplit, max_record 32): the results must not depend on
+ * how many bytes each read brings. The first broke when recovery gave up by buffer fill
+ * instead of scan position; the second when a silent recovery forgot to keep its bytes. */
+KTEST(test_jsplit_fuzz_reproducers_are_read_size_independent)
+{
+    static const char crash1[] = "[1,2,\n{\"x\":[1,2}}\0\0\0\0\0\0\0hhhhhhhhhhhhhhhhhhhhhhhhhhhhhh"
+                                 "hhhhhhhhhh\x10,3]";
+    static const char crash2[] = "[1,2,\n{\"x\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf"
+                                 "\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf"
+                                 "\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\0\0\0\0" "3,2,\x0e\n{\"x\":[&1,2}}&1,*}},3]";
+    const struct {
+        const char *t;
+        size_t n;
+    } cases[] = {{crash1, sizeof crash1 - 1}, {crash2, sizeof crash2 - 1}};
+    for (size_t c = 0; c < 2; c++) {
+        split_item a[32], b[32];
+        int na = split_all(cases[c].t, cases[c].n, 2, 0, 32, a);
+        int nb = split_all(cases[c].t, cases[c].n, 4096, 0, 32, b);
+        KT_EQ_INT(na, nb);
+        for (int i = 0; i < na && i < nb && i < 32; i++) {
+            KT_EQ_INT(a[i].rc, b[i].rc);
+            KT_EQ_INT(a[i].offset, b[i].offset);
+            KT_EQ_STR(a[i].text, b[i].text);
+            KT_EQ_INT(a[i].err_off, b[i].err_off);
+        }
+    }
+}
