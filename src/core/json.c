@@ -724,12 +724,12 @@ ks_str ks_json_str(const ks_json_doc *doc, ks_jv v)
     return r;
 }
 
-ks_jv ks_json_get(const ks_json_doc *doc, ks_jv obj, const char *key)
+/* Member lookup by a key given as bytes (first match, like ks_json_get). */
+static ks_jv get_n(const ks_json_doc *doc, ks_jv obj, const char *key, size_t kl)
 {
     const jnode *o = node_at(doc, obj);
-    if (!o || o->type != KS_JSON_OBJECT || !key)
+    if (!o || o->type != KS_JSON_OBJECT)
         return KS_JV_NONE;
-    size_t kl = strlen(key);
     for (ks_jv k = o->a ? obj + 1 : KS_JV_NONE; k != KS_JV_NONE; k = doc->nodes[k].next) {
         const jnode *kn = &doc->nodes[k];
         const char *p;
@@ -747,20 +747,20 @@ ks_jv ks_json_get(const ks_json_doc *doc, ks_jv obj, const char *key)
     return KS_JV_NONE;
 }
 
+ks_jv ks_json_get(const ks_json_doc *doc, ks_jv obj, const char *key)
+{
+    return key ? get_n(doc, obj, key, strlen(key)) : KS_JV_NONE;
+}
+
 ks_jv ks_json_path(const ks_json_doc *doc, ks_jv v, const char *dotted)
 {
     if (!dotted)
         return KS_JV_NONE;
-    char part[256];
     const char *s = dotted;
     for (;;) {
         const char *dot = strchr(s, '.');
         size_t n = dot ? (size_t)(dot - s) : strlen(s);
-        if (n >= sizeof part)
-            return KS_JV_NONE;
-        memcpy(part, s, n);
-        part[n] = '\0';
-        v = ks_json_get(doc, v, part);
+        v = get_n(doc, v, s, n);
         if (v == KS_JV_NONE || !dot)
             return v;
         s = dot + 1;

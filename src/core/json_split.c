@@ -858,7 +858,13 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 s->mode = M_TOP;
                 return report(s, out, err, s->rec_start, to, NULL);
             }
-            const char *nl = memchr(s->buf + s->pos, '\n', s->fill - s->pos);
+            /* Search for the line end only within max_record of the stretch start, so the
+             * outcome never depends on how much the last read brought. */
+            int64_t lim = rec_limit(s, s->rec_start);
+            size_t stop = lim - s->base < (int64_t)s->fill ? (size_t)(lim - s->base) : s->fill;
+            if (stop < s->pos)
+                stop = s->pos;
+            const char *nl = memchr(s->buf + s->pos, '\n', stop - s->pos);
             if (nl) {
                 s->pos = (size_t)(nl - s->buf);
                 int64_t to = trim_end(s, s->rec_start, abs_pos(s));
@@ -866,8 +872,8 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 s->mode = M_RESYNC;
                 return report(s, out, err, s->rec_start, to, NULL);
             }
-            s->pos = s->fill;
-            if ((uint64_t)(s->base + (int64_t)s->fill - s->rec_start) > s->max_record) {
+            s->pos = stop;
+            if (abs_pos(s) >= lim) {
                 s->anchor = -1;
                 s->mode = M_RESYNC;
                 return report(s, out, err, s->rec_start, s->rec_start + (int64_t)s->max_record, NULL);
@@ -877,7 +883,7 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
             if (rc == 0) {
                 s->anchor = -1;
                 s->mode = M_DONE;
-                return report(s, out, err, s->rec_start, abs_pos(s), NULL);
+                return report(s, out, err, s->rec_start, trim_end(s, s->rec_start, abs_pos(s)), NULL);
             }
             continue;
         }

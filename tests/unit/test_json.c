@@ -613,11 +613,15 @@ KTEST(test_jsplit_fuzz_reproducers_are_read_size_independent)
     static const char crash2[] = "[1,2,\n{\"x\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf"
                                  "\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf"
                                  "\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\0\0\0\0" "3,2,\x0e\n{\"x\":[&1,2}}&1,*}},3]";
+    /* third: a junk line longer than max_record ending in CRs was trimmed differently */
+    static const char crash3[] = "\r\r\r\r\r\r\x8d\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r"
+                                 "\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\n\r\r"
+                                 "\r\r\xf1\r\r\r\r\r\0\0\0\0\0\0\0\r\r\r\r\x95\x95";
     const struct {
         const char *t;
         size_t n;
-    } cases[] = {{crash1, sizeof crash1 - 1}, {crash2, sizeof crash2 - 1}};
-    for (size_t c = 0; c < 2; c++) {
+    } cases[] = {{crash1, sizeof crash1 - 1}, {crash2, sizeof crash2 - 1}, {crash3, sizeof crash3 - 1}};
+    for (size_t c = 0; c < 3; c++) {
         split_item a[32], b[32];
         int na = split_all(cases[c].t, cases[c].n, 2, 0, 32, a);
         int nb = split_all(cases[c].t, cases[c].n, 4096, 0, 32, b);
