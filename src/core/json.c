@@ -277,8 +277,12 @@ static int decode_string(pstate *ps, jnode *nd, const char *q, const char *s, co
 {
     ks_json_doc *d = ps->d;
     const char *p = s, *end = ps->end;
-    /* Worst case: every remaining byte becomes 3 (U+FFFD for an invalid byte). */
-    size_t rest = (size_t)(end - q);
+    /* Bound the decoded size by this string's raw extent: no source byte decodes to more
+     * than 3 bytes (an invalid byte becomes U+FFFD; escapes only shrink). */
+    size_t i = (size_t)(s - q), avail = (size_t)(end - q);
+    while (i < avail && q[i] != '"')
+        i += q[i] == '\\' ? 2 : 1;
+    size_t rest = i < avail ? i : avail;
     if (rest > (SIZE_MAX - 16) / 3 || arena_reserve(d, rest * 3 + 4))
         return perr(ps, q, KS_ENOMEM, "out of memory decoding a JSON string");
     size_t start = d->arena_len;
@@ -504,6 +508,8 @@ int ks_json_parse(ks_json_doc *doc, const char *text, size_t len, ks_err *err)
 {
     if (!doc || (!text && len))
         return KS_ERR(err, KS_EUSAGE, "ks_json_parse: bad arguments");
+    if (!text)
+        text = "";
     doc->n = 0;
     doc->arena_len = 0;
     doc->bad_utf8 = 0;

@@ -634,3 +634,36 @@ KTEST(test_jsplit_fuzz_reproducers_are_read_size_independent)
         }
     }
 }
+
+KTEST(test_jsplit_gives_up_on_array_when_bad_element_has_no_end_then_resyncs)
+{
+    /* The raw newline breaks the string; counting from it, quotes never balance again on
+     * that line, so the element's end cannot be found: the rest of the array is skipped
+     * and the next top-level document (a line starting with '{') still comes out. */
+    const char *t = "{\"Records\":[{\"a\":1},{\"b\":\"x\ny\"}, {\"c\":2}]}\n{\"next\":1}\n";
+    STEPS_FOR_EACH(step) {
+        split_item it[32];
+        int n = split_all(t, strlen(t), step, 0, 0, it);
+        KT_REQUIRE(n == 3);
+        KT_EQ_INT(it[0].rc, 0);
+        KT_EQ_STR(it[0].text, "{\"a\":1}");
+        KT_EQ_INT(it[1].rc, KS_ECORRUPT);
+        KT_EQ_INT(it[1].err_off, 27); /* the newline inside the string */
+        KT_EQ_INT(it[1].offset, 20);
+        KT_EQ_INT(it[2].rc, 0);
+        KT_EQ_STR(it[2].text, "{\"next\":1}");
+        KT_EQ_INT(it[2].lineno, 3);
+        KT_CHECK(it[2].wrap == NULL);
+    }
+}
+
+KTEST(test_jsplit_wrap_key_that_is_not_an_array_keeps_the_object_whole)
+{
+    const char *t = "{\"Records\":{\"a\":1},\"x\":2}\n{\"Records\":null}";
+    split_item it[32];
+    int n = split_all(t, strlen(t), 3, 0, 0, it);
+    KT_REQUIRE(n == 2);
+    KT_EQ_STR(it[0].text, "{\"Records\":{\"a\":1},\"x\":2}");
+    KT_EQ_STR(it[1].text, "{\"Records\":null}");
+    KT_EQ_INT(it[1].lineno, 2);
+}
