@@ -4,11 +4,15 @@
  *   - iteration visits exactly ks_json_count children, ks_json_index agrees with it, and
  *     every object member's ks_json_get finds a value with the same key;
  *   - the raw text of the root is the input without surrounding whitespace.
+ *   - the splitter agrees: a valid text that is not an array is exactly one record (its
+ *     raw text); a valid array gives its elements' raw texts, in order.
  * Invalid input must fail with an error offset inside [0, len]. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/io.h"
 #include "core/json.h"
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
@@ -85,6 +89,32 @@ static void same_shape(const ks_json_doc *a, ks_jv x, const ks_json_doc *b, ks_j
     }
 }
 
+/* Cross-check of ks_jsplit (no wrap keys) against the parse of the same bytes. */
+static void split_agrees(const ks_json_doc *d, const uint8_t *data, size_t size)
+{
+    ks_mem_input m;
+    ks_input in;
+    ks_input_mem(&in, &m, data, size, "fuzz");
+    ks_jsplit *s = NULL;
+    CHECK(ks_jsplit_new(&s, &in, NULL) == 0);
+    ks_jv r = ks_json_root(d);
+    bool arr = ks_json_type_of(d, r) == KS_JSON_ARRAY;
+    ks_jv want = arr ? ks_json_first(d, r) : r;
+    ks_jrecord rec;
+    ks_err e;
+    int rc;
+    while ((rc = ks_jsplit_next(s, &rec, &e)) == 0) {
+        CHECK(want != KS_JV_NONE);
+        ks_str raw = ks_json_raw(d, want);
+        CHECK(rec.p && rec.n == raw.n && memcmp(rec.p, raw.p, raw.n) == 0);
+        CHECK(rec.offset == raw.p - (const char *)data);
+        want = arr ? ks_json_next(d, want) : KS_JV_NONE;
+    }
+    CHECK(rc == KS_EOF);
+    CHECK(want == KS_JV_NONE);
+    ks_jsplit_free(s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static ks_json_doc *d1, *d2;
@@ -104,6 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     walk(d1, r, 0);
     ks_str raw = ks_json_raw(d1, r);
     CHECK(raw.p >= (const char *)data && raw.p + raw.n <= (const char *)data + size);
+    split_agrees(d1, data, size);
 
     ks_buf w1, w2;
     ks_buf_init(&w1, 0);
