@@ -51,7 +51,7 @@ static void walk(const ks_json_doc *d, ks_jv v, int depth)
             walk(d, val, depth + 1);
             /* ks_json_get returns the FIRST member with that key */
             ks_str k = ks_json_str(d, c);
-            if (k.n < 64 && !memchr(k.p, 0, k.n)) {
+            if (n < 64 && k.n < 64 && !memchr(k.p, 0, k.n)) { /* bounded: lookups are linear */
                 char key[64];
                 memcpy(key, k.p, k.n);
                 key[k.n] = '\0';
