@@ -65,6 +65,9 @@ enum { CTX_TOP = 0, CTX_ARR = 1, CTX_WRAP = 2 };
 struct ks_jsplit {
     ks_input *in;
     const char *const *wrap_keys;
+    size_t n_wrap;
+    size_t *wrap_len;  /* strlen of each wrap key */
+    char *wrap_pat;    /* "\"key\"" patterns, NUL-separated, for the plain-object fast path */
     size_t max_record;
     char *buf;
     size_t cap, fill, pos;
@@ -105,12 +108,39 @@ int ks_jsplit_new(ks_jsplit **out, ks_input *in, const ks_jsplit_opts *opts)
     s->wrap_keys = opts ? opts->wrap_keys : NULL;
     if (s->wrap_keys && !s->wrap_keys[0])
         s->wrap_keys = NULL;
+    size_t pat_total = 0;
+    for (const char *const *w = s->wrap_keys; w && *w && s->n_wrap < 64; w++) {
+        s->n_wrap++;
+        pat_total += strlen(*w) + 3;
+    }
+    if (s->n_wrap) {
+        s->wrap_len = calloc(s->n_wrap, sizeof *s->wrap_len);
+        s->wrap_pat = malloc(pat_total);
+        if (!s->wrap_len || !s->wrap_pat) {
+            free(s->wrap_len);
+            free(s->wrap_pat);
+            free(s);
+            return KS_ENOMEM;
+        }
+        char *pp = s->wrap_pat;
+        for (size_t i = 0; i < s->n_wrap; i++) {
+            size_t n = strlen(s->wrap_keys[i]);
+            s->wrap_len[i] = n;
+            pp[0] = '"';
+            memcpy(pp + 1, s->wrap_keys[i], n);
+            pp[n + 1] = '"';
+            pp[n + 2] = '\0';
+            pp += n + 3;
+        }
+    }
     s->max_record = opts && opts->max_record ? opts->max_record : SPLIT_DEFAULT_MAX;
     if (s->max_record > ((size_t)1 << 40))
         s->max_record = (size_t)1 << 40;
     s->cap = SPLIT_CHUNK;
     s->buf = malloc(s->cap);
     if (!s->buf) {
+        free(s->wrap_len);
+        free(s->wrap_pat);
         free(s);
         return KS_ENOMEM;
     }
@@ -127,6 +157,8 @@ void ks_jsplit_free(ks_jsplit *s)
     if (!s)
         return;
     free(s->buf);
+    free(s->wrap_len);
+    free(s->wrap_pat);
     free(s);
 }
 
@@ -464,12 +496,45 @@ static void go_bad(ks_jsplit *s, int64_t stretch_start, int64_t stretch_line)
 
 static bool wrap_match(ks_jsplit *s, const char *k, size_t n, const char **out)
 {
-    for (const char *const *w = s->wrap_keys; w && *w; w++) {
-        if (strlen(*w) == n && memcmp(*w, k, n) == 0) {
-            *out = *w;
+    for (size_t i = 0; i < s->n_wrap; i++) {
+        if (s->wrap_len[i] == n && memcmp(s->wrap_keys[i], k, n) == 0) {
+            *out = s->wrap_keys[i];
             return true;
         }
     }
+    return false;
+}
+
+static bool emit_rec(ks_jsplit *s, ks_jrecord *out);
+
+/* Fast path for JSON Lines of objects when wrap keys are set: if the whole object at pos
+ * is already buffered, is well formed as far as the scanner sees, fits max_record and
+ * does not even contain any wrap key as a quoted string, it is a plain record — exactly
+ * what the member-by-member path would return, without its per-member work. Otherwise
+ * nothing is consumed and the caller takes the general path. */
+static bool plain_object(ks_jsplit *s, ks_jrecord *out)
+{
+    size_t pos0 = s->pos;
+    int64_t line0 = s->line, ls0 = s->line_start;
+    s->rec_start = abs_pos(s);
+    s->rec_line = s->line;
+    vs_init(&s->vs);
+    int r = vs_run(s, &s->vs, rec_limit(s, s->rec_start));
+    if (r == VS_DONE) {
+        const char *t = at_abs(s, s->rec_start);
+        size_t n = (size_t)(abs_pos(s) - s->rec_start);
+        bool wrap = n > s->max_record;
+        const char *pp = s->wrap_pat;
+        for (size_t i = 0; i < s->n_wrap && !wrap; i++) {
+            wrap = memmem(t, n, pp, s->wrap_len[i] + 2) != NULL;
+            pp += s->wrap_len[i] + 3;
+        }
+        if (!wrap && emit_rec(s, out))
+            return true;
+    }
+    s->pos = pos0;
+    s->line = line0;
+    s->line_start = ls0;
     return false;
 }
 
@@ -560,6 +625,8 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 s->pos++;
                 s->mode = M_ARR;
             } else if (c == '{' && s->wrap_keys) {
+                if (plain_object(s, out))
+                    return 0;
                 s->obj_start = abs_pos(s);
                 s->obj_line = s->line;
                 s->obj_keep = true;
