@@ -667,3 +667,26 @@ KTEST(test_jsplit_wrap_key_that_is_not_an_array_keeps_the_object_whole)
     KT_EQ_STR(it[1].text, "{\"Records\":null}");
     KT_EQ_INT(it[1].lineno, 2);
 }
+
+KTEST(test_json_every_lone_high_byte_is_invalid_utf8_and_every_control_rejected)
+{
+    ks_json_doc *d = NULL;
+    KT_REQUIRE(ks_json_doc_new(&d, NULL) == 0);
+    ks_err e;
+    for (int c = 0; c < 256; c++) {
+        /* long enough that the 8-byte scanning path sees the byte too */
+        char t[24] = "\"abcdefghijklmno_x\"";
+        t[16] = (char)c;
+        int rc = ks_json_parse(d, t, 19, &e);
+        if (c < 0x20) {
+            KT_EQ_INT(rc, KS_ECORRUPT);
+            KT_EQ_INT(e.offset, 16);
+        } else if (c == '"' || c == '\\') {
+            KT_EQ_INT(rc, KS_ECORRUPT); /* ends the string early / a bad escape */
+        } else {
+            KT_EQ_INT(rc, 0);
+            KT_EQ_INT(ks_json_doc_invalid_utf8(d), c >= 0x80 ? 1 : 0);
+        }
+    }
+    ks_json_doc_free(d);
+}
