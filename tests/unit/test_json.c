@@ -690,3 +690,19 @@ KTEST(test_json_every_lone_high_byte_is_invalid_utf8_and_every_control_rejected)
     }
     ks_json_doc_free(d);
 }
+
+KTEST(test_json_get_matches_decoded_keys_and_returns_first_duplicate)
+{
+    ks_json_doc *d = PARSE_OK("{\"a\\u002eb\":{\"c\":1},\"dup\":1,\"dup\":2,\"k\\\"q\":true,\"\":\"empty\"}");
+    KT_REQUIRE(d);
+    ks_jv r = ks_json_root(d);
+    int64_t v = 0;
+    KT_EQ_INT(ks_json_int(d, ks_json_get(d, r, "dup"), &v), 0);
+    KT_EQ_INT(v, 1);
+    KT_CHECK(ks_json_get(d, r, "a.b") != KS_JV_NONE);          /* decoded key "a.b" */
+    KT_CHECK(ks_json_path(d, r, "a.b.c") == KS_JV_NONE);       /* paths split on '.' */
+    KT_EQ_INT(ks_json_type_of(d, ks_json_get(d, r, "k\"q")), KS_JSON_TRUE);
+    EXPECT_STR(ks_json_get_str(d, r, ""), "empty");
+    KT_CHECK(ks_json_get_str(d, r, "dup").p == NULL);          /* not a string */
+    ks_json_doc_free(d);
+}
