@@ -755,6 +755,7 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
         case M_OBJ_COLON:
         case M_OBJ_VALUE:
         case M_OBJ_SEP: {
+            s->ctx = CTX_TOP; /* between members of a top-level object */
             bool have = skip_ws(s);
             if (s->obj_keep && (uint64_t)(abs_pos(s) - s->obj_start) > s->max_record) {
                 s->obj_keep = false;
@@ -815,7 +816,6 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 continue;
             }
             /* M_OBJ_SEP */
-            s->ctx = CTX_TOP;
             if (c == ',') {
                 s->pos++;
                 s->mode = M_OBJ_KEY;

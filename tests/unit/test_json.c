@@ -706,3 +706,16 @@ KTEST(test_json_get_matches_decoded_keys_and_returns_first_duplicate)
     KT_CHECK(ks_json_get_str(d, r, "dup").p == NULL);          /* not a string */
     ks_json_doc_free(d);
 }
+
+KTEST(test_jsplit_input_ending_after_records_array_is_a_truncated_object)
+{
+    const char *t = "{\"Records\":[{\"a\":1}]";
+    split_item it[32];
+    int n = split_all(t, strlen(t), 4, 0, 0, it);
+    KT_REQUIRE(n == 2);
+    KT_EQ_INT(it[0].rc, 0);
+    KT_EQ_STR(it[0].wrap, "Records");
+    KT_EQ_INT(it[1].rc, KS_ECORRUPT);
+    KT_EQ_INT(it[1].err_off, (int64_t)strlen(t));
+    KT_CHECK(it[1].wrap == NULL);
+}
