@@ -277,8 +277,12 @@ static int decode_string(pstate *ps, jnode *nd, const char *q, const char *s, co
 {
     ks_json_doc *d = ps->d;
     const char *p = s, *end = ps->end;
-    /* Worst case: every remaining byte becomes 3 (U+FFFD for an invalid byte). */
-    size_t rest = (size_t)(end - q);
+    /* Bound the decoded size by this string's raw extent: no source byte decodes to more
+     * than 3 bytes (an invalid byte becomes U+FFFD; escapes only shrink). */
+    size_t i = (size_t)(s - q), avail = (size_t)(end - q);
+    while (i < avail && q[i] != '"')
+        i += q[i] == '\\' ? 2 : 1;
+    size_t rest = i < avail ? i : avail;
     if (rest > (SIZE_MAX - 16) / 3 || arena_reserve(d, rest * 3 + 4))
         return perr(ps, q, KS_ENOMEM, "out of memory decoding a JSON string");
     size_t start = d->arena_len;
@@ -504,6 +508,8 @@ int ks_json_parse(ks_json_doc *doc, const char *text, size_t len, ks_err *err)
 {
     if (!doc || (!text && len))
         return KS_ERR(err, KS_EUSAGE, "ks_json_parse: bad arguments");
+    if (!text)
+        text = "";
     doc->n = 0;
     doc->arena_len = 0;
     doc->bad_utf8 = 0;
@@ -724,12 +730,12 @@ ks_str ks_json_str(const ks_json_doc *doc, ks_jv v)
     return r;
 }
 
-ks_jv ks_json_get(const ks_json_doc *doc, ks_jv obj, const char *key)
+/* Member lookup by a key given as bytes (first match, like ks_json_get). */
+static ks_jv get_n(const ks_json_doc *doc, ks_jv obj, const char *key, size_t kl)
 {
     const jnode *o = node_at(doc, obj);
-    if (!o || o->type != KS_JSON_OBJECT || !key)
+    if (!o || o->type != KS_JSON_OBJECT)
         return KS_JV_NONE;
-    size_t kl = strlen(key);
     for (ks_jv k = o->a ? obj + 1 : KS_JV_NONE; k != KS_JV_NONE; k = doc->nodes[k].next) {
         const jnode *kn = &doc->nodes[k];
         const char *p;
@@ -747,20 +753,20 @@ ks_jv ks_json_get(const ks_json_doc *doc, ks_jv obj, const char *key)
     return KS_JV_NONE;
 }
 
+ks_jv ks_json_get(const ks_json_doc *doc, ks_jv obj, const char *key)
+{
+    return key ? get_n(doc, obj, key, strlen(key)) : KS_JV_NONE;
+}
+
 ks_jv ks_json_path(const ks_json_doc *doc, ks_jv v, const char *dotted)
 {
     if (!dotted)
         return KS_JV_NONE;
-    char part[256];
     const char *s = dotted;
     for (;;) {
         const char *dot = strchr(s, '.');
         size_t n = dot ? (size_t)(dot - s) : strlen(s);
-        if (n >= sizeof part)
-            return KS_JV_NONE;
-        memcpy(part, s, n);
-        part[n] = '\0';
-        v = ks_json_get(doc, v, part);
+        v = get_n(doc, v, s, n);
         if (v == KS_JV_NONE || !dot)
             return v;
         s = dot + 1;

@@ -65,6 +65,9 @@ enum { CTX_TOP = 0, CTX_ARR = 1, CTX_WRAP = 2 };
 struct ks_jsplit {
     ks_input *in;
     const char *const *wrap_keys;
+    size_t n_wrap;
+    size_t *wrap_len;  /* strlen of each wrap key */
+    char *wrap_pat;    /* "\"key\"" patterns, NUL-separated, for the plain-object fast path */
     size_t max_record;
     char *buf;
     size_t cap, fill, pos;
@@ -105,12 +108,39 @@ int ks_jsplit_new(ks_jsplit **out, ks_input *in, const ks_jsplit_opts *opts)
     s->wrap_keys = opts ? opts->wrap_keys : NULL;
     if (s->wrap_keys && !s->wrap_keys[0])
         s->wrap_keys = NULL;
+    size_t pat_total = 0;
+    for (const char *const *w = s->wrap_keys; w && *w && s->n_wrap < 64; w++) {
+        s->n_wrap++;
+        pat_total += strlen(*w) + 3;
+    }
+    if (s->n_wrap) {
+        s->wrap_len = calloc(s->n_wrap, sizeof *s->wrap_len);
+        s->wrap_pat = malloc(pat_total);
+        if (!s->wrap_len || !s->wrap_pat) {
+            free(s->wrap_len);
+            free(s->wrap_pat);
+            free(s);
+            return KS_ENOMEM;
+        }
+        char *pp = s->wrap_pat;
+        for (size_t i = 0; i < s->n_wrap; i++) {
+            size_t n = strlen(s->wrap_keys[i]);
+            s->wrap_len[i] = n;
+            pp[0] = '"';
+            memcpy(pp + 1, s->wrap_keys[i], n);
+            pp[n + 1] = '"';
+            pp[n + 2] = '\0';
+            pp += n + 3;
+        }
+    }
     s->max_record = opts && opts->max_record ? opts->max_record : SPLIT_DEFAULT_MAX;
     if (s->max_record > ((size_t)1 << 40))
         s->max_record = (size_t)1 << 40;
     s->cap = SPLIT_CHUNK;
     s->buf = malloc(s->cap);
     if (!s->buf) {
+        free(s->wrap_len);
+        free(s->wrap_pat);
         free(s);
         return KS_ENOMEM;
     }
@@ -127,6 +157,8 @@ void ks_jsplit_free(ks_jsplit *s)
     if (!s)
         return;
     free(s->buf);
+    free(s->wrap_len);
+    free(s->wrap_pat);
     free(s);
 }
 
@@ -240,11 +272,15 @@ static inline bool vs_top_obj(const vscan *v)
     return (v->is_obj[d >> 6] >> (d & 63)) & 1;
 }
 
-/* Runs the scanner from pos. VS_DONE: pos is just past the value. VS_ERR: pos is at the
- * offending byte and err_msg says why. VS_MORE: the buffer is exhausted. */
-static int vs_run(ks_jsplit *s, vscan *v)
+/* Runs the scanner from pos, at most up to input offset `limit` (-1: no limit), so that
+ * size limits are decided by scan position, never by how much a read happened to bring.
+ * VS_DONE: pos is just past the value. VS_ERR: pos is at the offending byte and err_msg
+ * says why. VS_MORE: the buffer (or the limit) is exhausted. */
+static int vs_run(ks_jsplit *s, vscan *v, int64_t limit)
 {
     const char *p = s->buf + s->pos, *end = s->buf + s->fill;
+    if (limit >= 0 && limit - s->base < (int64_t)s->fill)
+        end = s->buf + (limit > abs_pos(s) ? limit - s->base : (int64_t)s->pos);
     int r = VS_MORE;
     for (;;) {
         if (v->in_str) {
@@ -409,6 +445,12 @@ out:
 
 /* ---- errors and records ------------------------------------------------------------- */
 
+/* Scanning a kept stretch stops one byte past max_record: that byte proves it too big. */
+static inline int64_t rec_limit(const ks_jsplit *s, int64_t start)
+{
+    return start + (int64_t)s->max_record + 1;
+}
+
 static void set_err(ks_jsplit *s, int64_t off, int64_t line, const char *msg)
 {
     s->err_off = off;
@@ -454,12 +496,45 @@ static void go_bad(ks_jsplit *s, int64_t stretch_start, int64_t stretch_line)
 
 static bool wrap_match(ks_jsplit *s, const char *k, size_t n, const char **out)
 {
-    for (const char *const *w = s->wrap_keys; w && *w; w++) {
-        if (strlen(*w) == n && memcmp(*w, k, n) == 0) {
-            *out = *w;
+    for (size_t i = 0; i < s->n_wrap; i++) {
+        if (s->wrap_len[i] == n && memcmp(s->wrap_keys[i], k, n) == 0) {
+            *out = s->wrap_keys[i];
             return true;
         }
     }
+    return false;
+}
+
+static bool emit_rec(ks_jsplit *s, ks_jrecord *out);
+
+/* Fast path for JSON Lines of objects when wrap keys are set: if the whole object at pos
+ * is already buffered, is well formed as far as the scanner sees, fits max_record and
+ * does not even contain any wrap key as a quoted string, it is a plain record — exactly
+ * what the member-by-member path would return, without its per-member work. Otherwise
+ * nothing is consumed and the caller takes the general path. */
+static bool plain_object(ks_jsplit *s, ks_jrecord *out)
+{
+    size_t pos0 = s->pos;
+    int64_t line0 = s->line, ls0 = s->line_start;
+    s->rec_start = abs_pos(s);
+    s->rec_line = s->line;
+    vs_init(&s->vs);
+    int r = vs_run(s, &s->vs, rec_limit(s, s->rec_start));
+    if (r == VS_DONE) {
+        const char *t = at_abs(s, s->rec_start);
+        size_t n = (size_t)(abs_pos(s) - s->rec_start);
+        bool wrap = n > s->max_record;
+        const char *pp = s->wrap_pat;
+        for (size_t i = 0; i < s->n_wrap && !wrap; i++) {
+            wrap = memmem(t, n, pp, s->wrap_len[i] + 2) != NULL;
+            pp += s->wrap_len[i] + 3;
+        }
+        if (!wrap && emit_rec(s, out))
+            return true;
+    }
+    s->pos = pos0;
+    s->line = line0;
+    s->line_start = ls0;
     return false;
 }
 
@@ -550,6 +625,8 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 s->pos++;
                 s->mode = M_ARR;
             } else if (c == '{' && s->wrap_keys) {
+                if (plain_object(s, out))
+                    return 0;
                 s->obj_start = abs_pos(s);
                 s->obj_line = s->line;
                 s->obj_keep = true;
@@ -564,8 +641,8 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
             continue;
         }
         case M_REC: {
-            int r = vs_run(s, &s->vs);
-            if (r == VS_MORE && s->vs.in_tok && s->vs.depth == 0 && s->eof) {
+            int r = vs_run(s, &s->vs, rec_limit(s, s->rec_start));
+            if (r == VS_MORE && s->vs.in_tok && s->vs.depth == 0 && s->eof && s->pos == s->fill) {
                 s->vs.in_tok = 0; /* a number or literal ends the input */
                 r = VS_DONE;
             }
@@ -589,7 +666,7 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 go_bad(s, s->rec_start, s->rec_line);
                 continue;
             }
-            if ((uint64_t)(s->base + (int64_t)s->fill - s->rec_start) > s->max_record) {
+            if ((uint64_t)(abs_pos(s) - s->rec_start) > s->max_record) {
                 s->err_msg = "record larger than max_record";
                 set_err(s, s->rec_start + (int64_t)s->max_record, s->line, s->err_msg);
                 rc = report(s, out, err, s->rec_start, s->rec_start + (int64_t)s->max_record,
@@ -607,7 +684,7 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
             continue;
         }
         case M_SKIPREC: {
-            int r = vs_run(s, &s->vs);
+            int r = vs_run(s, &s->vs, -1);
             if (r == VS_DONE) {
                 after_value(s);
                 continue;
@@ -620,6 +697,8 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 } else {
                     set_err(s, abs_pos(s), s->line, r == VS_ERR ? s->err_msg : "truncated record");
                     s->rec_start = abs_pos(s);
+                    s->rec_line = s->line;
+                    s->anchor = s->rec_start;
                     s->rdepth = s->vs.depth;
                     s->r_in_str = s->r_esc = 0;
                     s->mode = M_RECOVER;
@@ -676,7 +755,13 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
         case M_OBJ_COLON:
         case M_OBJ_VALUE:
         case M_OBJ_SEP: {
-            if (!skip_ws(s)) {
+            s->ctx = CTX_TOP; /* between members of a top-level object */
+            bool have = skip_ws(s);
+            if (s->obj_keep && (uint64_t)(abs_pos(s) - s->obj_start) > s->max_record) {
+                s->obj_keep = false;
+                s->anchor = -1;
+            }
+            if (!have) {
                 if ((rc = more(s)) < 0)
                     return KS_ERR(err, rc, "splitter buffer");
                 if (rc == 0) {
@@ -731,7 +816,6 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 continue;
             }
             /* M_OBJ_SEP */
-            s->ctx = CTX_TOP;
             if (c == ',') {
                 s->pos++;
                 s->mode = M_OBJ_KEY;
@@ -784,7 +868,10 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
         }
         case M_OBJ_KEYSCAN:
         case M_OBJ_SKIPVAL: {
-            int r = vs_run(s, &s->vs);
+            /* While the object may still be the record, it is kept up to max_record. */
+            int64_t lim = s->obj_keep ? rec_limit(s, s->obj_start)
+                          : (s->mode == M_OBJ_KEYSCAN && s->key_start >= 0 ? rec_limit(s, s->key_start) : -1);
+            int r = vs_run(s, &s->vs, lim);
             if (r == VS_DONE) {
                 if (s->mode == M_OBJ_KEYSCAN) {
                     s->cand_wrap = NULL;
@@ -806,15 +893,15 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                        s->obj_keep ? s->obj_line : s->line);
                 continue;
             }
-            int64_t held = s->base + (int64_t)s->fill - (s->anchor >= 0 ? s->anchor : abs_pos(s));
-            if (s->anchor >= 0 && (uint64_t)held > s->max_record) {
-                if (s->mode == M_OBJ_KEYSCAN && !s->obj_keep) {
-                    s->anchor = -1; /* an absurdly long key: cannot be a wrap key anyway */
-                    s->key_start = -1;
-                } else {
+            if (lim >= 0 && abs_pos(s) >= lim) {
+                if (s->obj_keep) {
                     s->obj_keep = false; /* too big to be a record: stop keeping it */
                     s->anchor = s->mode == M_OBJ_KEYSCAN ? s->key_start : -1;
+                } else {
+                    s->anchor = -1; /* an absurdly long key: cannot be a wrap key anyway */
+                    s->key_start = -1;
                 }
+                continue;
             }
             if ((rc = more(s)) < 0)
                 return KS_ERR(err, rc, "splitter buffer");
@@ -838,7 +925,13 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 s->mode = M_TOP;
                 return report(s, out, err, s->rec_start, to, NULL);
             }
-            const char *nl = memchr(s->buf + s->pos, '\n', s->fill - s->pos);
+            /* Search for the line end only within max_record of the stretch start, so the
+             * outcome never depends on how much the last read brought. */
+            int64_t lim = rec_limit(s, s->rec_start);
+            size_t stop = lim - s->base < (int64_t)s->fill ? (size_t)(lim - s->base) : s->fill;
+            if (stop < s->pos)
+                stop = s->pos;
+            const char *nl = memchr(s->buf + s->pos, '\n', stop - s->pos);
             if (nl) {
                 s->pos = (size_t)(nl - s->buf);
                 int64_t to = trim_end(s, s->rec_start, abs_pos(s));
@@ -846,8 +939,8 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 s->mode = M_RESYNC;
                 return report(s, out, err, s->rec_start, to, NULL);
             }
-            s->pos = s->fill;
-            if ((uint64_t)(s->base + (int64_t)s->fill - s->rec_start) > s->max_record) {
+            s->pos = stop;
+            if (abs_pos(s) >= lim) {
                 s->anchor = -1;
                 s->mode = M_RESYNC;
                 return report(s, out, err, s->rec_start, s->rec_start + (int64_t)s->max_record, NULL);
@@ -857,7 +950,7 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
             if (rc == 0) {
                 s->anchor = -1;
                 s->mode = M_DONE;
-                return report(s, out, err, s->rec_start, abs_pos(s), NULL);
+                return report(s, out, err, s->rec_start, trim_end(s, s->rec_start, abs_pos(s)), NULL);
             }
             continue;
         }
@@ -892,6 +985,9 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
         }
         case M_RECOVER: {
             const char *p = s->buf + s->pos, *end = s->buf + s->fill;
+            int64_t lim = rec_limit(s, s->rec_start);
+            if (lim - s->base < (int64_t)s->fill)
+                end = s->buf + (lim > abs_pos(s) ? lim - s->base : (int64_t)s->pos);
             bool done = false, failed = false;
             while (p < end) {
                 char c = *p;
@@ -955,8 +1051,8 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 return report(s, out, err, s->rec_start, to, NULL);
             }
             if (!failed) {
-                if ((uint64_t)(s->base + (int64_t)s->fill - s->rec_start) > s->max_record) {
-                    failed = true;
+                if (abs_pos(s) >= lim) {
+                    failed = true; /* no end within max_record bytes */
                 } else {
                     if ((rc = more(s)) < 0)
                         return KS_ERR(err, rc, "splitter buffer");

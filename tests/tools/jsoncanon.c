@@ -137,51 +137,25 @@ static void put_value(FILE *f, const ks_json_doc *d, ks_jv v)
     }
 }
 
-int main(int argc, char **argv)
-{
-    size_t step = 0;
-    int offsets = 0;
-    const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-r") && i + 1 < argc) {
-            step = (size_t)strtoul(argv[++i], NULL, 10);
-        } else if (!strcmp(argv[i], "-o")) {
-            offsets = 1;
-        } else {
-            path = argv[i];
-        }
-    }
-    if (!path) {
-        fprintf(stderr, "usage: jsoncanon [-r N] [-o] FILE\n");
-        return 2;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return 2;
-    }
-    ks_buf data;
-    ks_buf_init(&data, 0);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (ks_buf_append(&data, chunk, n)) {
-            fclose(f);
-            return 2;
-        }
-    }
-    fclose(f);
+/* Splits and canonicalises one file's bytes, feeding `step` bytes per read (0 = all).
+ * Canonical records go to `out`; with `offsets`, "index offset line length" lines instead.
+ * Malformed stretches add "BAD offset line length" lines to `bad` and details to `log`.
+ * Returns 0 (all valid), 1 (something malformed) or 2 (fatal). */
+static size_t g_max_record;
 
+static int run(const char *path, const ks_buf *data, size_t step, int offsets, FILE *out, FILE *bad,
+               FILE *log)
+{
     slow_input si;
     ks_input in;
-    ks_input_mem(&in, &si.m, data.data, data.len, path);
+    ks_input_mem(&in, &si.m, data->data, data->len, path);
     if (step) {
         si.step = step;
         in.read = slow_read;
         in.ctx = &si;
     }
     static const char *const wrap[] = {"Records", NULL};
-    ks_jsplit_opts o = {wrap, 0};
+    ks_jsplit_opts o = {wrap, g_max_record};
     ks_jsplit *sp = NULL;
     ks_json_doc *doc = NULL;
     if (ks_jsplit_new(&sp, &in, &o) || ks_json_doc_new(&doc, NULL))
@@ -197,36 +171,142 @@ int main(int argc, char **argv)
             break;
         if (rc == KS_ECORRUPT) {
             ks_err_format(&err, msg, sizeof msg);
-            fprintf(stderr, "split: %s (stretch at %lld, %zu bytes)\n", msg, (long long)r.offset, r.n);
-            if (offsets)
-                printf("BAD %lld %lld %zu\n", (long long)r.offset, (long long)r.lineno, r.n);
+            if (log)
+                fprintf(log, "split: %s (stretch at %lld, %zu bytes)\n", msg, (long long)r.offset, r.n);
+            fprintf(bad, "BAD %lld %lld %zu %lld\n", (long long)r.offset, (long long)r.lineno, r.n,
+                    (long long)err.offset);
             status = 1;
             continue;
         }
         if (rc) {
             ks_err_format(&err, msg, sizeof msg);
-            fprintf(stderr, "input: %s\n", msg);
+            if (log)
+                fprintf(log, "input: %s\n", msg);
             status = 2;
             break;
         }
         if (offsets) {
-            printf("%lld %lld %lld %zu\n", (long long)r.index, (long long)r.offset,
-                   (long long)r.lineno, r.n);
+            fprintf(out, "%lld %lld %lld %zu\n", (long long)r.index, (long long)r.offset,
+                    (long long)r.lineno, r.n);
             continue;
         }
         rc = ks_json_parse(doc, r.p, r.n, &err);
         if (rc) {
             ks_err_format(&err, msg, sizeof msg);
-            fprintf(stderr, "parse: record %lld at offset %lld: %s\n", (long long)r.index,
-                    (long long)r.offset, msg);
+            if (log)
+                fprintf(log, "parse: record %lld at offset %lld: %s\n", (long long)r.index,
+                        (long long)r.offset, msg);
+            fprintf(bad, "BADPARSE %lld %lld\n", (long long)r.offset, (long long)err.offset);
             status = 1;
             continue;
         }
-        put_value(stdout, doc, ks_json_root(doc));
-        fputc('\n', stdout);
+        put_value(out, doc, ks_json_root(doc));
+        fputc('\n', out);
     }
     ks_jsplit_free(sp);
     ks_json_doc_free(doc);
-    ks_buf_free(&data);
     return status;
+}
+
+static int load(const char *path, ks_buf *data)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char chunk[65536];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (ks_buf_append(data, chunk, n)) {
+            rc = -1;
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+/* Output of one run as a string (canonical text + BAD lines), for comparing read sizes. */
+static char *run_capture(const char *path, const ks_buf *data, size_t step, int offsets, int *status)
+{
+    char *p = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&p, &n);
+    if (!m)
+        exit(2);
+    *status = run(path, data, step, offsets, m, m, NULL);
+    fclose(m);
+    return p;
+}
+
+int main(int argc, char **argv)
+{
+    size_t step = 0;
+    int offsets = 0, multi = 0;
+    int first_file = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-r") && i + 1 < argc) {
+            step = (size_t)strtoul(argv[++i], NULL, 10);
+        } else if (!strcmp(argv[i], "-m") && i + 1 < argc) {
+            g_max_record = (size_t)strtoul(argv[++i], NULL, 10); /* splitter max_record */
+        } else if (!strcmp(argv[i], "-o")) {
+            offsets = 1;
+        } else if (!strcmp(argv[i], "-R")) {
+            multi = 1;
+        } else {
+            first_file = i;
+            break;
+        }
+    }
+    if (!first_file) {
+        fprintf(stderr, "usage: jsoncanon [-r N] [-m MAXREC] [-o] FILE\n"
+                        "       jsoncanon -R FILE...   (batch: '#END rc path' after each file;\n"
+                        "                               also checks read sizes 1 and 7 agree)\n");
+        return 2;
+    }
+    if (!multi) {
+        ks_buf data;
+        ks_buf_init(&data, 0);
+        if (load(argv[first_file], &data)) {
+            perror(argv[first_file]);
+            return 2;
+        }
+        int st = run(argv[first_file], &data, step, offsets, stdout, offsets ? stdout : stderr, stderr);
+        ks_buf_free(&data);
+        return st;
+    }
+    for (int i = first_file; i < argc; i++) {
+        ks_buf data;
+        ks_buf_init(&data, 0);
+        int st;
+        if (load(argv[i], &data)) {
+            st = 2;
+        } else {
+            int s1, s7, so, so1;
+            FILE *bad = tmpfile();
+            st = run(argv[i], &data, 0, 0, stdout, bad ? bad : stderr, stderr);
+            if (bad)
+                fclose(bad);
+            /* Read-size independence: 1- and 7-byte reads give the same records, errors
+             * and offsets as one big read. */
+            char *a = run_capture(argv[i], &data, 0, 0, &so);
+            char *b = run_capture(argv[i], &data, 1, 0, &s1);
+            char *c = run_capture(argv[i], &data, 7, 0, &s7);
+            char *d = run_capture(argv[i], &data, 0, 1, &so);
+            char *e = run_capture(argv[i], &data, 3, 1, &so1);
+            if (strcmp(a, b) || strcmp(a, c) || strcmp(d, e) || so != so1) {
+                fprintf(stderr, "%s: results depend on the read size\n", argv[i]);
+                st = 3;
+            }
+            free(a);
+            free(b);
+            free(c);
+            free(d);
+            free(e);
+        }
+        printf("#END %d %s\n", st, argv[i]);
+        fflush(stdout);
+        ks_buf_free(&data);
+    }
+    return 0;
 }

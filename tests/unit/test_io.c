@@ -211,3 +211,19 @@ KTEST(test_lines_input_error_comes_after_the_complete_lines)
     KT_EQ_INT(ks_lines_next(l, &ln, &e), KS_EOF);
     ks_lines_free(l);
 }
+
+KTEST(test_lines_lone_cr_is_content_not_a_terminator)
+{
+    const char *t = "a\rb\r\nc\r";
+    ks_input in;
+    ks_mem_input m;
+    ks_input_mem(&in, &m, t, strlen(t), "mem");
+    got_line g[16];
+    int n = 0;
+    KT_EQ_INT(read_lines(&in, 100, g, &n), KS_EOF);
+    KT_REQUIRE(n == 2);
+    KT_EQ_STR(g[0].text, "a\rb");
+    KT_EQ_STR(g[1].text, "c\r"); /* no '\n' follows: the CR is data */
+    KT_CHECK(g[1].no_newline);
+    KT_EQ_INT(g[1].offset, 5);
+}

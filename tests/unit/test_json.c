@@ -602,3 +602,120 @@ KTEST(test_jsplit_single_large_record_and_many_small_records)
     ks_jsplit_free(s);
     free(t);
 }
+
+/* Fuzz reproducers (tests/fuzz/fuzz_jsplit, max_record 32): the results must not depend on
+ * how many bytes each read brings. The first broke when recovery gave up by buffer fill
+ * instead of scan position; the second when a silent recovery forgot to keep its bytes. */
+KTEST(test_jsplit_fuzz_reproducers_are_read_size_independent)
+{
+    static const char crash1[] = "[1,2,\n{\"x\":[1,2}}\0\0\0\0\0\0\0hhhhhhhhhhhhhhhhhhhhhhhhhhhhhh"
+                                 "hhhhhhhhhh\x10,3]";
+    static const char crash2[] = "[1,2,\n{\"x\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf"
+                                 "\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf"
+                                 "\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\xcf\0\0\0\0" "3,2,\x0e\n{\"x\":[&1,2}}&1,*}},3]";
+    /* third: a junk line longer than max_record ending in CRs was trimmed differently */
+    static const char crash3[] = "\r\r\r\r\r\r\x8d\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r"
+                                 "\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\n\r\r"
+                                 "\r\r\xf1\r\r\r\r\r\0\0\0\0\0\0\0\r\r\r\r\x95\x95";
+    const struct {
+        const char *t;
+        size_t n;
+    } cases[] = {{crash1, sizeof crash1 - 1}, {crash2, sizeof crash2 - 1}, {crash3, sizeof crash3 - 1}};
+    for (size_t c = 0; c < 3; c++) {
+        split_item a[32], b[32];
+        int na = split_all(cases[c].t, cases[c].n, 2, 0, 32, a);
+        int nb = split_all(cases[c].t, cases[c].n, 4096, 0, 32, b);
+        KT_EQ_INT(na, nb);
+        for (int i = 0; i < na && i < nb && i < 32; i++) {
+            KT_EQ_INT(a[i].rc, b[i].rc);
+            KT_EQ_INT(a[i].offset, b[i].offset);
+            KT_EQ_STR(a[i].text, b[i].text);
+            KT_EQ_INT(a[i].err_off, b[i].err_off);
+        }
+    }
+}
+
+KTEST(test_jsplit_gives_up_on_array_when_bad_element_has_no_end_then_resyncs)
+{
+    /* The raw newline breaks the string; counting from it, quotes never balance again on
+     * that line, so the element's end cannot be found: the rest of the array is skipped
+     * and the next top-level document (a line starting with '{') still comes out. */
+    const char *t = "{\"Records\":[{\"a\":1},{\"b\":\"x\ny\"}, {\"c\":2}]}\n{\"next\":1}\n";
+    STEPS_FOR_EACH(step) {
+        split_item it[32];
+        int n = split_all(t, strlen(t), step, 0, 0, it);
+        KT_REQUIRE(n == 3);
+        KT_EQ_INT(it[0].rc, 0);
+        KT_EQ_STR(it[0].text, "{\"a\":1}");
+        KT_EQ_INT(it[1].rc, KS_ECORRUPT);
+        KT_EQ_INT(it[1].err_off, 27); /* the newline inside the string */
+        KT_EQ_INT(it[1].offset, 20);
+        KT_EQ_INT(it[2].rc, 0);
+        KT_EQ_STR(it[2].text, "{\"next\":1}");
+        KT_EQ_INT(it[2].lineno, 3);
+        KT_CHECK(it[2].wrap == NULL);
+    }
+}
+
+KTEST(test_jsplit_wrap_key_that_is_not_an_array_keeps_the_object_whole)
+{
+    const char *t = "{\"Records\":{\"a\":1},\"x\":2}\n{\"Records\":null}";
+    split_item it[32];
+    int n = split_all(t, strlen(t), 3, 0, 0, it);
+    KT_REQUIRE(n == 2);
+    KT_EQ_STR(it[0].text, "{\"Records\":{\"a\":1},\"x\":2}");
+    KT_EQ_STR(it[1].text, "{\"Records\":null}");
+    KT_EQ_INT(it[1].lineno, 2);
+}
+
+KTEST(test_json_every_lone_high_byte_is_invalid_utf8_and_every_control_rejected)
+{
+    ks_json_doc *d = NULL;
+    KT_REQUIRE(ks_json_doc_new(&d, NULL) == 0);
+    ks_err e;
+    for (int c = 0; c < 256; c++) {
+        /* long enough that the 8-byte scanning path sees the byte too */
+        char t[24] = "\"abcdefghijklmno_x\"";
+        t[16] = (char)c;
+        int rc = ks_json_parse(d, t, 19, &e);
+        if (c < 0x20) {
+            KT_EQ_INT(rc, KS_ECORRUPT);
+            KT_EQ_INT(e.offset, 16);
+        } else if (c == '"' || c == '\\') {
+            KT_EQ_INT(rc, KS_ECORRUPT); /* ends the string early / a bad escape */
+        } else {
+            KT_EQ_INT(rc, 0);
+            KT_EQ_INT(ks_json_doc_invalid_utf8(d), c >= 0x80 ? 1 : 0);
+        }
+    }
+    ks_json_doc_free(d);
+}
+
+KTEST(test_json_get_matches_decoded_keys_and_returns_first_duplicate)
+{
+    ks_json_doc *d = PARSE_OK("{\"a\\u002eb\":{\"c\":1},\"dup\":1,\"dup\":2,\"k\\\"q\":true,\"\":\"empty\"}");
+    KT_REQUIRE(d);
+    ks_jv r = ks_json_root(d);
+    int64_t v = 0;
+    KT_EQ_INT(ks_json_int(d, ks_json_get(d, r, "dup"), &v), 0);
+    KT_EQ_INT(v, 1);
+    KT_CHECK(ks_json_get(d, r, "a.b") != KS_JV_NONE);          /* decoded key "a.b" */
+    KT_CHECK(ks_json_path(d, r, "a.b.c") == KS_JV_NONE);       /* paths split on '.' */
+    KT_EQ_INT(ks_json_type_of(d, ks_json_get(d, r, "k\"q")), KS_JSON_TRUE);
+    EXPECT_STR(ks_json_get_str(d, r, ""), "empty");
+    KT_CHECK(ks_json_get_str(d, r, "dup").p == NULL);          /* not a string */
+    ks_json_doc_free(d);
+}
+
+KTEST(test_jsplit_input_ending_after_records_array_is_a_truncated_object)
+{
+    const char *t = "{\"Records\":[{\"a\":1}]";
+    split_item it[32];
+    int n = split_all(t, strlen(t), 4, 0, 0, it);
+    KT_REQUIRE(n == 2);
+    KT_EQ_INT(it[0].rc, 0);
+    KT_EQ_STR(it[0].wrap, "Records");
+    KT_EQ_INT(it[1].rc, KS_ECORRUPT);
+    KT_EQ_INT(it[1].err_off, (int64_t)strlen(t));
+    KT_CHECK(it[1].wrap == NULL);
+}
