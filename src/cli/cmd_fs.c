@@ -517,10 +517,12 @@ static int do_stat(ks_fs *fs, const ks_opts *o, const char *path)
         out_escaped(path, strlen(path));
         putchar('\n');
     }
-    printf("inode: %llu\ntype: %s\nmode: 0%o (%s)\nuid: %u\ngid: %u\nsize: %llu\nlinks: %u\n"
+    printf("inode: %llu\ntype: %s\nmode: 0%o (%c%s)\nuid: %u\ngid: %u\nsize: %llu\nlinks: %u\n"
            "blocks512: %llu\n",
-           (unsigned long long)st.ino, ks_fs_ftype_name(st.type), st.mode, mode + 2, st.uid,
+           (unsigned long long)st.ino, ks_fs_ftype_name(st.type), st.mode,
+           st.type == KS_FT_REG ? '-' : mode[2], mode + 3, st.uid,
            st.gid, (unsigned long long)st.size, st.nlink, (unsigned long long)st.blocks512);
+    (void)mode;
     print_time_line("atime", &st.atime);
     print_time_line("mtime", &st.mtime);
     print_time_line("ctime", &st.ctime);
@@ -725,7 +727,7 @@ static int run(int argc, char **argv)
             ex = fail(&err, rc);
             goto done;
         }
-        ks_walk_opts wo = {!live, false, false, ks_opt_flag(&o, "recursive") ? 0 : 2};
+        ks_walk_opts wo = {!live, false, false, 0, !ks_opt_flag(&o, "recursive")};
         rc = ks_fs_walk(fs, ino, path ? path : "/", &wo, ls_cb, NULL, &err);
         if (rc)
             ex = fail(&err, rc);
@@ -737,7 +739,7 @@ static int run(int argc, char **argv)
             goto done;
         }
         bool whole = !path || !strcmp(path, "/");
-        ks_walk_opts wo = {!live, !live && whole, false, 0};
+        ks_walk_opts wo = {!live, !live && whole, false, 0, false};
         const char *mount = ks_opt_str(&o, "mount");
         if (!mount)
             mount = "/";

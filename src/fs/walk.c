@@ -111,6 +111,17 @@ static void dlist_free(dlist *l)
     ks_buf_free(&l->names);
 }
 
+static uint64_t pair_hash(const dlist *l, const dent *d)
+{
+    uint64_t h = 1469598103934665603ULL ^ (d->de.ino * 0x9E3779B97F4A7C15ULL);
+    const unsigned char *p = (const unsigned char *)l->names.data + d->name_off;
+    for (size_t i = 0; i < d->de.name_len; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h | 1;
+}
+
 /* ---- lookup ------------------------------------------------------------------------------ */
 typedef struct find_ctx {
     const char *name;
@@ -257,6 +268,25 @@ static int walk_dir(walk_ctx *w, uint64_t ino, unsigned depth)
     }
     if (r)
         walk_note(w, r, &e);
+    /* htree splits and in-block compaction leave copies of live records in slack: a
+     * recovered (inode, name) pair that is still live in this directory is not a deletion */
+    if (l.deleted) {
+        ino_set live;
+        memset(&live, 0, sizeof live);
+        for (size_t i = 0; i < l.n; i++)
+            if (!l.v[i].de.deleted &&
+                ino_set_add(&live, pair_hash(&l, &l.v[i])) < 0) {
+                free(live.slot);
+                rc = KS_ENOMEM;
+                goto done;
+            }
+        size_t k = 0;
+        for (size_t i = 0; i < l.n; i++)
+            if (!l.v[i].de.deleted || !ino_set_has(&live, pair_hash(&l, &l.v[i])))
+                l.v[k++] = l.v[i];
+        l.n = k;
+        free(live.slot);
+    }
     size_t base_len = w->path.len;
     for (size_t i = 0; i < l.n; i++) {
         dent *d = &l.v[i];
@@ -293,7 +323,7 @@ static int walk_dir(walk_ctx *w, uint64_t ino, unsigned depth)
         rc = w->cb(w->ud, &we);
         if (rc)
             goto done;
-        if (!d->de.deleted && have && st.type == KS_FT_DIR) {
+        if (!d->de.deleted && have && st.type == KS_FT_DIR && !w->o->shallow) {
             if (depth + 1 >= w->max_depth) {
                 ks_err_clear(&e);
                 KS_ERR(&e, KS_ELIMIT, "directory depth over %u at inode %llu", w->max_depth,

@@ -37,6 +37,7 @@ typedef struct ks_walk_opts {
     bool orphans;       /* include unallocated inodes no name reaches ($OrphanFiles) */
     bool include_start; /* deliver the start directory itself first */
     unsigned max_depth; /* 0 = KS_WALK_MAX_DEPTH */
+    bool shallow;       /* list the start directory only (no descent, not an error) */
 } ks_walk_opts;
 
 /* Resolves an absolute path from the root. Intermediate symlinks are followed (at most
