@@ -739,7 +739,7 @@ static int run(int argc, char **argv)
             goto done;
         }
         bool whole = !path || !strcmp(path, "/");
-        ks_walk_opts wo = {!live, !live && whole, false, 0, false};
+        ks_walk_opts wo = {!live, !live && whole, whole, 0, false};
         const char *mount = ks_opt_str(&o, "mount");
         if (!mount)
             mount = "/";
