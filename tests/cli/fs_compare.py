@@ -6,14 +6,17 @@ Prints PASS/FAIL lines in the tests/lib.sh format."""
 import hashlib, json, os, re, stat, subprocess, sys
 
 prefix, image, mnt, bodyfile, manifest = sys.argv[1:6]
-T = os.path.basename(__file__).replace(".py", "")
+# paths below this prefix are left out (fscrypt names: the kernel shows an encoding of the
+# ciphertext without the key, kanshiki the raw ciphertext bytes, escaped)
+skip = sys.argv[6].encode() if len(sys.argv) > 6 else None
+T = os.environ.get("KS_T_NAME", "fs_ext4_kernel")
 
 
 def report(name, problems, n):
     if problems:
-        print("FAIL fs_ext4_kernel.%s_%s: %d of %d differ, e.g. %s" % (prefix, name, len(problems), n, problems[:3]))
+        print("FAIL %s.%s_%s: %d of %d differ, e.g. %s" % (T, prefix, name, len(problems), n, problems[:3]))
     else:
-        print("PASS fs_ext4_kernel.%s_%s" % (prefix, name))
+        print("PASS %s.%s_%s" % (T, prefix, name))
 
 
 def unescape(s):
@@ -48,8 +51,10 @@ with open(bodyfile, "rb") as f:
     for line in f:
         parts = line.decode("utf-8", "surrogateescape").rstrip("\n").split("|")
         if len(parts) != 11:
-            print("FAIL fs_ext4_kernel.%s_bodyfile_has_11_columns: %r" % (prefix, line[:200])); continue
+            print("FAIL %s.%s_bodyfile_has_11_columns: %r" % (T, prefix, line[:200])); continue
         name = unescape(parts[1])
+        if skip and name.startswith(skip):
+            continue
         if name.endswith(b" (deleted)") or name.endswith(b" (deleted-realloc)"):
             deleted.add(name.rsplit(b" (deleted", 1)[0]); continue
         ks[name] = parts
@@ -65,7 +70,9 @@ kern = {}
 for root, dirs, files in os.walk(mnt.encode()):
     for n in dirs + files:
         p = os.path.join(root, n)
-        kern[b"/" + os.path.relpath(p, mnt.encode())] = p
+        rel = b"/" + os.path.relpath(p, mnt.encode())
+        if not (skip and rel.startswith(skip)):
+            kern[rel] = p
 kern[b"/"] = mnt.encode()
 birth = {}
 paths = list(kern.values())
