@@ -365,7 +365,7 @@ static int find_cb(void *ud, const ks_walk_entry *e)
 typedef struct tl_item {
     ks_fs_time t[4]; /* m a c b */
     uint64_t ino, size;
-    size_t path_off;
+    size_t path_off, path_len;
     char mode[13];
     bool deleted, realloc;
 } tl_item;
@@ -419,6 +419,7 @@ static int tl_cb(void *ud, const ks_walk_entry *e)
     it->deleted = e->deleted;
     it->realloc = e->realloc;
     it->path_off = c->paths.len;
+    it->path_len = e->path_len;
     int rc = ks_buf_append(&c->paths, e->path, e->path_len);
     if (!rc)
         rc = ks_buf_putc(&c->paths, '\0');
@@ -476,8 +477,7 @@ static int tl_print(tl_ctx *c)
                 macb[k] = "macb"[k];
         printf("%s %s %s %8llu %12llu ", iso, macb, it->mode, (unsigned long long)it->ino,
                (unsigned long long)it->size);
-        const char *p = c->paths.data + it->path_off;
-        out_escaped(p, strlen(p));
+        out_escaped(c->paths.data + it->path_off, it->path_len);
         if (it->deleted)
             fputs(it->realloc ? " (deleted-realloc)" : " (deleted)", stdout);
         putchar('\n');
