@@ -282,6 +282,17 @@ static int ls_cb(void *ud, const ks_walk_entry *e)
     return 0;
 }
 
+/* A symlink's target for the bodyfile ("name -> target", as fls writes it). */
+static const ks_buf *link_of(ks_fs *fs, const ks_walk_entry *e, ks_buf *b)
+{
+    ks_buf_reset(b);
+    if (!e->st || e->st->type != KS_FT_LNK || e->deleted)
+        return NULL;
+    if (ks_fs_readlink(fs, e->st->ino, b, NULL) != 0)
+        return NULL;
+    return b;
+}
+
 /* ---- find --------------------------------------------------------------------------------- */
 typedef struct find_q {
     const char *const *names;
@@ -295,7 +306,8 @@ typedef struct find_q {
     bool only_deleted;
     bool bodyfile, frac;
     const char *mount;
-    ks_buf line;
+    ks_buf line, link;
+    ks_fs *fs;
 } find_q;
 
 static int time_ok(const find_q *q, const ks_fs_inode *st)
@@ -350,7 +362,7 @@ static int find_cb(void *ud, const ks_walk_entry *e)
         return 0;
     if (q->bodyfile) {
         ks_buf_reset(&q->line);
-        if (ks_bodyfile_line(&q->line, e, q->mount, q->frac) == 0)
+        if (ks_bodyfile_line(&q->line, e, q->mount, q->frac, link_of(q->fs, e, &q->link)) == 0)
             fwrite(q->line.data, 1, q->line.len, stdout);
         return 0;
     }
@@ -383,7 +395,8 @@ typedef struct tl_ctx {
     ks_buf paths;
     bool bodyfile, frac;
     const char *mount;
-    ks_buf line;
+    ks_buf line, link;
+    ks_fs *fs;
 } tl_ctx;
 
 static int tl_cb(void *ud, const ks_walk_entry *e)
@@ -391,7 +404,7 @@ static int tl_cb(void *ud, const ks_walk_entry *e)
     tl_ctx *c = ud;
     if (c->bodyfile) {
         ks_buf_reset(&c->line);
-        int rc = ks_bodyfile_line(&c->line, e, c->mount, c->frac);
+        int rc = ks_bodyfile_line(&c->line, e, c->mount, c->frac, link_of(c->fs, e, &c->link));
         if (rc)
             return rc;
         fwrite(c->line.data, 1, c->line.len, stdout);
@@ -748,6 +761,8 @@ static int run(int argc, char **argv)
             memset(&c, 0, sizeof c);
             ks_buf_init(&c.paths, 0);
             ks_buf_init(&c.line, 1 << 22);
+            ks_buf_init(&c.link, 1 << 20);
+            c.fs = fs;
             c.bodyfile = bodyfile;
             c.frac = ks_opt_flag(&o, "ns");
             c.mount = mount;
@@ -762,6 +777,7 @@ static int run(int argc, char **argv)
             free(c.items);
             ks_buf_free(&c.paths);
             ks_buf_free(&c.line);
+            ks_buf_free(&c.link);
         } else {
             find_q q;
             memset(&q, 0, sizeof q);
@@ -775,12 +791,15 @@ static int run(int argc, char **argv)
             q.frac = ks_opt_flag(&o, "ns");
             q.mount = mount;
             ks_buf_init(&q.line, 1 << 22);
+            ks_buf_init(&q.link, 1 << 20);
+            q.fs = fs;
             const char *a = ks_opt_str(&o, "after"), *b = ks_opt_str(&o, "before");
             const char *mn = ks_opt_str(&o, "min-size"), *mx = ks_opt_str(&o, "max-size");
             if (q.type == -2 || (a && parse_time(a, &q.after)) || (b && parse_time(b, &q.before)) ||
                 (mn && parse_u64(mn, &q.min_size)) || (mx && parse_u64(mx, &q.max_size))) {
                 ks_cli_errorf("fs find: bad --type, --after, --before, --min-size or --max-size");
                 ks_buf_free(&q.line);
+                ks_buf_free(&q.link);
                 ex = KS_EXIT_USAGE;
                 goto done;
             }
@@ -788,6 +807,7 @@ static int run(int argc, char **argv)
             if (rc)
                 ex = fail(&err, rc);
             ks_buf_free(&q.line);
+            ks_buf_free(&q.link);
         }
     } else if (!strcmp(sub, "extract")) {
         const char *dest = ks_opt_str(&o, "output");

@@ -492,7 +492,24 @@ static int put_time(ks_buf *b, const ks_fs_time *t, bool frac)
     return ks_buf_printf(b, "%lld", (long long)t->sec);
 }
 
-int ks_bodyfile_line(ks_buf *out, const ks_walk_entry *e, const char *mount_prefix, bool frac)
+static int escape_field(ks_buf *b, const char *p, size_t n)
+{
+    int rc = 0;
+    size_t i = 0;
+    while (!rc && i < n) {
+        size_t j = i;
+        while (j < n && p[j] != '|')
+            j++;
+        rc = ks_escape_term(b, p + i, j - i);
+        if (!rc && j < n)
+            rc = ks_buf_puts(b, "\\x7c");
+        i = j + 1;
+    }
+    return rc;
+}
+
+int ks_bodyfile_line(ks_buf *out, const ks_walk_entry *e, const char *mount_prefix, bool frac,
+                     const ks_buf *link)
 {
     ks_buf name;
     int rc;
@@ -503,17 +520,12 @@ int ks_bodyfile_line(ks_buf *out, const ks_walk_entry *e, const char *mount_pref
         pl--;
     /* controls and backslashes escaped as for the terminal, and the column separator */
     rc = ks_buf_append(&name, pre, pl);
-    {
-        size_t i = 0;
-        while (!rc && i < e->path_len) {
-            size_t j = i;
-            while (j < e->path_len && e->path[j] != '|')
-                j++;
-            rc = ks_escape_term(&name, e->path + i, j - i);
-            if (!rc && j < e->path_len)
-                rc = ks_buf_puts(&name, "\\x7c");
-            i = j + 1;
-        }
+    if (!rc)
+        rc = escape_field(&name, e->path, e->path_len);
+    if (!rc && link && link->len) {
+        rc = ks_buf_puts(&name, " -> ");
+        if (!rc)
+            rc = escape_field(&name, link->data, link->len);
     }
     if (!rc && e->deleted)
         rc = ks_buf_puts(&name, e->realloc ? " (deleted-realloc)" : " (deleted)");
@@ -521,6 +533,8 @@ int ks_bodyfile_line(ks_buf *out, const ks_walk_entry *e, const char *mount_pref
         goto done;
     char mode[13];
     ks_fs_mode_string(e->de ? e->de->type : KS_FT_UNKNOWN, e->st, mode);
+    if (e->orphan)
+        mode[0] = '-'; /* no name, so no name type (as fls writes orphans) */
     const ks_fs_inode *st = e->st;
     uint64_t ino = e->de ? e->de->ino : (st ? st->ino : 0);
     rc = ks_buf_printf(out, "0|%s|%llu|%s|%u|%u|%llu|", name.data ? name.data : "",

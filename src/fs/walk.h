@@ -58,7 +58,9 @@ size_t ks_fs_time_iso(const ks_fs_time *t, char *out, size_t outsz);
 /* One TSK bodyfile 3.x line (MD5|name|inode|mode|UID|GID|size|atime|mtime|ctime|crtime)
  * with the path escaped for '|' and controls; deleted names end in " (deleted)"
  * (" (deleted-realloc)" when the inode is in use again), as fls -m writes them.
- * frac: append ".nnnnnnnnn" to the times (mactime does not read these; off by default). */
-int ks_bodyfile_line(ks_buf *out, const ks_walk_entry *e, const char *mount_prefix, bool frac);
+ * frac: append ".nnnnnnnnn" to the times (mactime does not read these; off by default).
+ * link: a symlink's target, written as "name -> target" like fls does (NULL = none). */
+int ks_bodyfile_line(ks_buf *out, const ks_walk_entry *e, const char *mount_prefix, bool frac,
+                     const ks_buf *link);
 
 #endif

@@ -53,6 +53,8 @@ with open(bodyfile, "rb") as f:
         if len(parts) != 11:
             print("FAIL %s.%s_bodyfile_has_11_columns: %r" % (T, prefix, line[:200])); continue
         name = unescape(parts[1])
+        if parts[3].startswith("l/") and b" -> " in name:
+            name = name.split(b" -> ", 1)[0]
         if skip and name.startswith(skip):
             continue
         if name.endswith(b" (deleted)") or name.endswith(b" (deleted-realloc)"):

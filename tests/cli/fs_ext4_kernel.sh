@@ -59,7 +59,18 @@ check_deleted() {
   expect_eq "${name}_deleted_names_and_orphans_all_in_fls" \
     "$(LC_ALL=C comm -13 "$TMP/$name.fls" "$TMP/$name.ours" | head -5)" ""
   expect_eq "${name}_fls_only_names_are_htree_index_noise" \
-    "$(LC_ALL=C comm -23 "$TMP/$name.fls" "$TMP/$name.ours" | grep -v '^/many/.$' | head -5)" ""
+    "$(LC_ALL=C comm -23 "$TMP/$name.fls" "$TMP/$name.ours" | grep -v '^/many/.\?$' | head -5)" ""
+  # the whole bodyfile equals fls -r -m's, except: our extra line for the root, fls's
+  # virtual $OrphanFiles directory, and fls's htree-index noise. Not compared here: the odd
+  # names (escaped by us, raw in fls; checked against the kernel above), /past (fls 4.11
+  # shows pre-1970 times as unsigned; we agree with the kernel), and symlink targets
+  # (fls writes "-> target" only for fast symlinks, we for all)
+  local odd='emoji_\|with space\|tab\|quote\|^0|/past|'
+  fls -r -m / "$img" 2>/dev/null | grep -v -e '^0|/\$OrphanFiles|' -e '^0|/many/[^|/]\{0,1\} (deleted' |
+    grep -v "$odd" | sed 's/ -> [^|]*|/|/' | LC_ALL=C sort > "$TMP/$name.flsbody"
+  "$KS" fs timeline --format bodyfile "$img" 2>/dev/null | grep -v '^0|/|' | grep -v "$odd" |
+    sed 's/ -> [^|]*|/|/' | LC_ALL=C sort > "$TMP/$name.ksbody"
+  expect_eq "${name}_bodyfile_equals_fls_m" "$(diff "$TMP/$name.flsbody" "$TMP/$name.ksbody" | head -6)" ""
   expect_grep "${name}_kernel_deleted_file_is_an_orphan" '^/\$OrphanFiles/OrphanFile-[0-9]+$' "$TMP/$name.ours"
 }
 

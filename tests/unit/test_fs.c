@@ -182,7 +182,7 @@ KTEST(test_bodyfile_line_marks_deleted_and_escapes_pipe)
     ks_walk_entry e = {"/d/a|b", 6, &de, &st, true, false, false, 2};
     ks_buf b;
     ks_buf_init(&b, 0);
-    KT_EQ_INT(ks_bodyfile_line(&b, &e, "/", false), 0);
+    KT_EQ_INT(ks_bodyfile_line(&b, &e, "/", false, NULL), 0);
     KT_EQ_STR(b.data, "0|/d/a\\x7cb (deleted)|14|r/rrw-r--r--|0|0|5|0|1700000000|0|0\n");
     ks_buf_free(&b);
 }
