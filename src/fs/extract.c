@@ -159,6 +159,10 @@ static int ex_cb(void *ud, const ks_walk_entry *e)
         b--;
     const char *bn = e->path + b;
     size_t bl = e->path_len - b;
+    if (e->de) { /* the record's own name: the path may hold an escaped '/' */
+        bn = e->de->name;
+        bl = e->de->name_len;
+    }
     if (bl == 0) {
         bn = "root";
         bl = 4;
@@ -309,7 +313,7 @@ int ks_fs_extract(ks_fs *fs, const char *path, const char *dest_dir, const ks_ex
     x.manifest = openat(x.dirfds[0], KS_EXTRACT_MANIFEST,
                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (x.manifest < 0) {
-        rc = KS_ERR_AT(err, KS_EEXIST, dest_dir, -1, -1,
+        rc = KS_ERR_AT(err, KS_EUSAGE, dest_dir, -1, -1,
                        "cannot create %s (extract into a new directory): %s",
                        KS_EXTRACT_MANIFEST, strerror(errno));
         goto done;

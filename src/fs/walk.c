@@ -300,7 +300,11 @@ static int walk_dir(walk_ctx *w, uint64_t ino, unsigned depth)
             rc = KS_ENOMEM;
             goto done;
         }
-        if (ks_buf_append(&w->path, name, d->de.name_len)) {
+        /* a '/' inside a name (only hostile or damaged records have one) would make the
+         * path lie about the tree: it is written as the text \x2f */
+        for (size_t k = 0; k < d->de.name_len && !rc; k++)
+            rc = name[k] == '/' ? ks_buf_puts(&w->path, "\\x2f") : ks_buf_putc(&w->path, name[k]);
+        if (rc) {
             rc = KS_ELIMIT;
             goto done;
         }

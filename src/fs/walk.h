@@ -20,7 +20,8 @@
 #define KS_LOOKUP_MAX_LINKS 40
 
 typedef struct ks_walk_entry {
-    const char *path;         /* "/dir/name" (raw bytes from the image, NUL-terminated) */
+    const char *path;         /* "/dir/name": raw name bytes from the image (NUL-terminated;
+                                 a '/' inside a name is written as the text \x2f) */
     size_t path_len;
     const ks_fs_dirent *de;   /* the name's entry; NULL for the start directory and orphans */
     const ks_fs_inode *st;    /* NULL when the inode could not be read */
