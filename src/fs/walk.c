@@ -230,6 +230,30 @@ done:
 }
 
 /* ---- walk -------------------------------------------------------------------------------- */
+/* Inodes reached by a name: a bitmap when the file system numbers inodes densely
+ * (ext4: 1..inode_count), else the hash set. */
+typedef struct seen_set {
+    uint8_t *bits;
+    uint64_t nbits;
+    ino_set set;
+} seen_set;
+
+static int seen_add(seen_set *s, uint64_t v)
+{
+    if (s->bits && v < s->nbits) {
+        s->bits[v >> 3] |= (uint8_t)(1u << (v & 7));
+        return 0;
+    }
+    return ino_set_add(&s->set, v) < 0 ? KS_ENOMEM : 0;
+}
+
+static int seen_has(const seen_set *s, uint64_t v)
+{
+    if (s->bits && v < s->nbits)
+        return (s->bits[v >> 3] >> (v & 7)) & 1;
+    return ino_set_has(&s->set, v);
+}
+
 typedef struct walk_ctx {
     ks_fs *fs;
     const ks_walk_opts *o;
@@ -237,7 +261,7 @@ typedef struct walk_ctx {
     void *ud;
     ks_buf path;
     ino_set dirs; /* directories already listed */
-    ino_set seen; /* inodes reached by any name */
+    seen_set seen; /* inodes reached by any name */
     int first_err;
     ks_err e1;
     unsigned max_depth;
@@ -317,7 +341,7 @@ static int walk_dir(walk_ctx *w, uint64_t ino, unsigned depth)
                 have = true;
             else if (!d->de.deleted)
                 walk_note(w, r, &e);
-            if (ino_set_add(&w->seen, d->de.ino) < 0) {
+            if (seen_add(&w->seen, d->de.ino) < 0) {
                 rc = KS_ENOMEM;
                 goto done;
             }
@@ -368,7 +392,7 @@ typedef struct orphan_ctx {
 static int orphan_cb(void *ud, const ks_fs_inode *st)
 {
     walk_ctx *w = ud;
-    if (st->allocated || !st->has_metadata || ino_set_has(&w->seen, st->ino))
+    if (st->allocated || !st->has_metadata || seen_has(&w->seen, st->ino))
         return 0;
     char name[64];
     snprintf(name, sizeof name, "/$OrphanFiles/OrphanFile-%llu", (unsigned long long)st->ino);
@@ -401,7 +425,13 @@ int ks_fs_walk(ks_fs *fs, uint64_t start_ino, const char *start_path, const ks_w
     rc = ks_fs_stat(fs, start_ino, &st, err);
     if (rc)
         goto done;
-    ino_set_add(&w.seen, start_ino);
+    ks_fs_info info;
+    ks_fs_get_info(fs, &info);
+    if (info.inode_count && info.inode_count < ((uint64_t)1 << 32)) {
+        w.seen.nbits = info.inode_count + 1;
+        w.seen.bits = calloc((size_t)(w.seen.nbits / 8 + 1), 1);
+    }
+    seen_add(&w.seen, start_ino);
     if (o->include_start) {
         ks_walk_entry we = {w.path.data, w.path.len, NULL, &st, false, false, false, 0};
         rc = cb(ud, &we);
@@ -442,7 +472,8 @@ int ks_fs_walk(ks_fs *fs, uint64_t start_ino, const char *start_path, const ks_w
 done:
     ks_buf_free(&w.path);
     free(w.dirs.slot);
-    free(w.seen.slot);
+    free(w.seen.bits);
+    free(w.seen.set.slot);
     return rc;
 }
 
@@ -487,13 +518,43 @@ size_t ks_fs_time_iso(const ks_fs_time *t, char *out, size_t outsz)
     return n > 0 ? (size_t)n : 0;
 }
 
+/* Integer formatting without printf: the bodyfile of a large image is millions of numbers. */
+static int put_u64(ks_buf *b, uint64_t v)
+{
+    char t[24];
+    size_t i = sizeof t;
+    do {
+        t[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return ks_buf_append(b, t + i, sizeof t - i);
+}
+
+static int put_i64(ks_buf *b, int64_t v)
+{
+    if (v < 0) {
+        int rc = ks_buf_putc(b, '-');
+        return rc ? rc : put_u64(b, (uint64_t)0 - (uint64_t)v);
+    }
+    return put_u64(b, (uint64_t)v);
+}
+
 static int put_time(ks_buf *b, const ks_fs_time *t, bool frac)
 {
     if (!t->set)
-        return ks_buf_puts(b, "0");
-    if (frac)
-        return ks_buf_printf(b, "%lld.%09u", (long long)t->sec, t->nsec);
-    return ks_buf_printf(b, "%lld", (long long)t->sec);
+        return ks_buf_putc(b, '0');
+    int rc = put_i64(b, t->sec);
+    if (!rc && frac) {
+        char f[10];
+        uint32_t n = t->nsec;
+        f[0] = '.';
+        for (int i = 9; i >= 1; i--) {
+            f[i] = (char)('0' + n % 10);
+            n /= 10;
+        }
+        rc = ks_buf_append(b, f, 10);
+    }
+    return rc;
 }
 
 static int escape_field(ks_buf *b, const char *p, size_t n)
@@ -502,9 +563,14 @@ static int escape_field(ks_buf *b, const char *p, size_t n)
     size_t i = 0;
     while (!rc && i < n) {
         size_t j = i;
-        while (j < n && p[j] != '|')
+        int plain = 1;
+        while (j < n && p[j] != '|') {
+            unsigned char c = (unsigned char)p[j];
+            plain &= c >= 0x20 && c < 0x7f && c != '\\';
             j++;
-        rc = ks_escape_term(b, p + i, j - i);
+        }
+        /* printable ASCII needs no escaping: copy it whole */
+        rc = plain ? ks_buf_append(b, p + i, j - i) : ks_escape_term(b, p + i, j - i);
         if (!rc && j < n)
             rc = ks_buf_puts(b, "\\x7c");
         i = j + 1;
@@ -541,24 +607,37 @@ int ks_bodyfile_line(ks_buf *out, const ks_walk_entry *e, const char *mount_pref
         mode[0] = '-'; /* no name, so no name type (as fls writes orphans) */
     const ks_fs_inode *st = e->st;
     uint64_t ino = e->de ? e->de->ino : (st ? st->ino : 0);
-    rc = ks_buf_printf(out, "0|%s|%llu|%s|%u|%u|%llu|", name.data ? name.data : "",
-                       (unsigned long long)ino, mode, st ? st->uid : 0, st ? st->gid : 0,
-                       (unsigned long long)(st ? st->size : 0));
+    rc = ks_buf_puts(out, "0|");
+    if (!rc)
+        rc = ks_buf_append(out, name.data ? name.data : "", name.len);
+    if (!rc)
+        rc = ks_buf_putc(out, '|');
+    if (!rc)
+        rc = put_u64(out, ino);
+    if (!rc)
+        rc = ks_buf_putc(out, '|');
+    if (!rc)
+        rc = ks_buf_append(out, mode, 12);
+    if (!rc)
+        rc = ks_buf_putc(out, '|');
+    if (!rc)
+        rc = put_u64(out, st ? st->uid : 0);
+    if (!rc)
+        rc = ks_buf_putc(out, '|');
+    if (!rc)
+        rc = put_u64(out, st ? st->gid : 0);
+    if (!rc)
+        rc = ks_buf_putc(out, '|');
+    if (!rc)
+        rc = put_u64(out, st ? st->size : 0);
     ks_fs_time none = {0, 0, false};
-    if (!rc)
-        rc = put_time(out, st ? &st->atime : &none, frac);
-    if (!rc)
+    const ks_fs_time *times[4] = {st ? &st->atime : &none, st ? &st->mtime : &none,
+                                  st ? &st->ctime : &none, st ? &st->crtime : &none};
+    for (int i = 0; i < 4 && !rc; i++) {
         rc = ks_buf_putc(out, '|');
-    if (!rc)
-        rc = put_time(out, st ? &st->mtime : &none, frac);
-    if (!rc)
-        rc = ks_buf_putc(out, '|');
-    if (!rc)
-        rc = put_time(out, st ? &st->ctime : &none, frac);
-    if (!rc)
-        rc = ks_buf_putc(out, '|');
-    if (!rc)
-        rc = put_time(out, st ? &st->crtime : &none, frac);
+        if (!rc)
+            rc = put_time(out, times[i], frac);
+    }
     if (!rc)
         rc = ks_buf_putc(out, '\n');
 done:
