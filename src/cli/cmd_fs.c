@@ -11,6 +11,7 @@
 #include "core/hash.h"
 #include "fs/extract.h"
 #include "fs/fs.h"
+#include "fs/lvm.h"
 #include "fs/volume.h"
 #include "fs/walk.h"
 
@@ -181,8 +182,13 @@ static int do_info(ks_fs_handle *h)
     printf("image: ");
     out_escaped(ks_img_name(h->disk), strlen(ks_img_name(h->disk)));
     printf("\ncontainer: %s\n", ks_img_kind(h->disk));
-    if (h->part)
-        printf("partition: %u\n", h->part);
+    if (h->part_no)
+        printf("partition: %u\n", h->part_no);
+    if (h->lv_name[0]) {
+        fputs("logical_volume: ", stdout);
+        out_escaped(h->lv_name, strlen(h->lv_name));
+        putchar('\n');
+    }
     printf("offset: %llu\n", (unsigned long long)ks_img_base(h->vol));
     printf("type: %s\nlabel: ", in.type);
     out_escaped(in.label, strlen(in.label));
@@ -198,6 +204,39 @@ static int do_info(ks_fs_handle *h)
     printf("orphan_list_head: %llu\n", (unsigned long long)in.orphan_head);
     printf("needs_recovery: %s\n", in.needs_recovery ? "yes" : "no");
     return KS_EXIT_OK;
+}
+
+/* Lists the logical volumes of an LVM2 PV (the whole image or a partition). */
+static void print_lvs(ks_img *pv, const char *where)
+{
+    ks_lvm l;
+    ks_err err;
+    ks_err_clear(&err);
+    if (ks_lvm_read(&l, pv, &err) != 0) {
+        ks_cli_error(&err);
+        return;
+    }
+    printf("lvm volume group ");
+    out_escaped(l.vg_name, strlen(l.vg_name));
+    printf(" on %s (extent %llu bytes):\n", where, (unsigned long long)l.extent_bytes);
+    for (unsigned i = 0; i < l.nlv; i++) {
+        const ks_lvm_lv *lv = &l.lv[i];
+        printf("  lv=");
+        out_escaped(lv->name, strlen(lv->name));
+        if (!lv->supported) {
+            printf("  (not readable: %s)\n", lv->why);
+            continue;
+        }
+        printf("  %llu bytes in %u segment%s", (unsigned long long)lv->size, lv->nseg,
+               lv->nseg == 1 ? "" : "s");
+        ks_img *w = NULL;
+        const char *fsn = NULL;
+        if (ks_lvm_open_lv(&w, pv, &l, lv, NULL) == 0 && ks_fs_probe(w, &fsn))
+            printf(" [%s]", fsn);
+        ks_img_close(w);
+        putchar('\n');
+    }
+    ks_lvm_free(&l);
 }
 
 static int do_parts(const char *spec)
@@ -222,6 +261,8 @@ static int do_parts(const char *spec)
         printf("scheme: none\n");
         if (ks_fs_probe(img, &fsn))
             printf("file system at offset 0: %s\n", fsn);
+        else if (ks_lvm_probe(img))
+            print_lvs(img, "the whole image");
         goto done;
     }
     if (rc) {
@@ -246,10 +287,20 @@ static int do_parts(const char *spec)
         out_escaped(p->name, strlen(p->name));
         ks_img *w = NULL;
         const char *fsn = NULL;
-        if (ks_img_window(&w, img, p->start, p->size, NULL) == 0 && ks_fs_probe(w, &fsn))
-            printf("%s[%s]", p->name[0] ? " " : "", fsn);
-        ks_img_close(w);
+        int lvm = 0;
+        if (ks_img_window(&w, img, p->start, p->size, NULL) == 0) {
+            if (ks_fs_probe(w, &fsn))
+                printf("%s[%s]", p->name[0] ? " " : "", fsn);
+            else if ((lvm = ks_lvm_probe(w)) != 0)
+                printf("%s[lvm2 pv]", p->name[0] ? " " : "");
+        }
         putchar('\n');
+        if (lvm) {
+            char where[32];
+            snprintf(where, sizeof where, "partition %u", p->index);
+            print_lvs(w, where);
+        }
+        ks_img_close(w);
     }
     if (vs->warnings)
         ks_cli_warnf("%u partition entries lie outside the usable area", vs->warnings);
@@ -848,8 +899,10 @@ const ks_cmd ks_cmd_fs = {
     "  timeline  MACB events sorted by time with nanoseconds, or --format bodyfile for mactime\n"
     "  extract   copy a file or tree into -o DIR, never outside it; times in a manifest\n"
     "  inodes    every inode in the tables, allocated or deleted with surviving metadata\n"
-    "IMAGE may name a partition: disk.raw@2, disk.raw@offset=1048576 or disk.raw@s2048.\n"
-    "Without one, a file system at offset 0 or the only partition holding one is used.",
+    "IMAGE may name a partition: disk.raw@2, disk.raw@offset=1048576 or disk.raw@s2048, and\n"
+    "an LVM2 logical volume: disk.raw@lv=root (PV at offset 0) or disk.raw@3,lv=root.\n"
+    "Without one, a file system at offset 0 or the only partition or logical volume holding\n"
+    "one is used.",
     opts,
     NOPTS,
 };

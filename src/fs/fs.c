@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "fs/ext4/ext4.h"
+#include "fs/lvm.h"
 #include "fs/volume.h"
 
 /* Backends in probe order. An XFS backend adds its ks_fs_ops here. */
@@ -127,10 +128,51 @@ static int parse_u64(const char *s, uint64_t *out)
 void ks_fs_handle_close(ks_fs_handle *h)
 {
     ks_fs_close(h->fs);
-    if (h->vol != h->disk)
-        ks_img_close(h->vol);
+    ks_img_close(h->lv);
+    ks_img_close(h->part);
     ks_img_close(h->disk);
     memset(h, 0, sizeof *h);
+}
+
+/* Opens logical volume `name` (or, with name NULL, the only one holding a known file
+ * system: *found counts them) of the PV `pv` into h->lv. */
+static int open_lv(ks_fs_handle *h, ks_img *pv, const char *name, unsigned *found, ks_err *err)
+{
+    ks_lvm l;
+    int rc = ks_lvm_read(&l, pv, err);
+    if (rc)
+        return rc;
+    for (unsigned i = 0; i < l.nlv; i++) {
+        const ks_lvm_lv *lv = &l.lv[i];
+        if (name && strcmp(lv->name, name) != 0)
+            continue;
+        ks_img *img = NULL;
+        if (ks_lvm_open_lv(&img, pv, &l, lv, name ? err : NULL) != 0) {
+            if (name) {
+                rc = KS_EUNSUPPORTED;
+                goto done;
+            }
+            continue;
+        }
+        if (!name && !ks_fs_probe(img, NULL)) {
+            ks_img_close(img);
+            continue;
+        }
+        if (found)
+            (*found)++;
+        if (h->lv) { /* a second candidate: keep the first, the caller reports ambiguity */
+            ks_img_close(img);
+            continue;
+        }
+        h->lv = img;
+        snprintf(h->lv_name, sizeof h->lv_name, "%s", lv->name);
+    }
+    if (name && !h->lv)
+        rc = KS_ERR_AT(err, KS_ENOTFOUND, ks_img_name(pv), -1, -1,
+                       "no logical volume '%s' in volume group %s", name, l.vg_name);
+done:
+    ks_lvm_free(&l);
+    return rc;
 }
 
 int ks_fs_handle_open(ks_fs_handle *h, const char *spec, ks_err *err)
@@ -140,8 +182,11 @@ int ks_fs_handle_open(ks_fs_handle *h, const char *spec, ks_err *err)
     ks_vs *vs = NULL;
     memset(h, 0, sizeof *h);
     path = strdup(spec);
-    if (!path)
-        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    vs = calloc(1, sizeof *vs);
+    if (!path || !vs) {
+        rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+        goto done;
+    }
     const char *sel = NULL;
     struct stat st;
     char *at = strrchr(path, '@');
@@ -152,27 +197,27 @@ int ks_fs_handle_open(ks_fs_handle *h, const char *spec, ks_err *err)
     rc = ks_img_open(&h->disk, path, err);
     if (rc)
         goto done;
-    h->vol = h->disk;
-    vs = calloc(1, sizeof *vs);
-    if (!vs) {
-        rc = KS_ERR(err, KS_ENOMEM, "out of memory");
-        goto done;
-    }
-    uint64_t off = 0, num = 0;
     if (sel) {
-        if (!strncmp(sel, "offset=", 7) && parse_u64(sel + 7, &off) == 0) {
-            /* byte offset */
-        } else if (sel[0] == 's' && parse_u64(sel + 1, &num) == 0 && num <= UINT64_MAX / 512) {
-            off = num * 512;
-        } else if (parse_u64(sel, &num) == 0 && num > 0) {
-            ks_err verr;
-            ks_err_clear(&verr);
-            rc = ks_vs_read(vs, h->disk, &verr);
-            if (rc) {
-                if (err)
-                    *err = verr;
+        /* [N | offset=BYTES | sSECTOR] [,lv=NAME]  or  lv=NAME */
+        char *s = (char *)sel;
+        char *lvname = NULL;
+        char *comma = strchr(s, ',');
+        if (!strncmp(s, "lv=", 3)) {
+            lvname = s + 3;
+            s = NULL;
+        } else if (comma && !strncmp(comma + 1, "lv=", 3)) {
+            *comma = '\0';
+            lvname = comma + 4;
+        }
+        uint64_t off = 0, num = 0;
+        if (s && !strncmp(s, "offset=", 7) && parse_u64(s + 7, &off) == 0) {
+            rc = ks_img_window(&h->part, h->disk, off, UINT64_MAX, err);
+        } else if (s && s[0] == 's' && parse_u64(s + 1, &num) == 0 && num <= UINT64_MAX / 512) {
+            rc = ks_img_window(&h->part, h->disk, num * 512, UINT64_MAX, err);
+        } else if (s && parse_u64(s, &num) == 0 && num > 0) {
+            rc = ks_vs_read(vs, h->disk, err);
+            if (rc)
                 goto done;
-            }
             const ks_part *p = NULL;
             for (unsigned i = 0; i < vs->n; i++)
                 if (vs->parts[i].index == num)
@@ -183,63 +228,85 @@ int ks_fs_handle_open(ks_fs_handle *h, const char *spec, ks_err *err)
                                (unsigned long long)num, ks_vs_scheme_name(vs->scheme));
                 goto done;
             }
-            h->part = p->index;
-            rc = ks_img_window(&h->vol, h->disk, p->start, p->size, err);
-            if (rc) {
-                h->vol = h->disk;
+            h->part_no = p->index;
+            rc = ks_img_window(&h->part, h->disk, p->start, p->size, err);
+        } else if (s) {
+            rc = KS_ERR(err, KS_EUSAGE,
+                        "bad selector '@%s' (use @N, @offset=BYTES, @sSECTOR, @lv=NAME or "
+                        "@N,lv=NAME)", sel);
+        }
+        if (rc)
+            goto done;
+        ks_img *base = h->part ? h->part : h->disk;
+        if (lvname) {
+            if (!ks_lvm_probe(base)) {
+                rc = KS_ERR_AT(err, KS_ENOTFOUND, path, -1, (int64_t)ks_img_base(base),
+                               "no LVM2 physical volume there");
                 goto done;
             }
-            rc = ks_fs_open(&h->fs, h->vol, err);
-            goto done;
-        } else {
-            rc = KS_ERR(err, KS_EUSAGE,
-                        "bad partition selector '@%s' (use @N, @offset=BYTES or @sSECTOR)", sel);
-            goto done;
+            rc = open_lv(h, base, lvname, NULL, err);
+            if (rc)
+                goto done;
         }
-        rc = ks_img_window(&h->vol, h->disk, off, UINT64_MAX, err);
-        if (rc) {
-            h->vol = h->disk;
-            goto done;
-        }
+        h->vol = h->lv ? h->lv : base;
         rc = ks_fs_open(&h->fs, h->vol, err);
         goto done;
     }
-    /* No selector: a file system at offset 0, else the one partition that holds one. */
+    /* No selector: a file system at offset 0, else the one partition or logical volume
+     * that holds one. */
     if (ks_fs_probe(h->disk, NULL)) {
-        rc = ks_fs_open(&h->fs, h->disk, err);
+        h->vol = h->disk;
+        rc = ks_fs_open(&h->fs, h->vol, err);
         goto done;
     }
-    ks_err verr;
-    ks_err_clear(&verr);
-    if (ks_vs_read(vs, h->disk, &verr) != 0) {
-        rc = KS_ERR_AT(err, KS_EUNSUPPORTED, path, -1, 0,
-                       "no known file system at offset 0 and no usable partition table (%s)",
-                       verr.msg);
-        goto done;
-    }
-    unsigned found = 0, which = 0;
-    for (unsigned i = 0; i < vs->n; i++) {
-        ks_img *w = NULL;
-        if (ks_img_window(&w, h->disk, vs->parts[i].start, vs->parts[i].size, NULL) != 0)
-            continue;
-        if (ks_fs_probe(w, NULL)) {
-            found++;
-            which = i;
+    unsigned found = 0;
+    if (ks_lvm_probe(h->disk)) {
+        ks_err lerr;
+        ks_err_clear(&lerr);
+        if (open_lv(h, h->disk, NULL, &found, &lerr) != 0) {
+            if (err)
+                *err = lerr;
+            rc = lerr.code ? lerr.code : KS_ECORRUPT;
+            goto done;
         }
-        ks_img_close(w);
+    } else {
+        ks_err verr;
+        ks_err_clear(&verr);
+        if (ks_vs_read(vs, h->disk, &verr) != 0) {
+            rc = KS_ERR_AT(err, KS_EUNSUPPORTED, path, -1, 0,
+                           "no known file system at offset 0 and no usable partition table "
+                           "or LVM label (%s)", verr.msg);
+            goto done;
+        }
+        for (unsigned i = 0; i < vs->n; i++) {
+            ks_img *w = NULL;
+            if (ks_img_window(&w, h->disk, vs->parts[i].start, vs->parts[i].size, NULL) != 0)
+                continue;
+            int keep = 0;
+            if (ks_fs_probe(w, NULL)) {
+                found++;
+                keep = !h->part && !h->lv;
+            } else if (ks_lvm_probe(w)) {
+                unsigned before = found;
+                ks_img *had = h->lv;
+                open_lv(h, w, NULL, &found, NULL);
+                keep = found > before && !had && h->lv;
+            }
+            if (keep && !h->part) {
+                h->part = w;
+                h->part_no = vs->parts[i].index;
+            } else {
+                ks_img_close(w);
+            }
+        }
     }
     if (found != 1) {
         rc = KS_ERR_AT(err, found ? KS_EUSAGE : KS_EUNSUPPORTED, path, -1, -1,
-                       "%u partitions hold a known file system; name one as IMAGE@N "
-                       "(see 'kanshiki fs parts')", found);
+                       "%u partitions or logical volumes hold a known file system; name one "
+                       "as IMAGE@N or IMAGE@lv=NAME (see 'kanshiki fs parts')", found);
         goto done;
     }
-    h->part = vs->parts[which].index;
-    rc = ks_img_window(&h->vol, h->disk, vs->parts[which].start, vs->parts[which].size, err);
-    if (rc) {
-        h->vol = h->disk;
-        goto done;
-    }
+    h->vol = h->lv ? h->lv : h->part ? h->part : h->disk;
     rc = ks_fs_open(&h->fs, h->vol, err);
 done:
     free(vs);

@@ -131,14 +131,19 @@ char ks_fs_ftype_char(ks_ftype t); /* 'r' 'd' 'l' 'c' 'b' 'p' 's' '-' (TSK's let
 const char *ks_fs_ftype_name(ks_ftype t);
 
 /* ---- image specifications -------------------------------------------------------------
- * "disk.raw" (file system at offset 0, or the only partition holding a known file system),
- * "disk.raw@2" (partition 2 as `fs parts` numbers it), "disk.raw@offset=1048576" (bytes),
- * "disk.raw@s2048" (sectors of 512 bytes). A path that exists as given is never split. */
+ * "disk.raw" (file system at offset 0, else the only partition or LVM logical volume
+ * holding a known file system), "disk.raw@2" (partition 2 as `fs parts` numbers it),
+ * "disk.raw@offset=1048576" (bytes), "disk.raw@s2048" (512-byte sectors),
+ * "disk.raw@lv=root" (logical volume of an LVM2 PV at offset 0), "disk.raw@3,lv=root"
+ * (of the PV in partition 3). A path that exists as given is never split. */
 typedef struct ks_fs_handle {
     ks_img *disk;  /* the whole image */
-    ks_img *vol;   /* the window holding the file system (may equal disk) */
+    ks_img *part;  /* partition or offset window, or NULL */
+    ks_img *lv;    /* LVM logical volume, or NULL */
+    ks_img *vol;   /* the innermost of the above: where the file system is */
     ks_fs *fs;
-    unsigned part; /* partition number used, 0 = none */
+    unsigned part_no;   /* partition number used, 0 = none */
+    char lv_name[128];  /* logical volume used, "" = none */
 } ks_fs_handle;
 
 int ks_fs_handle_open(ks_fs_handle *h, const char *spec, ks_err *err);
