@@ -6,11 +6,13 @@ set -euo pipefail
 
 # Build: compiler, libraries (all from Debian; nothing vendored).
 BUILD_PKGS="gcc make pkg-config libsqlite3-dev libarchive-dev zlib1g-dev libzstd-dev libbz2-dev
- liblzma-dev libssl-dev libyaml-dev libsodium-dev"
+ liblzma-dev libssl-dev libyaml-dev libsodium-dev libewf-dev libqcow-dev libvmdk-dev libvhdi-dev"
 # Tests and oracles: jq (CloudTrail differential tests), python3 (fixture generators),
 # clang (libFuzzer harnesses), sqlite3 CLI, gzip/zstd/bzip2/xz/zip/tar to build compressed fixtures,
 # libjansson-dev (benchmark comparison against our JSON reader).
 TEST_PKGS="jq python3 clang sqlite3 gzip zstd bzip2 xz-utils zip tar libjansson-dev tzdata file"
+# File-system tests: mke2fs/debugfs fixtures, TSK (fls/mactime) oracles, LVM2 tools, bc (bench).
+TEST_PKGS="$TEST_PKGS e2fsprogs sleuthkit lvm2 bc"
 EXTRA_PKGS="${KS_EXTRA_PKGS:-}"
 
 missing=""
