@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/escape.h"
 #include "core/hash.h"
+#include "fs/ext4/journal.h"
 #include "fs/extract.h"
 #include "fs/fs.h"
 #include "fs/lvm.h"
@@ -34,6 +35,7 @@ static const ks_opt_spec opts[] = {
     {"deleted", 0, NULL, "find: only deleted names and orphans; extract: include deleted", false},
     {"output", 'o', "DIR", "extract: target directory (created; must not hold a manifest)", false},
     {"sha256", 0, NULL, "stat: also print the SHA-256 of the content", false},
+    {"versions", 0, NULL, "journal: print the inode versions held in logged inode tables", false},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
@@ -706,6 +708,75 @@ static int do_inodes(ks_fs *fs)
     return rc ? fail(&err, rc) : KS_EXIT_OK;
 }
 
+/* ---- journal ---------------------------------------------------------------------------- */
+typedef struct jr_ctx {
+    ks_fs *fs;
+    bool versions;
+    uint64_t commits, blocks;
+} jr_ctx;
+
+static int jr_block(void *ud, const ks_jbd2_block *b)
+{
+    jr_ctx *c = ud;
+    char kind[96];
+    uint64_t first = 0;
+    unsigned count = 0;
+    ks_ext4_block_kind(c->fs, b->fs_block, kind, sizeof kind, &first, &count);
+    printf("seq %u block %llu (journal block %llu): %s\n", b->seq,
+           (unsigned long long)b->fs_block, (unsigned long long)b->journal_block, kind);
+    c->blocks++;
+    uint32_t isz = ks_ext4_inode_size(c->fs);
+    if (!c->versions || !count || !isz)
+        return 0;
+    for (unsigned i = 0; i < count; i++) {
+        const uint8_t *raw = b->data + (size_t)i * isz;
+        if (raw[0] == 0 && raw[1] == 0)
+            continue; /* mode 0: never used */
+        ks_fs_inode st;
+        ks_ext4_inode_decode(c->fs, first + i, raw, &st);
+        char mode[13], mt[64], ct[64], dt[64];
+        ks_fs_mode_string(KS_FT_UNKNOWN, &st, mode);
+        ks_fs_time_iso(&st.mtime, mt, sizeof mt);
+        ks_fs_time_iso(&st.ctime, ct, sizeof ct);
+        ks_fs_time_iso(&st.dtime, dt, sizeof dt);
+        printf("  inode %llu %s %u:%u size %llu links %u mtime %s ctime %s dtime %s\n",
+               (unsigned long long)st.ino, mode + 2, st.uid, st.gid,
+               (unsigned long long)st.size, st.nlink, mt, ct, dt);
+    }
+    return 0;
+}
+
+static int jr_commit(void *ud, const ks_jbd2_commit *cm)
+{
+    jr_ctx *c = ud;
+    char t[64];
+    ks_fs_time_iso(&cm->time, t, sizeof t);
+    printf("seq %u commit %s (journal block %llu)\n", cm->seq, t,
+           (unsigned long long)cm->journal_block);
+    c->commits++;
+    return 0;
+}
+
+static int do_journal(ks_fs *fs, const ks_opts *o)
+{
+    ks_err err;
+    ks_err_clear(&err);
+    if (!ks_ext4_has_journal(fs)) {
+        ks_cli_errorf("fs journal: this file system has no internal journal");
+        return KS_EXIT_INPUT;
+    }
+    jr_ctx c = {fs, ks_opt_flag(o, "versions"), 0, 0};
+    ks_jbd2_cbs cbs = {jr_block, jr_commit, &c};
+    ks_jbd2_info info;
+    int rc = ks_ext4_journal_scan(fs, &info, &cbs, &err);
+    printf("journal: inode %llu, %u blocks of %u bytes, first %u, sequence %u, %s; "
+           "%llu commit records, %llu logged blocks\n",
+           (unsigned long long)info.inode, info.maxlen, info.block_size, info.first,
+           info.sequence, info.clean ? "clean" : "needs recovery",
+           (unsigned long long)c.commits, (unsigned long long)c.blocks);
+    return rc ? fail(&err, rc) : KS_EXIT_OK;
+}
+
 static int parse_type(const char *s)
 {
     if (!s)
@@ -745,7 +816,7 @@ static int run(int argc, char **argv)
     if (rc)
         return rc;
     static const char *const subs[] = {"info", "parts", "ls", "stat", "cat", "find",
-                                       "timeline", "extract", "inodes", NULL};
+                                       "timeline", "extract", "inodes", "journal", NULL};
     int known = 0;
     for (int i = 0; subs[i]; i++)
         known |= !strcmp(sub, subs[i]);
@@ -784,6 +855,8 @@ static int run(int argc, char **argv)
         ex = do_cat(fs, &o, path);
     } else if (!strcmp(sub, "inodes")) {
         ex = do_inodes(fs);
+    } else if (!strcmp(sub, "journal")) {
+        ex = do_journal(fs, &o);
     } else if (!strcmp(sub, "ls")) {
         uint64_t ino;
         rc = target_ino(fs, &o, path, &ino, true, &err);
@@ -888,7 +961,7 @@ const ks_cmd ks_cmd_fs = {
     "fs",
     run,
     "read ext2/3/4 file systems in disk images (raw, split, E01, qcow2, VMDK, VHD) without mounting",
-    "info|parts|ls|stat|cat|find|timeline|extract|inodes IMAGE[@N|@offset=BYTES] [PATH] [options]",
+    "info|parts|ls|stat|cat|find|timeline|extract|inodes|journal IMAGE[@N|@offset=BYTES] [PATH] [options]",
     "Subcommands:\n"
     "  info      file system summary (type, UUID, label, sizes, features, times)\n"
     "  parts     the partition table (MBR with logical partitions, GPT) and what each holds\n"
@@ -899,6 +972,8 @@ const ks_cmd ks_cmd_fs = {
     "  timeline  MACB events sorted by time with nanoseconds, or --format bodyfile for mactime\n"
     "  extract   copy a file or tree into -o DIR, never outside it; times in a manifest\n"
     "  inodes    every inode in the tables, allocated or deleted with surviving metadata\n"
+    "  journal   ext3/4 journal history: logged blocks per transaction, commit times;\n"
+    "            --versions prints the older inode copies the journal still holds\n"
     "IMAGE may name a partition: disk.raw@2, disk.raw@offset=1048576 or disk.raw@s2048, and\n"
     "an LVM2 logical volume: disk.raw@lv=root (PV at offset 0) or disk.raw@3,lv=root.\n"
     "Without one, a file system at offset 0 or the only partition or logical volume holding\n"

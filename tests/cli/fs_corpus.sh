@@ -30,6 +30,14 @@ expect_eq dissect_root_size_1024 "$("$KS" fs stat dissect.img / | sed -n 's/^siz
 "$KS" fs stat dissect.img /xattr_cap > xs.txt
 expect_grep dissect_xattr_selinux 'xattr: security.selinux = unconfined_u:object_r:unlabeled_t:s0\\x00 \(37 bytes\)' xs.txt
 expect_grep dissect_xattr_capability 'xattr: security.capability = \\x01\\x00\\x00\\x02\\x00\\x04@\\x00(\\x00){12} \(20 bytes\)' xs.txt
+# the journal keeps older copies of inode 12 (/xattr_cap): ctime before and after its
+# xattrs were set (the image's inode says 12:16:08)
+"$KS" fs journal --versions dissect.img > journal.txt 2>&1
+expect_grep dissect_journal_commit_with_ns '^seq 9 commit 2022-02-14T12:16:10\.934473086Z' journal.txt
+expect_grep dissect_journal_old_inode_version 'inode 12 .* ctime 2022-02-14T12:15:58\.000000000Z' journal.txt
+expect_grep dissect_journal_new_inode_version 'inode 12 .* ctime 2022-02-14T12:16:08\.000000000Z' journal.txt
+expect_grep dissect_journal_summary '^journal: inode 8, 1024 blocks of 1024 bytes, .* clean; 4 commit records' journal.txt
+expect_rc ext2_has_no_journal_exit_3 3 "$KS" fs journal view_ext2.img
 for i in 1 2 3; do
   expect_eq "dissect_symlink_test${i}_resolves" "$("$KS" fs cat sym$i.img /path/to/dir/with/file.ext)" "resolved!"
 done

@@ -1,11 +1,13 @@
 /* fuzz_ext4.c — the ext2/3/4 metadata parser on arbitrary bytes: open, info, a full walk
  * with deleted names and orphans, and for every inode met: stat, xattrs, readlink and a
  * bounded content read. Properties: no crash, reads never report more than requested,
- * every failure carries a status and a message. Seeds: scripts/fs-fuzz-seeds.sh. */
+ * every failure carries a status and a message. The journal scan runs too.
+ * Seeds: scripts/fs-fuzz-seeds.sh. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs/ext4/journal.h"
 #include "fs/fs.h"
 #include "fs/walk.h"
 
@@ -60,6 +62,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ks_fs_get_info(fs, &info);
         ks_walk_opts o = {true, true, true, 0, false};
         ks_fs_walk(fs, info.root_ino, "/", &o, walk_cb, fs, &err);
+        if (ks_ext4_has_journal(fs)) {
+            ks_jbd2_info ji;
+            ks_jbd2_cbs cbs = {NULL, NULL, NULL};
+            ks_ext4_journal_scan(fs, &ji, &cbs, &err);
+        }
         ks_fs_close(fs);
     } else if (err.code == 0) {
         abort();

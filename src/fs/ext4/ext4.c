@@ -297,35 +297,40 @@ int ext4_inode_read(ks_ext4 *fs, uint64_t ino, ext4_inode *out, ks_err *err)
 {
     const char *name = ks_img_name(fs->base.img);
     if (ino < 1 || ino > fs->inodes_count)
-        return KS_ERR_AT(err, KS_ENOTFOUND, name, -1,E4B(fs) +  -1,
+        return KS_ERR_AT(err, KS_ENOTFOUND, name, -1, -1,
                          "ext4: inode %llu is outside 1..%u", (unsigned long long)ino,
                          fs->inodes_count);
     uint32_t g = (uint32_t)((ino - 1) / fs->ipg), idx = (uint32_t)((ino - 1) % fs->ipg);
     uint64_t tbl = fs->gds[g].inode_table;
     if (tbl == 0 || tbl >= fs->blocks)
-        return KS_CORRUPT(err, name, -1,E4B(fs) +  -1,
+        return KS_CORRUPT(err, name, -1, -1,
                           "ext4 group descriptor %u: inode table at block %llu is outside the "
                           "file system", g, (unsigned long long)tbl);
     uint64_t off = tbl * fs->bs + (uint64_t)idx * fs->inode_size;
     int rc = ks_img_read(fs->base.img, off, out->raw, fs->inode_size, err);
     if (rc)
         return rc;
-    const uint8_t *r = out->raw;
-    out->ino = ino;
-    out->off = off;
-    out->len = fs->inode_size;
-    out->mode = le16(r + 0x00);
-    out->flags = le32(r + 0x20);
-    out->size = le32(r + 0x04) | (uint64_t)le32(r + 0x6c) << 32;
-    out->file_acl = le32(r + 0x68) | (uint64_t)le16(r + 0x76) << 32;
-    out->extra = 0;
+    ext4_inode_parse(fs, out, ino, off);
+    return 0;
+}
+
+void ext4_inode_parse(ks_ext4 *fs, ext4_inode *in, uint64_t ino, uint64_t off)
+{
+    const uint8_t *r = in->raw;
+    in->ino = ino;
+    in->off = off;
+    in->len = fs->inode_size;
+    in->mode = le16(r + 0x00);
+    in->flags = le32(r + 0x20);
+    in->size = le32(r + 0x04) | (uint64_t)le32(r + 0x6c) << 32;
+    in->file_acl = le32(r + 0x68) | (uint64_t)le16(r + 0x76) << 32;
+    in->extra = 0;
     if (fs->inode_size > 128) {
         uint32_t ex = le16(r + 0x80);
         /* i_extra_isize must keep the record within the inode and be 4-aligned */
         if (ex >= 4 && ex % 4 == 0 && 128 + ex <= fs->inode_size)
-            out->extra = ex;
+            in->extra = ex;
     }
-    return 0;
 }
 
 /* Decodes an ext4 time: a signed 32-bit seconds field plus, when present, an extra word
@@ -360,7 +365,7 @@ static int inode_allocated(ks_ext4 *fs, uint64_t ino, bool *out, ks_err *err)
         }
         fs->bm_valid = false;
         if (gd->inode_bitmap == 0 || gd->inode_bitmap >= fs->blocks)
-            return KS_CORRUPT(err, ks_img_name(fs->base.img), -1,E4B(fs) +  -1,
+            return KS_CORRUPT(err, ks_img_name(fs->base.img), -1, -1,
                               "ext4 group descriptor %u: inode bitmap block %llu is outside "
                               "the file system", g, (unsigned long long)gd->inode_bitmap);
         int rc = ks_img_read(fs->base.img, gd->inode_bitmap * fs->bs, fs->bm, fs->bs, err);
@@ -373,7 +378,7 @@ static int inode_allocated(ks_ext4 *fs, uint64_t ino, bool *out, ks_err *err)
     return 0;
 }
 
-static void fill_stat(ks_ext4 *fs, const ext4_inode *in, ks_fs_inode *st)
+void ext4_fill_stat(ks_ext4 *fs, const ext4_inode *in, ks_fs_inode *st)
 {
     const uint8_t *r = in->raw;
     memset(st, 0, sizeof *st);
@@ -414,7 +419,7 @@ static int ext4_stat(ks_fs *base, uint64_t ino, ks_fs_inode *out, ks_err *err)
     rc = inode_allocated(fs, ino, &alloc, err);
     if (rc)
         goto done;
-    fill_stat(fs, in, out);
+    ext4_fill_stat(fs, in, out);
     out->allocated = alloc;
     out->has_metadata = in->mode != 0 || out->dtime.set;
 done:
@@ -448,7 +453,7 @@ static int ext4_inodes(ks_fs *base, ks_fs_inode_cb cb, void *ud, ks_err *err)
             used = fs->ipg - gd->itable_unused;
         if (gd->inode_table == 0 || gd->inode_table >= fs->blocks) {
             if (!first_err)
-                first_err = KS_CORRUPT(&e1, name, -1,E4B(fs) +  -1,
+                first_err = KS_CORRUPT(&e1, name, -1, -1,
                                        "ext4 group descriptor %u: inode table at block %llu is "
                                        "outside the file system", g,
                                        (unsigned long long)gd->inode_table);
@@ -479,22 +484,11 @@ static int ext4_inodes(ks_fs *base, ks_fs_inode_cb cb, void *ud, ks_err *err)
                 continue; /* never used */
             /* reserved inodes other than the root are internal (journal, resize, ...) */
             memcpy(in->raw, rec, fs->inode_size);
-            in->ino = ino;
-            in->off = (gd->inode_table + i / per_block) * fs->bs +
-                      (uint64_t)(i % per_block) * fs->inode_size;
-            in->len = fs->inode_size;
-            in->mode = mode;
-            in->flags = le32(rec + 0x20);
-            in->size = le32(rec + 0x04) | (uint64_t)le32(rec + 0x6c) << 32;
-            in->file_acl = le32(rec + 0x68) | (uint64_t)le16(rec + 0x76) << 32;
-            in->extra = 0;
-            if (fs->inode_size > 128) {
-                uint32_t ex = le16(rec + 0x80);
-                if (ex >= 4 && ex % 4 == 0 && 128 + ex <= fs->inode_size)
-                    in->extra = ex;
-            }
+            ext4_inode_parse(fs, in, ino,
+                             (gd->inode_table + i / per_block) * fs->bs +
+                                 (uint64_t)(i % per_block) * fs->inode_size);
             ks_fs_inode st;
-            fill_stat(fs, in, &st);
+            ext4_fill_stat(fs, in, &st);
             st.allocated = alloc;
             st.has_metadata = mode != 0 || dtime != 0;
             rc = cb(ud, &st);

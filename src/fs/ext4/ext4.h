@@ -97,6 +97,9 @@ uint16_t ext4_le16(const uint8_t *p);
 uint32_t ext4_le32(const uint8_t *p);
 
 int ext4_inode_read(ks_ext4 *fs, uint64_t ino, ext4_inode *out, ks_err *err);
+/* Fills the decoded fields of an inode whose raw record is already in in->raw. */
+void ext4_inode_parse(ks_ext4 *fs, ext4_inode *in, uint64_t ino, uint64_t off);
+void ext4_fill_stat(ks_ext4 *fs, const ext4_inode *in, ks_fs_inode *st);
 /* Builds (or reuses) the block map of an inode into fs->runs. */
 int ext4_map(ks_ext4 *fs, const ext4_inode *in, ks_err *err);
 int ext4_read(ks_fs *fs, uint64_t ino, uint64_t off, void *buf, size_t len, size_t *out_n,
