@@ -27,7 +27,7 @@ expect_eq mbr_offset_selector_reads_logical_5 \
   "$("$KS" fs cat "mbr.raw@offset=$(( (40960 + 2048) * 512 ))" /hello 2>&1)" "partition 5"
 expect_eq mbr_sector_selector_reads_partition_1 "$("$KS" fs cat mbr.raw@s2048 /hello 2>&1)" "partition 1"
 expect_rc mbr_ambiguous_image_needs_a_partition_number 2 "$KS" fs ls mbr.raw
-expect_grep mbr_ambiguous_error_says_how '4 partitions hold a known file system' "$TMP/.out"
+expect_grep mbr_ambiguous_error_says_how '4 partitions or logical volumes hold a known file system' "$TMP/.out"
 expect_rc mbr_missing_partition_is_input_error 3 "$KS" fs ls mbr.raw@9
 truncate -s 48M loop.raw
 $MK mbr-loop loop.raw
