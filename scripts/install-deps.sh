@@ -11,8 +11,9 @@ BUILD_PKGS="gcc make pkg-config libsqlite3-dev libarchive-dev zlib1g-dev libzstd
 # clang (libFuzzer harnesses), sqlite3 CLI, gzip/zstd/bzip2/xz/zip/tar to build compressed fixtures,
 # libjansson-dev (benchmark comparison against our JSON reader).
 TEST_PKGS="jq python3 clang sqlite3 gzip zstd bzip2 xz-utils zip tar libjansson-dev tzdata file"
-# File-system tests: mke2fs/debugfs fixtures, TSK (fls/mactime) oracles, LVM2 tools, bc (bench).
-TEST_PKGS="$TEST_PKGS e2fsprogs sleuthkit lvm2 bc"
+# File-system tests: mke2fs/debugfs fixtures, TSK (fls/mactime) oracles, LVM2 tools, bc (bench),
+# ewfacquire (E01 fixtures).
+TEST_PKGS="$TEST_PKGS e2fsprogs sleuthkit lvm2 bc ewf-tools"
 EXTRA_PKGS="${KS_EXTRA_PKGS:-}"
 
 missing=""

@@ -60,4 +60,15 @@ for c in vhd vmdk qcow2; do
   $MK $c gpt.raw "g.$c"
   expect_eq "${c}_container_reads_file" "$("$KS" fs cat "g.$c" /hello 2>&1)" "root"
 done
+if command -v ewfacquire >/dev/null; then
+  # E01 in three segments (E01, E02, E03), uncompressed, and one compressed segment
+  ewfacquire -u -t segs -f encase6 -c none -S 8MiB gpt.raw >/dev/null 2>&1
+  expect_eq e01_three_segments_made "$(ls segs.E0* | wc -l)" "3"
+  expect_eq e01_multi_segment_reads_file "$("$KS" fs cat segs.E01 /hello 2>&1)" "root"
+  ewfacquire -u -t comp -f encase6 -c deflate:best gpt.raw >/dev/null 2>&1
+  expect_eq e01_compressed_reads_file "$("$KS" fs cat comp.E01 /hello 2>&1)" "root"
+  expect_grep e01_reported_as_ewf 'container: ewf' <("$KS" fs info comp.E01 2>&1)
+else
+  skip e01 "ewfacquire (ewf-tools) not installed"
+fi
 expect_eq evidence_unchanged_after_reads "$(sha256sum < gpt.raw)" "$(cat seg.raw.* | sha256sum)"
