@@ -203,7 +203,10 @@ static int do_info(ks_fs_handle *h)
     print_time_line("mount_time", &in.mtime);
     print_time_line("write_time", &in.wtime);
     printf("features: %s\n", in.features);
-    printf("orphan_list_head: %llu\n", (unsigned long long)in.orphan_head);
+    printf("orphan_list:");
+    for (unsigned i = 0; i < in.norphans; i++)
+        printf(" %llu", (unsigned long long)in.orphans[i]);
+    printf("%s\n", in.orphans_truncated ? " ..." : in.norphans ? "" : " (empty)");
     printf("needs_recovery: %s\n", in.needs_recovery ? "yes" : "no");
     return KS_EXIT_OK;
 }

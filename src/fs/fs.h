@@ -81,6 +81,9 @@ typedef struct ks_fs_info {
     ks_fs_time mtime, wtime, mkfs_time;
     char features[512];   /* space-separated feature names */
     uint64_t orphan_head; /* first inode on the orphan list, 0 = none */
+    uint64_t orphans[16]; /* the list (linked through dtime), first 16 */
+    unsigned norphans;
+    bool orphans_truncated; /* longer than 16, or a loop/bad link stopped the walk */
     bool needs_recovery;  /* the journal holds unreplayed transactions */
 } ks_fs_info;
 

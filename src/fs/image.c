@@ -146,9 +146,12 @@ static int split_kind(const char *path, size_t *suffix_at)
     size_t len = strlen(dot + 1);
     if (len >= 3 && len <= 4) {
         int all = 1;
-        for (size_t i = 1; i <= len; i++)
+        unsigned v = 0;
+        for (size_t i = 1; i <= len; i++) {
             all &= dot[i] >= '0' && dot[i] <= '9';
-        if (all && strtoul(dot + 1, NULL, 10) <= 1) {
+            v = v * 10 + (unsigned)(dot[i] - '0'); /* at most 4 digits: no overflow */
+        }
+        if (all && v <= 1) {
             *suffix_at = (size_t)(dot + 1 - path);
             return 1;
         }

@@ -291,6 +291,29 @@ static void ext4_info(ks_fs *base, ks_fs_info *out)
     feature_names(fs, out->features, sizeof out->features);
     out->orphan_head = le32(sb + 0xe8);
     out->needs_recovery = (fs->incompat & EXT4_INCOMPAT_RECOVER) != 0;
+    /* the orphan list: inodes unlinked (or truncated) while open, linked through i_dtime;
+     * bounded by the array and by the inode count (a loop ends it) */
+    uint64_t ino = out->orphan_head;
+    uint8_t raw[4];
+    while (ino) {
+        if (out->norphans == sizeof out->orphans / sizeof out->orphans[0] || ino > fs->inodes_count) {
+            out->orphans_truncated = true;
+            break;
+        }
+        for (unsigned i = 0; i < out->norphans; i++)
+            if (out->orphans[i] == ino) {
+                out->orphans_truncated = true;
+                return;
+            }
+        out->orphans[out->norphans++] = ino;
+        uint32_t g = (uint32_t)((ino - 1) / fs->ipg), idx = (uint32_t)((ino - 1) % fs->ipg);
+        uint64_t off = fs->gds[g].inode_table * fs->bs + (uint64_t)idx * fs->inode_size + 0x14;
+        if (ks_img_read(fs->base.img, off, raw, 4, NULL) != 0) {
+            out->orphans_truncated = true;
+            break;
+        }
+        ino = le32(raw);
+    }
 }
 
 int ext4_inode_read(ks_ext4 *fs, uint64_t ino, ext4_inode *out, ks_err *err)
