@@ -6,7 +6,7 @@ set -euo pipefail
 
 # Build: compiler, libraries (all from Debian; nothing vendored).
 BUILD_PKGS="gcc make pkg-config libsqlite3-dev libarchive-dev zlib1g-dev libzstd-dev libbz2-dev
- liblzma-dev libssl-dev libyaml-dev libsodium-dev libewf-dev"
+ liblzma-dev libssl-dev libyaml-dev libsodium-dev libewf-dev libqcow-dev libvmdk-dev libvhdi-dev"
 # Tests and oracles: jq (CloudTrail differential tests), python3 (fixture generators),
 # clang (libFuzzer harnesses), sqlite3 CLI, gzip/zstd/bzip2/xz/zip/tar to build compressed fixtures,
 # libjansson-dev (benchmark comparison against our JSON reader).
@@ -14,6 +14,9 @@ TEST_PKGS="jq python3 clang sqlite3 gzip zstd bzip2 xz-utils zip unzip tar libja
 # Preservation tests and bench: dc3dd (bench/acquire.sh), dmsetup (device-mapper `error`
 # target for bad-sector tests where the kernel allows it), util-linux (losetup, mount, script).
 TEST_PKGS="$TEST_PKGS dc3dd dmsetup util-linux"
+# File-system tests: mke2fs/debugfs fixtures, TSK (fls/mactime) oracles, LVM2 tools,
+# ewfacquire (E01 fixtures); xfsprogs (mkfs.xfs, xfs_db oracles for the XFS reader).
+TEST_PKGS="$TEST_PKGS e2fsprogs xfsprogs sleuthkit lvm2 ewf-tools"
 EXTRA_PKGS="${KS_EXTRA_PKGS:-}"
 
 missing=""
