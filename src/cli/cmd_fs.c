@@ -963,7 +963,7 @@ done:
 const ks_cmd ks_cmd_fs = {
     "fs",
     run,
-    "read ext2/3/4 file systems in disk images (raw, split, E01, qcow2, VMDK, VHD) without mounting",
+    "read ext2/3/4 and XFS file systems in disk images (raw, split, E01, qcow2, VMDK, VHD) without mounting",
     "info|parts|ls|stat|cat|find|timeline|extract|inodes|journal IMAGE[@N|@offset=BYTES] [PATH] [options]",
     "Subcommands:\n"
     "  info      file system summary (type, UUID, label, sizes, features, times)\n"

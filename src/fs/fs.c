@@ -8,12 +8,14 @@
 #include <sys/stat.h>
 
 #include "fs/ext4/ext4.h"
+#include "fs/xfs/xfs_fs.h"
 #include "fs/lvm.h"
 #include "fs/volume.h"
 
-/* Backends in probe order. An XFS backend adds its ks_fs_ops here. */
+/* Backends in probe order. */
 static const ks_fs_ops *const backends[] = {
     &ks_ext4_ops,
+    &ks_xfs_ops,
     NULL,
 };
 
@@ -34,7 +36,7 @@ int ks_fs_open(ks_fs **out, ks_img *img, ks_err *err)
         if ((*b)->probe(img) == 1)
             return (*b)->open(out, img, err);
     return KS_ERR_AT(err, KS_EUNSUPPORTED, ks_img_name(img), -1, (int64_t)ks_img_base(img),
-                     "no supported file system found (known: ext2/3/4)");
+                     "no supported file system found (known: ext2/3/4, xfs)");
 }
 
 void ks_fs_close(ks_fs *fs)
