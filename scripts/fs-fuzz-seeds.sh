@@ -5,8 +5,8 @@
 # tests/fuzz/run.sh reads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-E=build/fuzz/corpus/fuzz_ext4 V=build/fuzz/corpus/fuzz_volume
-mkdir -p "$E" "$V"
+E=build/fuzz/corpus/fuzz_ext4 V=build/fuzz/corpus/fuzz_volume LV=build/fuzz/corpus/fuzz_lvm
+mkdir -p "$E" "$V" "$LV"
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/s/d"
 echo hi > "$T/s/a"; ln -s a "$T/s/l"; ln -s "$(printf 'x%.0s' $(seq 70))" "$T/s/long"
@@ -23,4 +23,15 @@ for opts in "-t ext4 -O ^has_journal,^resize_inode,^flex_bg" \
 done
 truncate -s 48M "$T/m"; python3 tests/cli/fs_mkdisk.py mbr "$T/m"; head -c 65536 "$T/m" > "$V/mbr"
 truncate -s 20M "$T/g"; python3 tests/cli/fs_mkdisk.py gpt "$T/g"; head -c 65536 "$T/g" > "$V/gpt"
-ls -la "$E" "$V"
+# an LVM2 PV header and metadata (needs root and lvm2: metadata only, no device-mapper)
+if [ "$(id -u)" = 0 ] && command -v pvcreate >/dev/null; then
+  truncate -s 64M "$T/pv"
+  L=$(losetup -f --show "$T/pv")
+  VG=ksfuzz$$
+  pvcreate -q "$L" >/dev/null 2>&1 && vgcreate -q "$VG" "$L" >/dev/null 2>&1 &&
+    lvcreate --driverloaded n -q -an -Zn -l 2 -n a "$VG" >/dev/null 2>&1 &&
+    lvcreate --driverloaded n -q -an -Zn -l 1 -n b "$VG" >/dev/null 2>&1
+  losetup -d "$L"
+  head -c 65536 "$T/pv" > "$LV/pv"
+fi
+ls -la "$E" "$V" "$LV"

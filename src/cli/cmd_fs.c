@@ -535,7 +535,8 @@ static int tl_print(tl_ctx *c)
             ev[nev++] = (tl_ev){t->sec, t->nsec, m, i};
         }
     }
-    qsort(ev, nev, sizeof *ev, ev_cmp);
+    if (nev)
+        qsort(ev, nev, sizeof *ev, ev_cmp);
     for (size_t i = 0; i < nev; i++) {
         const tl_item *it = &c->items[ev[i].item];
         ks_fs_time t = {ev[i].sec, ev[i].nsec, true};

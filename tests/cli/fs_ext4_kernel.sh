@@ -88,6 +88,9 @@ run_cfg ext4_1k_blocks_metabg -t ext4 -b 1024 -O meta_bg,^resize_inode,64bit
 check_deleted ext4_1k_blocks_metabg
 run_cfg ext4_inline -t ext4 -O inline_data -I 512
 run_cfg ext4_no_flexbg_32bit -t ext4 -O ^flex_bg,^64bit,^metadata_csum
+run_cfg ext4_bigalloc -t ext4 -O bigalloc -C 16384
+run_cfg ext4_4k_three_groups -t ext4 -b 4096 -g 4096
+run_cfg ext4_indirect_2k_big_inodes -t ext4 -b 2048 -I 1024 -O ^extent,^flex_bg,^64bit
 run_cfg ext3 -t ext3
 run_cfg ext2_small_inodes -t ext2 -I 128
 check_deleted ext2_small_inodes

@@ -81,7 +81,9 @@ static int read_gds(ks_ext4 *fs, ks_err *err)
 {
     const char *name = ks_img_name(fs->base.img);
     uint32_t per_block = fs->bs / fs->desc_size;
-    uint64_t gdt_block = (uint64_t)fs->first_data_block + 1;
+    /* the table follows the block holding the superblock (byte 1024): block 2 with 1 KiB
+     * blocks even when s_first_data_block is 0 (bigalloc), else block 1 */
+    uint64_t gdt_block = EXT4_SB_OFF / fs->bs + 1;
     uint32_t first_meta = (fs->incompat & EXT4_INCOMPAT_META_BG) ? le32(fs->sb + 0x104) : UINT32_MAX;
     fs->gds = calloc(fs->ngroups, sizeof *fs->gds);
     if (!fs->gds)
@@ -96,6 +98,8 @@ static int read_gds(ks_ext4 *fs, ks_err *err)
         } else {
             uint32_t g0 = mg * per_block;
             b = (uint64_t)fs->first_data_block + (uint64_t)g0 * fs->bpg + (uint64_t)has_super(fs, g0);
+            if (fs->bs == 1024 && g0 == 0 && fs->first_data_block == 0)
+                b++; /* as the kernel's descriptor_loc: the superblock occupies block 1 */
         }
         if (b != cached) {
             int rc = ks_img_read(fs->base.img, b * fs->bs, blk, fs->bs, err);
@@ -179,8 +183,18 @@ static int ext4_open(ks_fs **out, ks_img *img, ks_err *err)
     if (fs->desc_size < 32 || fs->desc_size > 1024 || (fs->desc_size & (fs->desc_size - 1)) ||
         ((fs->incompat & EXT4_INCOMPAT_64BIT) && fs->desc_size < 64))
         SB_BAD(0xfe, "group descriptor size %u is invalid", fs->desc_size);
-    if (fs->bpg == 0 || fs->bpg > 8u * fs->bs)
-        SB_BAD(0x20, "s_blocks_per_group %u is not in 1..%u", fs->bpg, 8u * fs->bs);
+    /* bigalloc: the block bitmap counts clusters of 2^n blocks, so a group spans up to
+     * 8 * block size clusters */
+    uint64_t ratio = 1;
+    if (fs->ro_compat & EXT4_RO_COMPAT_BIGALLOC) {
+        uint32_t log_c = le32(sb + 0x1c);
+        if (log_c < fs->log_bs || log_c > fs->log_bs + 16)
+            SB_BAD(0x1c, "s_log_cluster_size %u is invalid for block size %u", log_c, fs->bs);
+        ratio = (uint64_t)1 << (log_c - fs->log_bs);
+    }
+    if (fs->bpg == 0 || fs->bpg > 8ull * fs->bs * ratio)
+        SB_BAD(0x20, "s_blocks_per_group %u is not in 1..%llu", fs->bpg,
+               (unsigned long long)(8ull * fs->bs * ratio));
     if (fs->ipg == 0 || fs->ipg > 8u * fs->bs)
         SB_BAD(0x28, "s_inodes_per_group %u is not in 1..%u", fs->ipg, 8u * fs->bs);
     if (fs->first_data_block >= fs->blocks || fs->first_data_block > 1)

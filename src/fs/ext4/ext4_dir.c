@@ -227,11 +227,16 @@ int ext4_readdir(ks_fs *base, uint64_t ino, ks_fs_dirent_cb cb, void *ud, ks_err
         }
         /* physical offset of the block for reports (0 for a hole) */
         uint64_t phys = 0;
-        for (size_t i = 0; i < fs->nruns; i++)
-            if (lb >= fs->runs[i].lblk && lb < fs->runs[i].lblk + fs->runs[i].len) {
-                phys = (fs->runs[i].pblk + lb - fs->runs[i].lblk) * fs->bs;
-                break;
-            }
+        size_t lo = 0, hi = fs->nruns; /* last run starting at or before lb */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (fs->runs[mid].lblk <= lb)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo && lb < fs->runs[lo - 1].lblk + fs->runs[lo - 1].len)
+            phys = (fs->runs[lo - 1].pblk + lb - fs->runs[lo - 1].lblk) * fs->bs;
         if (!phys)
             continue; /* holes in directories hold no entries */
         rc = parse_block(&d, blk, got, phys, htree && lb == 0,
