@@ -8,9 +8,14 @@ status=0
 # Harnesses whose seeds are generated (e.g. images made with real tools) have a seed script.
 for seed in tests/fuzz/seed_*.sh; do
   [ -f "$seed" ] || continue
+  # seed_fuzz_NAME.sh takes its output directory; seed_*.sh for several harnesses write
+  # their own build/fuzz/corpus/<harness>/ directories.
   name=$(basename "$seed" .sh); name=${name#seed_}
-  mkdir -p "build/fuzz/corpus/$name"
-  bash "$seed" "build/fuzz/corpus/$name" >/dev/null 2>&1 || echo "fuzz: seed script $seed failed (continuing)"
+  case "$name" in
+    fuzz_*) mkdir -p "build/fuzz/corpus/$name"; args=("build/fuzz/corpus/$name") ;;
+    *) args=() ;;
+  esac
+  bash "$seed" "${args[@]}" >/dev/null 2>&1 || echo "fuzz: seed script $seed failed (continuing)"
 done
 for bin in build/fuzz/fuzz_*; do
   [ -x "$bin" ] || continue
