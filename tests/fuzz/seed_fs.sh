@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# fs-fuzz-seeds.sh — seed inputs for fuzz_ext4 and fuzz_volume, made with mke2fs (tiny
+# seed_fs.sh — seed inputs for fuzz_ext4 and fuzz_volume, made with mke2fs (tiny
 # images with 1 KiB blocks: extents, inline data, htree, ext2 indirect maps) and the
 # partition-table writer of the tests. Written to build/fuzz/corpus/<harness>/, which
 # tests/fuzz/run.sh reads.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 E=build/fuzz/corpus/fuzz_ext4 V=build/fuzz/corpus/fuzz_volume LV=build/fuzz/corpus/fuzz_lvm
 mkdir -p "$E" "$V" "$LV"
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
