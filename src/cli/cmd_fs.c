@@ -316,7 +316,7 @@ done:
 }
 
 /* ---- ls ----------------------------------------------------------------------------------- */
-static void print_entry_line(const ks_walk_entry *e)
+static void print_entry_line(const ks_fs_walk_entry *e)
 {
     char mode[13], mt[64];
     ks_fs_mode_string(e->de ? e->de->type : KS_FT_UNKNOWN, e->st, mode);
@@ -331,7 +331,7 @@ static void print_entry_line(const ks_walk_entry *e)
     putchar('\n');
 }
 
-static int ls_cb(void *ud, const ks_walk_entry *e)
+static int ls_cb(void *ud, const ks_fs_walk_entry *e)
 {
     (void)ud;
     print_entry_line(e);
@@ -339,7 +339,7 @@ static int ls_cb(void *ud, const ks_walk_entry *e)
 }
 
 /* A symlink's target for the bodyfile ("name -> target", as fls writes it). */
-static const ks_buf *link_of(ks_fs *fs, const ks_walk_entry *e, ks_buf *b)
+static const ks_buf *link_of(ks_fs *fs, const ks_fs_walk_entry *e, ks_buf *b)
 {
     ks_buf_reset(b);
     if (!e->st || e->st->type != KS_FT_LNK || e->deleted)
@@ -386,7 +386,7 @@ static int time_ok(const find_q *q, const ks_fs_inode *st)
     return 0;
 }
 
-static int find_cb(void *ud, const ks_walk_entry *e)
+static int find_cb(void *ud, const ks_fs_walk_entry *e)
 {
     find_q *q = ud;
     if (q->only_deleted && !e->deleted)
@@ -455,7 +455,7 @@ typedef struct tl_ctx {
     ks_fs *fs;
 } tl_ctx;
 
-static int tl_cb(void *ud, const ks_walk_entry *e)
+static int tl_cb(void *ud, const ks_fs_walk_entry *e)
 {
     tl_ctx *c = ud;
     if (c->bodyfile) {
@@ -868,7 +868,7 @@ static int run(int argc, char **argv)
             ex = fail(&err, rc);
             goto done;
         }
-        ks_walk_opts wo = {!live, false, false, 0, !ks_opt_flag(&o, "recursive")};
+        ks_fs_walk_opts wo = {!live, false, false, 0, !ks_opt_flag(&o, "recursive")};
         rc = ks_fs_walk(fs, ino, path ? path : "/", &wo, ls_cb, NULL, &err);
         if (rc)
             ex = fail(&err, rc);
@@ -880,7 +880,7 @@ static int run(int argc, char **argv)
             goto done;
         }
         bool whole = !path || !strcmp(path, "/");
-        ks_walk_opts wo = {!live, !live && whole, whole, 0, false};
+        ks_fs_walk_opts wo = {!live, !live && whole, whole, 0, false};
         const char *mount = ks_opt_str(&o, "mount");
         if (!mount)
             mount = "/";

@@ -142,7 +142,7 @@ done:
     return rc;
 }
 
-static int ex_cb(void *ud, const ks_walk_entry *e)
+static int ex_cb(void *ud, const ks_fs_walk_entry *e)
 {
     ex_ctx *x = ud;
     const ks_fs_inode *st = e->st;
@@ -319,7 +319,7 @@ int ks_fs_extract(ks_fs *fs, const char *path, const char *dest_dir, const ks_ex
         goto done;
     }
     /* the start item arrives at depth 0 and is created in dest (dirfds[0]) */
-    ks_walk_opts wo = {o->deleted, false, true, KS_WALK_MAX_DEPTH, false};
+    ks_fs_walk_opts wo = {o->deleted, false, true, KS_WALK_MAX_DEPTH, false};
     rc = ks_fs_walk(fs, ino, path[0] == '/' ? path : "/", &wo, ex_cb, &x, err);
     if (rc > 0)
         rc = KS_ERR(err, rc, "extract stopped");

@@ -256,8 +256,8 @@ static int seen_has(const seen_set *s, uint64_t v)
 
 typedef struct walk_ctx {
     ks_fs *fs;
-    const ks_walk_opts *o;
-    ks_walk_cb cb;
+    const ks_fs_walk_opts *o;
+    ks_fs_walk_cb cb;
     void *ud;
     ks_buf path;
     ino_set dirs; /* directories already listed */
@@ -346,7 +346,7 @@ static int walk_dir(walk_ctx *w, uint64_t ino, unsigned depth)
                 goto done;
             }
         }
-        ks_walk_entry we = {w->path.data, w->path.len, &d->de, have ? &st : NULL,
+        ks_fs_walk_entry we = {w->path.data, w->path.len, &d->de, have ? &st : NULL,
                             d->de.deleted, d->de.deleted && have && st.allocated, false, depth};
         rc = w->cb(w->ud, &we);
         if (rc)
@@ -396,12 +396,12 @@ static int orphan_cb(void *ud, const ks_fs_inode *st)
         return 0;
     char name[64];
     snprintf(name, sizeof name, "/$OrphanFiles/OrphanFile-%llu", (unsigned long long)st->ino);
-    ks_walk_entry we = {name, strlen(name), NULL, st, true, false, true, 1};
+    ks_fs_walk_entry we = {name, strlen(name), NULL, st, true, false, true, 1};
     return w->cb(w->ud, &we);
 }
 
-int ks_fs_walk(ks_fs *fs, uint64_t start_ino, const char *start_path, const ks_walk_opts *o,
-               ks_walk_cb cb, void *ud, ks_err *err)
+int ks_fs_walk(ks_fs *fs, uint64_t start_ino, const char *start_path, const ks_fs_walk_opts *o,
+               ks_fs_walk_cb cb, void *ud, ks_err *err)
 {
     walk_ctx w;
     int rc = 0;
@@ -433,7 +433,7 @@ int ks_fs_walk(ks_fs *fs, uint64_t start_ino, const char *start_path, const ks_w
     }
     seen_add(&w.seen, start_ino);
     if (o->include_start) {
-        ks_walk_entry we = {w.path.data, w.path.len, NULL, &st, false, false, false, 0};
+        ks_fs_walk_entry we = {w.path.data, w.path.len, NULL, &st, false, false, false, 0};
         rc = cb(ud, &we);
         if (rc)
             goto done;
@@ -578,7 +578,7 @@ static int escape_field(ks_buf *b, const char *p, size_t n)
     return rc;
 }
 
-int ks_bodyfile_line(ks_buf *out, const ks_walk_entry *e, const char *mount_prefix, bool frac,
+int ks_bodyfile_line(ks_buf *out, const ks_fs_walk_entry *e, const char *mount_prefix, bool frac,
                      const ks_buf *link)
 {
     ks_buf name;

@@ -19,7 +19,7 @@
 #define KS_WALK_MAX_DEPTH 256
 #define KS_LOOKUP_MAX_LINKS 40
 
-typedef struct ks_walk_entry {
+typedef struct ks_fs_walk_entry {
     const char *path;         /* "/dir/name": raw name bytes from the image (NUL-terminated;
                                  a '/' inside a name is written as the text \x2f) */
     size_t path_len;
@@ -29,17 +29,17 @@ typedef struct ks_walk_entry {
     bool realloc;             /* deleted name whose inode now belongs to a live file */
     bool orphan;              /* unallocated inode reached by no name */
     unsigned depth;
-} ks_walk_entry;
+} ks_fs_walk_entry;
 
-typedef int (*ks_walk_cb)(void *ud, const ks_walk_entry *e);
+typedef int (*ks_fs_walk_cb)(void *ud, const ks_fs_walk_entry *e);
 
-typedef struct ks_walk_opts {
+typedef struct ks_fs_walk_opts {
     bool deleted;       /* include names recovered from directory slack */
     bool orphans;       /* include unallocated inodes no name reaches ($OrphanFiles) */
     bool include_start; /* deliver the start directory itself first */
     unsigned max_depth; /* 0 = KS_WALK_MAX_DEPTH */
     bool shallow;       /* list the start directory only (no descent, not an error) */
-} ks_walk_opts;
+} ks_fs_walk_opts;
 
 /* Resolves an absolute path from the root. Intermediate symlinks are followed (at most
  * KS_LOOKUP_MAX_LINKS); the last component's only when follow_last. */
@@ -48,8 +48,8 @@ int ks_fs_lookup(ks_fs *fs, const char *path, bool follow_last, uint64_t *out_in
 /* Walks the tree below start_ino (whose path is start_path, "/" for the root). The
  * callback's nonzero return stops the walk and is returned. A damaged directory does not
  * stop the walk; the first such error is returned (err filled) at the end. */
-int ks_fs_walk(ks_fs *fs, uint64_t start_ino, const char *start_path, const ks_walk_opts *o,
-               ks_walk_cb cb, void *ud, ks_err *err);
+int ks_fs_walk(ks_fs *fs, uint64_t start_ino, const char *start_path, const ks_fs_walk_opts *o,
+               ks_fs_walk_cb cb, void *ud, ks_err *err);
 
 /* "r/rrw-r--r--": the name's type, '/', the inode's type and permission bits (TSK). */
 void ks_fs_mode_string(ks_ftype name_type, const ks_fs_inode *st, char out[13]);
@@ -61,7 +61,7 @@ size_t ks_fs_time_iso(const ks_fs_time *t, char *out, size_t outsz);
  * (" (deleted-realloc)" when the inode is in use again), as fls -m writes them.
  * frac: append ".nnnnnnnnn" to the times (mactime does not read these; off by default).
  * link: a symlink's target, written as "name -> target" like fls does (NULL = none). */
-int ks_bodyfile_line(ks_buf *out, const ks_walk_entry *e, const char *mount_prefix, bool frac,
+int ks_bodyfile_line(ks_buf *out, const ks_fs_walk_entry *e, const char *mount_prefix, bool frac,
                      const ks_buf *link);
 
 #endif

@@ -21,7 +21,7 @@ static int xa_cb(void *ud, const char *name, const uint8_t *v, size_t n)
     return 0;
 }
 
-static int walk_cb(void *ud, const ks_walk_entry *e)
+static int walk_cb(void *ud, const ks_fs_walk_entry *e)
 {
     ks_fs *fs = ud;
     /* names may hold NUL bytes (hostile directory records): consumers use path_len */
@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ks_fs_open(&fs, img, &err) == 0) {
         ks_fs_info info;
         ks_fs_get_info(fs, &info);
-        ks_walk_opts o = {true, true, true, 0, false};
+        ks_fs_walk_opts o = {true, true, true, 0, false};
         ks_fs_walk(fs, info.root_ino, "/", &o, walk_cb, fs, &err);
         if (ks_ext4_has_journal(fs)) {
             ks_jbd2_info ji;

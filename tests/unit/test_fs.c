@@ -179,7 +179,7 @@ KTEST(test_bodyfile_line_marks_deleted_and_escapes_pipe)
     st.size = 5;
     st.mtime = (ks_fs_time){1700000000, 1, true};
     ks_fs_dirent de = {14, KS_FT_REG, "a|b", 3, true, 0};
-    ks_walk_entry e = {"/d/a|b", 6, &de, &st, true, false, false, 2};
+    ks_fs_walk_entry e = {"/d/a|b", 6, &de, &st, true, false, false, 2};
     ks_buf b;
     ks_buf_init(&b, 0);
     KT_EQ_INT(ks_bodyfile_line(&b, &e, "/", false, NULL), 0);
