@@ -55,14 +55,15 @@ static void on_record_error(void *ctx, const char *path, int64_t line, int64_t o
 }
 
 /* Progress on a terminal: wraps the member's input to count bytes. */
-typedef struct progress {
+struct ks_ingest_progress {
     bool on;
     ks_input *inner;
     uint64_t bytes_member, bytes_total;
     int64_t files;
     int64_t last_ns;
     const char *path;
-} progress;
+};
+typedef ks_ingest_progress progress;
 
 static void progress_draw(progress *p, bool force)
 {
@@ -173,25 +174,55 @@ static int ingest_member(ks_store *store, ks_member *m, const ks_ingest_opts *o,
         return 0;
     }
 
+    /* A disk image is read with random access, not as a stream. */
+    if (!o->format && !m->inner_path && !m->compression[0]) {
+        int img = ks_ingest_image(store, &info, m->head, m->head_len, o, stats, err);
+        if (img < 0)
+            return img;
+        if (img == 1)
+            register_custody(store, m, hc);
+        if (img == 2)
+            stats->duplicates++;
+        if (img)
+            return 0;
+    }
     register_custody(store, m, hc);
+    struct stat sb;
+    int64_t ref = KS_TIME_NONE;
+    if (stat(m->disk_path, &sb) == 0)
+        ref = (int64_t)sb.st_mtim.tv_sec * KS_NS_PER_SEC + sb.st_mtim.tv_nsec;
+    rc = ks_ingest_stream(store, &info, &m->input, m->head, m->head_len, ref, o, prog, stats,
+                          err);
+    if (!rc)
+        prog->files++;
+    return rc;
+}
+
+int ks_ingest_stream(ks_store *store, const ks_evidence_info *info, ks_input *input,
+                     const uint8_t *head, size_t head_len, int64_t ref, const ks_ingest_opts *o,
+                     progress *prog, ks_ingest_stats *stats, ks_err *err)
+{
+    int rc = 0;
+    ks_err e;
+    ks_err_clear(&e);
     const ks_parser *p = NULL;
     if (o->format) {
         p = ks_parser_find(o->format);
     } else {
         int score = 0;
-        p = ks_parser_sniff(m->head, m->head_len, m->path, &score);
+        p = ks_parser_sniff(head, head_len, info->path, &score);
     }
     if (!p) {
         char why[160];
-        if (!m->head_len)
+        if (!head_len)
             snprintf(why, sizeof why, "empty file: no records");
         else
             snprintf(why, sizeof why, "format not recognised (use --format NAME to force one)");
-        if ((rc = ks_store_evidence_skip(store, &info, m->head_len ? "unrecognised" : "empty",
-                                         why, err)))
+        if ((rc = ks_store_evidence_skip(store, info, head_len ? "unrecognised" : "empty", why,
+                                         err)))
             return rc;
-        if (!o->quiet)
-            ks_cli_warnf("%s: %s; skipped", m->path, why);
+        if (!o->quiet && !o->quiet_unrecognised)
+            ks_cli_warnf("%s: %s; skipped", info->path, why);
         stats->unrecognised++;
         return 0;
     }
@@ -200,27 +231,23 @@ static int ingest_member(ks_store *store, ks_member *m, const ks_ingest_opts *o,
             return rc;
 
     ks_sink *sink = NULL;
-    if ((rc = ks_store_member_begin(store, &info, p->name, &sink, err)))
+    if ((rc = ks_store_member_begin(store, info, p->name, &sink, err)))
         return rc;
-    struct stat sb;
-    int64_t ref = KS_TIME_NONE;
-    if (stat(m->disk_path, &sb) == 0)
-        ref = (int64_t)sb.st_mtim.tv_sec * KS_NS_PER_SEC + sb.st_mtim.tv_nsec;
 
     /* Decompression runs on a second thread, ahead of the parser. */
     ks_prefetch *pf = NULL;
-    ks_input in = m->input, pfin;
-    if (ks_prefetch_new(&pf, &m->input, 0, &pfin) == 0)
+    ks_input in = *input, pfin;
+    if (ks_prefetch_new(&pf, input, 0, &pfin) == 0)
         in = pfin;
     ks_input counted = in;
-    if (prog->on) {
+    if (prog && prog->on) {
         prog->inner = &counted;
         prog->bytes_member = 0;
-        prog->path = m->path;
+        prog->path = info->path;
         in.read = progress_read;
         in.ctx = prog;
     }
-    ks_parse_ctx ctx = {&in, m->path, sink, &o->popts, ref};
+    ks_parse_ctx ctx = {&in, info->path, sink, &o->popts, ref};
     stats->member_errors = 0;
     int prc = p->parse(&ctx, &e);
     ks_prefetch_free(pf);
@@ -228,7 +255,7 @@ static int ingest_member(ks_store *store, ks_member *m, const ks_ingest_opts *o,
         ks_cli_errorf("%s: %lld more records could not be parsed (kept as error events: "
                       "kanshiki query CASE \"SELECT line, offset, error FROM events WHERE error "
                       "IS NOT NULL\")",
-                      m->path, (long long)(stats->member_errors - ERRORS_SHOWN_PER_FILE));
+                      info->path, (long long)(stats->member_errors - ERRORS_SHOWN_PER_FILE));
     const char *status = "parsed";
     char note[KS_ERR_MSG_MAX + 128] = "";
     if (prc == KS_EDB) {
@@ -237,25 +264,36 @@ static int ingest_member(ks_store *store, ks_member *m, const ks_ingest_opts *o,
         return prc;
     }
     if (prc) {
-        ks_err_locate(&e, m->path, -1, -1);
+        ks_err_locate(&e, info->path, -1, -1);
         print_err_line("", &e);
         status = ks_sink_records(sink) || ks_sink_errors(sink) ? "partial" : "failed";
         ks_err_format(&e, note, sizeof note);
         stats->input_problem = true;
     }
-    src_count *c = count_for(stats, p->name);
-    c->files++;
-    c->records += ks_sink_records(sink);
-    c->errors += ks_sink_errors(sink);
-    if (ks_sink_errors(sink))
-        stats->input_problem = true;
-    if (prc && !ks_sink_records(sink))
-        c->skipped++;
+    ks_ingest_account(stats, p->name, ks_sink_records(sink), ks_sink_errors(sink),
+                      prc && !ks_sink_records(sink));
     if ((rc = ks_store_member_end(store, sink, status, note[0] ? note : NULL, err)))
         return rc;
-    stats->files++;
-    prog->files++;
     return 0;
+}
+
+void ks_ingest_account(ks_ingest_stats *stats, const char *source, int64_t records,
+                       int64_t errors, bool skipped)
+{
+    src_count *c = count_for(stats, source);
+    c->files++;
+    c->records += records;
+    c->errors += errors;
+    if (errors)
+        stats->input_problem = true;
+    if (skipped)
+        c->skipped++;
+    stats->files++;
+}
+
+void ks_ingest_problem(ks_ingest_stats *stats)
+{
+    stats->input_problem = true;
 }
 
 int ks_ingest_run(ks_store *store, const char *const *paths, size_t npaths,

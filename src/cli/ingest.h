@@ -13,10 +13,29 @@ typedef struct ks_ingest_opts {
     const char *format;   /* force a parser, or NULL to sniff */
     ks_parse_opts popts;  /* --opt KEY=VALUE */
     bool quiet;
+    bool quiet_unrecognised; /* do not warn per unrecognised file (image contents: counted) */
     bool follow_symlinks;
 } ks_ingest_opts;
 
 typedef struct ks_ingest_stats ks_ingest_stats;
+typedef struct ks_ingest_progress ks_ingest_progress;
+
+/* ---- internal to the pipeline (cmd_ingest.c, ingest_image.c) ------------------------ */
+/* Parses one stream as one evidence member: picks the parser (--format or sniffing
+ * `head`), declares its tables, parses through a read-ahead thread, accounts for it. */
+int ks_ingest_stream(ks_store *store, const ks_evidence_info *info, ks_input *input,
+                     const uint8_t *head, size_t head_len, int64_t ref_time,
+                     const ks_ingest_opts *o, ks_ingest_progress *prog, ks_ingest_stats *stats,
+                     ks_err *err);
+void ks_ingest_account(ks_ingest_stats *stats, const char *source, int64_t records,
+                       int64_t errors, bool skipped);
+void ks_ingest_problem(ks_ingest_stats *stats);
+/* Disk images: 1 when `info` is a disk image with a file system kanshiki reads (its
+ * timeline and the host logs inside were ingested, problems reported), 2 when it is such an
+ * image but already in the case, 0 when it is not an image, negative on a store failure. */
+int ks_ingest_image(ks_store *store, const ks_evidence_info *info, const uint8_t *head,
+                    size_t head_len, const ks_ingest_opts *o, ks_ingest_stats *stats,
+                    ks_err *err);
 
 /* Walks and ingests paths into store; prints per-file warnings/errors to stderr. */
 int ks_ingest_run(ks_store *store, const char *const *paths, size_t npaths,

@@ -167,3 +167,31 @@ const char *ks_open_compression(const ks_opened *o)
 {
     return o->chain.comp;
 }
+
+int ks_open_input(ks_opened **out, ks_input **out_input, ks_input *base, const char *name,
+                  ks_err *err)
+{
+    int rc = 0;
+    ks_opened *o = calloc(1, sizeof *o);
+    if (!o || !(o->name = strdup(name))) {
+        rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+        goto done;
+    }
+    ks_ev_chain_init(&o->chain);
+    rc = ks_ev_chain_build(&o->chain, base, o->name, KS_EV_DEFAULT_NESTING,
+                           KS_EV_DEFAULT_MAX_MEMBER, false, err);
+    if (rc != 0)
+        goto done;
+    *out_input = &o->chain.top->base.in;
+    *out = o;
+    o = NULL;
+done:
+    ks_open_free(o);
+    return rc;
+}
+
+void ks_open_head(const ks_opened *o, const uint8_t **out_p, size_t *out_n)
+{
+    *out_p = o->chain.top->buf;
+    *out_n = o->chain.top->len;
+}

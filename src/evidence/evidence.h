@@ -105,5 +105,11 @@ int ks_walk_new_fd(ks_walk **out, int fd, const char *name, const ks_walk_opts *
 int ks_open_fd(ks_opened **out, ks_input **out_input, int fd, const char *name, ks_err *err);
 /* The filters ks_open_file found, outermost first ("gzip", "gzip>xz", "" for none). */
 const char *ks_open_compression(const ks_opened *o);
+/* Like ks_open_file over any input, e.g. a file read out of a disk image: compression
+ * layers are detected and removed the same way. `base` must outlive the result. */
+int ks_open_input(ks_opened **out, ks_input **out_input, ks_input *base, const char *name,
+                  ks_err *err);
+/* The first bytes of the (decompressed) content, for sniffing; reading still starts at 0. */
+void ks_open_head(const ks_opened *o, const uint8_t **out_p, size_t *out_n);
 
 #endif

@@ -4,9 +4,11 @@
 #define KS_REGISTRY_LIST_H
 
 #include "parsers/cloud/cloudtrail.h"
+#include "parsers/host/filesystem.h"
 
 #define KS_PARSER_LIST                        \
     KS_PARSER_ENTRY(ks_parser_cloudtrail)     \
-    KS_PARSER_ENTRY(ks_parser_cloudtrail_digest)
+    KS_PARSER_ENTRY(ks_parser_cloudtrail_digest) \
+    KS_PARSER_ENTRY(ks_parser_filesystem)
 
 #endif

@@ -1,0 +1,377 @@
+/* ingest_image.c — disk images in the ingest pipeline.
+ *
+ * A disk image (raw/split/E01/qcow2/VMDK/VHD; MBR, GPT, LVM, or a file system at offset 0)
+ * is read with random access through src/fs, never mounted. For each file system found:
+ *   1. the file-system timeline: every name, live and deleted, with its MACB times
+ *      (source `filesystem`, one evidence member per file system: "disk.img@2");
+ *   2. the host artifacts inside: files under the places where Linux keeps logs and
+ *      traces (/var/log, cron, shell histories, SSH keys, cloud credentials, DB logs) are
+ *      read out of the image, decompressed when compressed (rotated .gz logs), recognised by
+ *      content like any other evidence and parsed by the same parsers, each as its own
+ *      member named "disk.img@2:/var/log/nginx/access.log".
+ * Provenance: the member's disk_path is the image, inner_path names the partition and the
+ * path inside it, and the image's SHA-256 is the evidence hash (as for archive members).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/ingest.h"
+#include "core/time.h"
+#include "evidence/evidence.h"
+#include "fs/fs.h"
+#include "fs/walk.h"
+#include "parsers/host/filesystem.h"
+
+#define MAX_ARTIFACTS 100000
+#define MAX_FS 16
+
+/* Quick check of the first bytes before the fs layer is asked: partition tables, file
+ * system superblocks and container signatures. */
+static bool looks_like_image(const uint8_t *h, size_t n)
+{
+    if (n >= 8 && (!memcmp(h, "EVF\x09\x0d\x0a\xff\x00", 8) || !memcmp(h, "LVF\x09\x0d\x0a\xff\x00", 8)))
+        return true; /* E01 / L01 */
+    if (n >= 4 && (!memcmp(h, "QFI\xfb", 4) || !memcmp(h, "KDMV", 4) || !memcmp(h, "XFSB", 4)))
+        return true; /* qcow2, VMDK sparse, XFS */
+    if (n >= 8 && (!memcmp(h, "vhdxfile", 8) || !memcmp(h, "conectix", 8)))
+        return true;
+    if (n >= 21 && !memcmp(h, "# Disk DescriptorFile", 21))
+        return true;
+    if (n >= 520 && !memcmp(h + 512, "EFI PART", 8))
+        return true; /* GPT */
+    if (n >= 1082 && h[1080] == 0x53 && h[1081] == 0xef)
+        return true; /* ext2/3/4 */
+    if (n >= 1024 && !memcmp(h + 536, "LVM2 001", 8))
+        return true;
+    if (n >= 512 && h[510] == 0x55 && h[511] == 0xaa) {
+        /* an MBR: at least one partition entry with a type and a sane start */
+        for (int i = 0; i < 4; i++) {
+            const uint8_t *e = h + 446 + 16 * i;
+            if (e[4] != 0 && (e[0] == 0 || e[0] == 0x80))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* ---- reading a file out of the image as a ks_input ---------------------------------- */
+typedef struct fs_input {
+    ks_fs *fs;
+    uint64_t ino, off, size;
+} fs_input;
+
+static int fs_input_read(void *ctx, void *buf, size_t len, size_t *out_n, ks_err *err)
+{
+    fs_input *f = ctx;
+    *out_n = 0;
+    if (f->off >= f->size)
+        return 0;
+    if (len > f->size - f->off)
+        len = (size_t)(f->size - f->off);
+    size_t got = 0;
+    int rc = ks_fs_read(f->fs, f->ino, f->off, buf, len, &got, err);
+    if (rc)
+        return rc;
+    f->off += got;
+    *out_n = got;
+    return 0;
+}
+
+/* ---- which files are host artifacts ------------------------------------------------- */
+static bool has_prefix(const char *p, const char *pre)
+{
+    return !strncmp(p, pre, strlen(pre));
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* Places where Linux hosts keep logs and traces of what happened on them. */
+static bool is_artifact(const char *path)
+{
+    static const char *const prefixes[] = {
+        "/var/log/", "/var/spool/cron/", "/etc/cron.d/", "/etc/sudoers.d/",
+        "/var/lib/cloud/instance/", "/var/lib/mysql/", "/var/lib/pgsql/", "/var/lib/postgresql/",
+        "/etc/systemd/system/", NULL};
+    static const char *const files[] = {"/etc/crontab", "/etc/anacrontab", "/etc/passwd",
+                                        "/etc/group", "/etc/shadow", "/etc/sudoers",
+                                        "/etc/hostname", "/etc/hosts", NULL};
+    static const char *const home_files[] = {
+        ".bash_history", ".zsh_history", ".ash_history", ".sh_history", ".mysql_history",
+        ".psql_history", ".python_history", ".viminfo", "authorized_keys", "credentials",
+        "config", NULL};
+    for (const char *const *p = prefixes; *p; p++)
+        if (has_prefix(path, *p))
+            return true;
+    for (const char *const *f = files; *f; f++)
+        if (!strcmp(path, *f))
+            return true;
+    if (has_prefix(path, "/root/") || has_prefix(path, "/home/")) {
+        const char *b = base_name(path);
+        for (const char *const *f = home_files; *f; f++)
+            if (!strcmp(b, *f)) {
+                /* "credentials"/"config" only as cloud CLI files (~/.aws/credentials) */
+                if (!strcmp(*f, "credentials") || !strcmp(*f, "config"))
+                    return strstr(path, "/.aws/") != NULL || strstr(path, "/.config/gcloud/") != NULL;
+                return true;
+            }
+    }
+    return false;
+}
+
+typedef struct artifact {
+    char *path;
+    uint64_t ino;
+    int64_t mtime_ns;
+} artifact;
+
+typedef struct walk_ctx {
+    ks_sink *sink;
+    ks_fs *fs;
+    const char *volume;
+    const char *host;
+    artifact *arts;
+    size_t narts;
+    bool arts_truncated;
+    ks_buf link;
+    ks_err *err;
+} walk_ctx;
+
+static int on_entry(void *ud, const ks_fs_walk_entry *e)
+{
+    walk_ctx *w = ud;
+    const char *link = NULL;
+    ks_err le;
+    ks_err_clear(&le);
+    if (e->st && e->st->type == KS_FT_LNK && !e->deleted &&
+        ks_fs_readlink(w->fs, e->st->ino, &w->link, &le) == 0)
+        link = w->link.data;
+    int rc = ks_filesystem_entry(w->sink, e, w->volume, w->host, link, w->err);
+    if (rc)
+        return rc;
+    if (e->st && e->st->type == KS_FT_REG && !e->deleted && e->st->size > 0 &&
+        is_artifact(e->path)) {
+        if (w->narts >= MAX_ARTIFACTS) {
+            w->arts_truncated = true;
+            return 0;
+        }
+        char *p = strndup(e->path, e->path_len);
+        if (!p)
+            return KS_ENOMEM;
+        w->arts[w->narts].path = p;
+        w->arts[w->narts].ino = e->st->ino;
+        w->arts[w->narts].mtime_ns =
+            e->st->mtime.set ? e->st->mtime.sec * KS_NS_PER_SEC + e->st->mtime.nsec : KS_TIME_NONE;
+        w->narts++;
+    }
+    return 0;
+}
+
+/* The host name recorded in the image (/etc/hostname), printable ASCII only. */
+static void read_hostname(ks_fs *fs, char *out, size_t outsz)
+{
+    out[0] = '\0';
+    uint64_t ino;
+    ks_err e;
+    ks_err_clear(&e);
+    if (ks_fs_lookup(fs, "/etc/hostname", true, &ino, &e) != 0)
+        return;
+    char buf[256];
+    size_t n = 0;
+    if (ks_fs_read(fs, ino, 0, buf, sizeof buf - 1, &n, &e) != 0)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < outsz; i++) {
+        char c = buf[i];
+        if (c == '\n' || c == '\r')
+            break;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_')
+            out[k++] = c;
+    }
+    out[k] = '\0';
+}
+
+static int ingest_artifact(ks_store *store, const ks_evidence_info *img, ks_fs *fs,
+                           const char *volume, const char *tag, const artifact *a,
+                           const ks_ingest_opts *o, ks_ingest_stats *stats, int64_t *unrec,
+                           ks_err *err)
+{
+    int rc = 0;
+    ks_fs_inode st;
+    ks_err e;
+    ks_err_clear(&e);
+    ks_buf disp, inner;
+    ks_opened *op = NULL;
+    ks_buf_init(&disp, 1 << 16);
+    ks_buf_init(&inner, 1 << 16);
+    ks_buf_printf(&disp, "%s:%s", volume, a->path);
+    ks_buf_printf(&inner, "%s:%s", tag, a->path);
+    char *dup = NULL;
+    if (ks_store_evidence_find(store, img->sha256, inner.data, &dup, &e) == 0) {
+        free(dup);
+        goto done; /* the image was ingested before: reported once for the image */
+    }
+    if (ks_fs_stat(fs, a->ino, &st, &e) != 0) {
+        ks_err_locate(&e, disp.data, -1, -1);
+        ks_cli_error(&e);
+        ks_ingest_problem(stats);
+        goto done;
+    }
+    fs_input fi = {fs, a->ino, 0, st.size};
+    ks_input raw = {fs_input_read, &fi, disp.data};
+    ks_input *in = NULL;
+    if (ks_open_input(&op, &in, &raw, disp.data, &e) != 0) {
+        ks_cli_error(&e);
+        ks_ingest_problem(stats);
+        goto done;
+    }
+    const uint8_t *head = NULL;
+    size_t head_len = 0;
+    ks_open_head(op, &head, &head_len);
+    ks_evidence_info info = {disp.data, img->disk_path, inner.data, img->sha256, img->size,
+                             ks_open_compression(op)};
+    ks_ingest_opts so = *o;
+    so.quiet_unrecognised = true; /* most files under /var/log are not logs we read yet */
+    if (!ks_parser_sniff(head, head_len, disp.data, NULL)) {
+        (*unrec)++;
+        goto done;
+    }
+    rc = ks_ingest_stream(store, &info, in, head, head_len, a->mtime_ns, &so, NULL, stats, err);
+done:
+    ks_open_free(op);
+    ks_buf_free(&disp);
+    ks_buf_free(&inner);
+    return rc;
+}
+
+static int ingest_fs(ks_store *store, const ks_evidence_info *img, ks_fs *fs, const char *tag,
+                     const ks_ingest_opts *o, ks_ingest_stats *stats, ks_err *err)
+{
+    int rc = 0;
+    char volume[4096], host[256];
+    ks_sink *sink = NULL;
+    walk_ctx w = {0};
+    ks_err e;
+    ks_err_clear(&e);
+    snprintf(volume, sizeof volume, "%s%s", img->path, tag);
+    read_hostname(fs, host, sizeof host);
+
+    ks_evidence_info info = *img;
+    info.path = volume;
+    info.inner_path = tag[0] ? tag : "@0";
+    info.compression = "image";
+    char *dup = NULL;
+    if (ks_store_evidence_find(store, img->sha256, info.inner_path, &dup, &e) == 0) {
+        if (!o->quiet)
+            ks_cli_warnf("%s: already in the case (same SHA-256 as %s); skipped", volume, dup);
+        free(dup);
+        return 2;
+    }
+    if ((rc = ks_store_declare(store, &ks_table_filesystem, err)) ||
+        (rc = ks_store_member_begin(store, &info, "filesystem", &sink, err)))
+        return rc;
+    w.arts = calloc(MAX_ARTIFACTS, sizeof *w.arts);
+    if (!w.arts) {
+        ks_store_member_end(store, sink, "failed", "out of memory", NULL);
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    }
+    w.sink = sink;
+    w.fs = fs;
+    w.volume = volume;
+    w.host = host[0] ? host : NULL;
+    w.err = err;
+    ks_buf_init(&w.link, 1 << 16);
+    ks_fs_info fi;
+    ks_fs_get_info(fs, &fi);
+    ks_fs_walk_opts wo = {.deleted = true, .orphans = true, .include_start = true};
+    int wrc = ks_fs_walk(fs, fi.root_ino, "/", &wo, on_entry, &w, &e);
+    const char *status = "parsed";
+    char note[KS_ERR_MSG_MAX + 128] = "";
+    if (wrc == KS_EDB || wrc == KS_ENOMEM) {
+        ks_store_member_end(store, sink, "failed", err->msg, NULL);
+        rc = wrc;
+        goto done;
+    }
+    if (wrc) {
+        /* a damaged directory: the walk went on; say where */
+        ks_err_locate(&e, volume, -1, -1);
+        ks_cli_error(&e);
+        ks_err_format(&e, note, sizeof note);
+        status = "partial";
+        ks_ingest_problem(stats);
+    }
+    ks_ingest_account(stats, "filesystem", ks_sink_records(sink), ks_sink_errors(sink), false);
+    if ((rc = ks_store_member_end(store, sink, status, note[0] ? note : NULL, err)))
+        goto done;
+    if (!o->quiet)
+        ks_cli_warnf("%s: %s file system%s%s: %zu host artifact file(s) to read", volume, fi.type,
+                     host[0] ? " of host " : "", host, w.narts);
+    if (w.arts_truncated)
+        ks_cli_warnf("%s: more than %d artifact files; the rest are in the timeline only", volume,
+                     MAX_ARTIFACTS);
+    int64_t unrec = 0;
+    for (size_t i = 0; i < w.narts && !rc; i++)
+        rc = ingest_artifact(store, img, fs, volume, info.inner_path, &w.arts[i], o, stats,
+                             &unrec, err);
+    if (unrec && !o->quiet)
+        ks_cli_warnf("%s: %lld host file(s) in no format kanshiki reads yet (they are in the "
+                     "file-system timeline)",
+                     volume, (long long)unrec);
+done:
+    for (size_t i = 0; i < w.narts; i++)
+        free(w.arts[i].path);
+    free(w.arts);
+    ks_buf_free(&w.link);
+    return rc;
+}
+
+int ks_ingest_image(ks_store *store, const ks_evidence_info *info, const uint8_t *head,
+                    size_t head_len, const ks_ingest_opts *o, ks_ingest_stats *stats,
+                    ks_err *err)
+{
+    if (!looks_like_image(head, head_len))
+        return 0;
+    ks_err e;
+    ks_err_clear(&e);
+    ks_fs_handle h = {0};
+    if (ks_fs_handle_open(&h, info->disk_path, &e) == 0) {
+        char tag[32] = "";
+        if (h.part_no)
+            snprintf(tag, sizeof tag, "@%u", h.part_no);
+        int rc = ingest_fs(store, info, h.fs, tag, o, stats, err);
+        ks_fs_handle_close(&h);
+        return rc < 0 ? rc : rc == 2 ? 2 : 1;
+    }
+    /* Several file systems (or none at the default place): try each partition. */
+    int found = 0, fresh = 0, rc = 0;
+    for (unsigned n = 1; n <= MAX_FS && rc >= 0; n++) {
+        char spec[4200], tag[32];
+        snprintf(spec, sizeof spec, "%s@%u", info->disk_path, n);
+        snprintf(tag, sizeof tag, "@%u", n);
+        ks_fs_handle ph = {0};
+        ks_err pe;
+        ks_err_clear(&pe);
+        if (ks_fs_handle_open(&ph, spec, &pe) != 0)
+            continue;
+        found++;
+        rc = ingest_fs(store, info, ph.fs, tag, o, stats, err);
+        if (rc == 0)
+            fresh++;
+        ks_fs_handle_close(&ph);
+    }
+    if (rc < 0)
+        return rc;
+    if (found)
+        return fresh ? 1 : 2;
+    /* It looked like an image but holds no file system we read: say why, then let the
+     * parsers have a look (an MBR-like header can start other data). */
+    if (!o->quiet)
+        ks_cli_warnf("%s: looks like a disk image but no readable file system was found (%s)",
+                     info->path, e.msg);
+    return 0;
+}
