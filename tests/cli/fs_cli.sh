@@ -42,7 +42,7 @@ expect_grep timeline_text_has_ns_and_m_event '^2040-02-28T22:54:56\.123456789Z m
 expect_grep timeline_text_groups_equal_times '^2001-01-01T00:00:00\.000000000Z ma\.\. ' tl.txt
 expect_grep timeline_shows_slash_in_name_escaped ' /d/\.\.\\\\x2f\.\.\\\\x2fpwn$' tl.txt
 expect_eq timeline_text_is_sorted "$(cut -c1-30 tl.txt | LC_ALL=C sort -c 2>&1 && echo sorted)" "sorted"
-expect_grep timeline_escapes_terminal_controls '/d/e\\x1b\[31mred$' tl.txt
+expect_grep timeline_escapes_terminal_controls '/d/e\\(e|x1b)\[31mred$' tl.txt
 "$KS" fs timeline --format bodyfile img.raw > body.txt
 if command -v mactime >/dev/null; then
   mactime -b body.txt -d -y > mac.csv 2>&1
