@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 
+extern const ks_cmd ks_cmd_db;
 extern const ks_cmd ks_cmd_ingest;
 extern const ks_cmd ks_cmd_info;
 extern const ks_cmd ks_cmd_query;
