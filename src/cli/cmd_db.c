@@ -67,7 +67,8 @@ static ks_sql_dialect parse_dialect(const char *s)
 }
 
 /* Appends JSON fields class/verb/flags/objects/fingerprint for a statement. */
-static int json_sql_fields(ks_buf *o, const char *sql, size_t n, ks_sql_dialect d)
+static int json_sql_fields(ks_buf *o, const char *sql, size_t n, ks_sql_dialect d,
+                           ks_str default_db)
 {
     ks_sql_info info;
     ks_sql_analyze(&info, sql, n, d);
@@ -97,6 +98,12 @@ static int json_sql_fields(ks_buf *o, const char *sql, size_t n, ks_sql_dialect 
         ks_buf_init(&full, 1024);
         if (!rc && ob->schema[0])
             rc = ks_buf_printf(&full, "%s.", ob->schema);
+        else if (!rc && default_db.n && !ob->is_database) {
+            /* unqualified names resolve against the session's database */
+            rc = ks_buf_append(&full, default_db.p, default_db.n);
+            if (!rc)
+                rc = ks_buf_putc(&full, '.');
+        }
         if (!rc)
             rc = ks_buf_puts(&full, ob->name);
         if (!rc)
@@ -304,7 +311,12 @@ static int do_event(bl_out *bo, ks_binlog *b, const ks_binlog_event *ev, const c
             if (!rc)
                 rc = ks_db_json_str(&o, sql.p, sql.n);
             if (!rc)
-                rc = json_sql_fields(&o, sql.p, sql.n, KS_SQL_MYSQL);
+                rc = json_sql_fields(&o, sql.p, sql.n, KS_SQL_MYSQL, db);
+            if (!rc && ev->type == KS_BL_QUERY && ev->post_len >= 11)
+                rc = ks_buf_printf(&o, ",\"thread_id\":%u,\"error_code\":%u",
+                                   (unsigned)(ev->post[0] | ev->post[1] << 8 | ev->post[2] << 16 |
+                                              (uint32_t)ev->post[3] << 24),
+                                   (unsigned)(ev->post[9] | ev->post[10] << 8));
         } else if (!rc) {
             ks_buf d;
             ks_buf_init(&d, 1 << 20);
@@ -328,7 +340,7 @@ static int do_event(bl_out *bo, ks_binlog *b, const ks_binlog_event *ev, const c
     }
     char ts[32];
     iso_time(ev->when, ts);
-    rc = ks_buf_printf(&o, "# at %llu\n#%s server id %u  end_log_pos %u%s\t",
+    rc = ks_buf_printf(&o, "# at %llu\n#%s server id %u  end_log_pos %u%s  ",
                        (unsigned long long)ev->pos, ts, ev->server_id, ev->end_pos,
                        ev->crc_ok == 1 ? " CRC32 ok" : ev->crc_ok == 0 ? " CRC32 BAD" : "");
     if (!rc && is_query) {
@@ -337,7 +349,9 @@ static int do_event(bl_out *bo, ks_binlog *b, const ks_binlog_event *ev, const c
             if (!rc)
                 rc = ks_buf_append(&o, sql.p, sql.n);
         } else {
-            rc = ks_buf_puts(&o, "Query\n");
+            rc = ks_binlog_describe(b, ev, &o);
+            if (!rc)
+                rc = ks_buf_putc(&o, '\n');
             if (!rc && db.n) {
                 rc = ks_buf_puts(&o, "use `");
                 if (!rc)
@@ -557,7 +571,7 @@ static int db_sql(ks_opts *o)
             if (!wrc)
                 wrc = ks_db_json_str(&ob, s, n);
             if (!wrc)
-                wrc = json_sql_fields(&ob, s, n, d);
+                wrc = json_sql_fields(&ob, s, n, d, KS_STR_NULL);
             if (!wrc)
                 wrc = ks_buf_puts(&ob, "}\n");
             if (!wrc)

@@ -419,7 +419,17 @@ int ks_binlog_next(ks_binlog *b, ks_binlog_event *out, ks_err *err)
     if (b->has_crc && size >= KS_BL_HEADER + 4) {
         body = size - 4;
         uint32_t want = le32(ev + body);
-        uint32_t got = (uint32_t)crc32(0L, ev, (uInt)body);
+        uint32_t got;
+        if (out->type == KS_BL_FORMAT_DESCRIPTION && (ev[17] & 1)) {
+            /* MySQL log_event.cc: the FDE checksum is computed with LOG_EVENT_BINLOG_IN_USE_F
+             * (flags bit 0, set while the server has the binlog open) cleared */
+            uint8_t fl = (uint8_t)(ev[17] & ~1u);
+            uLong c = crc32(0L, ev, 17);
+            c = crc32(c, &fl, 1);
+            got = (uint32_t)crc32(c, ev + 18, (uInt)(body - 18));
+        } else {
+            got = (uint32_t)crc32(0L, ev, (uInt)body);
+        }
         out->crc_ok = want == got;
         if (!out->crc_ok && !rc) {
             b->st.bad_checksum++;
@@ -1263,8 +1273,14 @@ int ks_binlog_describe(ks_binlog *b, const ks_binlog_event *ev, ks_buf *out)
     size_t n = ev->post_len;
     switch (ev->type) {
     case KS_BL_FORMAT_DESCRIPTION:
-        return ks_buf_printf(out, "Start: binlog v %d, server v %s", b->binlog_version,
-                             b->server_version);
+        return ks_buf_printf(out, "Start: binlog v %d, server v %s%s", b->binlog_version,
+                             b->server_version,
+                             (ev->flags & 1) ? " (in use or not closed properly)" : "");
+    case KS_BL_QUERY:
+        if (n < 11)
+            return ks_buf_puts(out, "Query (malformed)");
+        return ks_buf_printf(out, "Query thread_id=%u exec_time=%u error_code=%u", le32(p),
+                             le32(p + 4), le16(p + 9));
     case KS_BL_ROTATE: {
         size_t ph = b->post_len[KS_BL_ROTATE] ? b->post_len[KS_BL_ROTATE] : 8;
         if (n < ph || ph < 8)
@@ -1401,8 +1417,10 @@ int ks_bv_format_mysqlbinlog(ks_buf *out, const ks_bv *v)
     case KS_BV_ABSENT: return 0;
     case KS_BV_NULL: return ks_buf_puts(out, "NULL");
     case KS_BV_INT: {
-        if (v->nbytes < 0 || v->i >= 0)
-            return ks_buf_printf(out, "%llu", (unsigned long long)(v->nbytes < 0 ? v->u : (uint64_t)v->i));
+        /* mysqlbinlog -v prints the signed reading and, when negative, the unsigned one in
+         * parentheses, whatever the column's signedness */
+        if (v->i >= 0)
+            return ks_buf_printf(out, "%lld", (long long)v->i);
         return ks_buf_printf(out, "%lld (%llu)", (long long)v->i, (unsigned long long)v->u);
     }
     case KS_BV_FLOAT: return ks_buf_printf(out, "%-20g", v->d);

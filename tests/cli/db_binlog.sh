@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# db binlog: corpus binlogs against their mysqlbinlog results; a real MariaDB's binlog (plain,
+# then compressed with full row metadata) against mysqlbinlog -v row for row; damaged input.
+source "$(dirname "$0")/../lib.sh"
+source "$ROOT/tests/db/servers.sh"
+trap ks_db_stop_all EXIT
+PY=python3
+
+# ---- corpus: positions, end positions and statements match mysqlbinlog's output
+C=$CORPUS/mysql_binlog_utils/test
+for pair in "mysql-bin56.000001 mysql-bin56-result.000001" "mysql-bin56.000002 mysql-bin56-result.000002" \
+            "only-header-mysql-bin only-header-mysql-bin-result" "test-mysql-bin test-mysql-bin-result"; do
+  set -- $pair
+  if [ -f "$C/$1" ]; then
+    "$KS" db binlog "$C/$1" > "$TMP/c.txt" 2> "$TMP/c.err"; rc=$?
+    expect_eq "corpus_${1}_exit" "$rc" 0
+    check "corpus_${1}_matches_mysqlbinlog" $PY "$ROOT/tests/db/binlog_oracle.py" "$TMP/c.txt" "$C/$2"
+  else
+    skip "corpus_$1" "corpus file missing"
+  fi
+done
+P=$CORPUS/percona-toolkit/t/lib/samples
+if [ -f "$P/relay-binlog001" ]; then
+  "$KS" db binlog "$P/relay-binlog001" > "$TMP/r.txt" 2>/dev/null
+  expect_grep relay_5_0_event_at_1708 '^# at 1708$' "$TMP/r.txt"
+  expect_grep relay_5_0_multirow_insert '^   \(NULL,NULL,NULL\),$' "$TMP/r.txt"
+fi
+
+# ---- damaged input (made from a corpus binlog with CRC32 checksums)
+B=$C/mysql-bin56.000002
+if [ -f "$B" ]; then
+  head -c 500 "$B" > "$TMP/trunc.bin"
+  expect_rc truncated_exit 3 "$KS" db binlog "$TMP/trunc.bin"
+  expect_grep truncated_names_offset 'trunc.bin: offset 359: truncated Query event' "$TMP/.out"
+  expect_grep truncated_counts_unread 'bytes unread' "$TMP/.out"
+  expect_grep truncated_still_reads_earlier_events 'GTID 7e23401a' "$TMP/.out"
+  cp "$B" "$TMP/badcrc.bin"; chmod u+w "$TMP/badcrc.bin"
+  printf 'X' | dd of="$TMP/badcrc.bin" bs=1 seek=480 conv=notrunc 2>/dev/null
+  expect_rc bad_checksum_exit 3 "$KS" db binlog "$TMP/badcrc.bin"
+  expect_grep bad_checksum_reported 'offset 359: Query event: CRC32 mismatch' "$TMP/.out"
+  expect_grep bad_checksum_continues 'end_log_pos 547' "$TMP/.out"
+  expect_grep bad_checksum_counted '1 bad checksums' "$TMP/.out"
+  printf 'not a binlog' > "$TMP/notbin"
+  expect_rc not_a_binlog_exit 3 "$KS" db binlog "$TMP/notbin"
+  expect_grep not_a_binlog_message 'not a binary log' "$TMP/.out"
+fi
+
+# ---- a real MariaDB: every column type, then an attack session
+if ! ks_have_mariadb || ! command -v mysqlbinlog >/dev/null; then
+  skip mariadb "mariadbd / mysqlbinlog not installed"
+  exit 0
+fi
+M=$TMP/m
+mkdir -p "$TMP/out"; chown "$KS_DB_USER" "$TMP/out" 2>/dev/null
+if ! ks_mdb_start "$M" --log-bin=binlog --binlog-format=ROW --server-id=7 --secure-file-priv="$TMP/out"; then
+  fail mariadb_start "server did not start"; exit 0
+fi
+ks_mdb < "$ROOT/tests/db/workload_types.sql" > "$TMP/w1.log" 2>&1 || fail workload_types "$(head -c 300 "$TMP/w1.log")"
+ks_mdb -e "FLUSH BINARY LOGS; SET GLOBAL log_bin_compress=ON; SET GLOBAL log_bin_compress_min_len=10; SET GLOBAL binlog_row_metadata=FULL; FLUSH BINARY LOGS"
+ks_mdb -e "DROP DATABASE shop" && ks_mdb < "$ROOT/tests/db/workload_types.sql" > "$TMP/w2.log" 2>&1 || fail workload_types_compressed "$(head -c 300 "$TMP/w2.log")"
+sed "s#@OUTFILE@#$TMP/out/cards.txt#" "$ROOT/tests/db/workload_attack.sql" | ks_mdb > "$TMP/w3.log" 2>&1 || fail workload_attack "$(head -c 300 "$TMP/w3.log")"
+ks_mdb -e "FLUSH BINARY LOGS"
+ks_mdb_stop
+n=0
+for f in "$M"/data/binlog.0000*; do
+  n=$((n+1)); b=$(basename "$f")
+  mysqlbinlog --no-defaults --verbose --base64-output=DECODE-ROWS "$f" > "$TMP/$b.ref" 2>/dev/null
+  "$KS" db binlog "$f" > "$TMP/$b.ks" 2> "$TMP/$b.err"; rc=$?
+  expect_eq "mariadb_${b}_exit" "$rc" 0
+  check "mariadb_${b}_rows_match_mysqlbinlog" $PY "$ROOT/tests/db/binlog_compare.py" "$TMP/$b.ks" "$TMP/$b.ref"
+  check "mariadb_${b}_jsonl_is_json" sh -c "'$KS' db binlog --format jsonl '$f' 2>/dev/null | $PY -c 'import json,sys; [json.loads(l) for l in sys.stdin]'"
+done
+expect_eq mariadb_binlog_count "$([ $n -ge 3 ] && echo ok)" ok
+cat "$M"/data/binlog.0000* > /dev/null
+ALL=$TMP/all.jsonl
+for f in "$M"/data/binlog.0000*; do "$KS" db binlog --format jsonl "$f" 2>/dev/null; done > "$ALL"
+expect_grep compressed_events_decoded '"event":"Write_rows_compressed_v1"' "$ALL"
+expect_grep column_names_from_full_metadata '"table":"t_num","op":"insert".*"after":\{"id":1,"ti":-1' "$ALL"
+expect_grep unsigned_from_full_metadata '"uti":255,"ubi":18446744073709551615' "$ALL"
+expect_grep grant_is_dcl '"sql":"GRANT ALL PRIVILEGES ON \*\.\* TO .*"class":"dcl"' "$ALL"
+expect_grep drop_table_object '"class":"ddl","verb":"DROP TABLE".*"objects":\[\{"name":"shop.cards","action":"drop"\}' "$ALL"
+expect_grep mass_delete_rows '"table":"customers","op":"delete".*"email":"c@example.com"' "$ALL"
+expect_grep update_before_after '"op":"update".*"before":\{"id":2,"email":"b@example.com","balance":"20.50"\},"after":\{"id":2,"email":"b@example.com","balance":"99999.99"\}' "$ALL"
+expect_grep ransom_note_row '"table":"README_TO_RECOVER","op":"insert".*Send 1 BTC' "$ALL"
+expect_grep mass_delete_flag '"sql":"DELETE FROM customers".*"no_where"' "$ALL"
+expect_grep gtid_on_rows '"gtid":"0-7-[0-9]+","db":"shop"' "$ALL"
