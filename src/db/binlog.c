@@ -1198,6 +1198,10 @@ int ks_binlog_rows_next(ks_binlog *b, ks_binlog_row *out, ks_err *err)
             r.after = b->vals_after;
         }
     }
+    if (!rc && b->rp == b->rbase + (r.offset - b->rbase_off))
+        rc = KS_CORRUPT(err, b->path, -1, (int64_t)r.offset,
+                        "rows event of `%s`.`%s` names no columns: its rows take no bytes",
+                        b->rows_tbl->db, b->rows_tbl->name);
     if (rc) {
         b->rows_ev = NULL; /* the rest of this event cannot be located */
         b->st.bad_events++;
