@@ -648,10 +648,13 @@ static int diff_emit(void *ctx, const ks_dump_change *c)
     ks_buf_init(&o, 0);
     int rc = ks_dump_change_format(&o, c, c->jsonl);
     if (!rc) {
-        if (c->jsonl)
+        if (c->jsonl) {
             fwrite(o.data, 1, o.len, f);
-        else
-            put_lines(f, &o);
+        } else {
+            /* one line per change: newlines inside values are escaped, not printed */
+            put_term(f, o.data, o.len);
+            fputc('\n', f);
+        }
     }
     ks_buf_free(&o);
     return rc;
