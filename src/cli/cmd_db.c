@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/escape.h"
 #include "db/binlog.h"
+#include "db/dblog.h"
 #include "db/dump_diff.h"
 #include "db/rofile.h"
 #include "db/sql_fingerprint.h"
@@ -701,6 +702,219 @@ static int db_diff(ks_opts *o)
     return st.bad_statements ? KS_EXIT_INPUT : KS_EXIT_OK;
 }
 
+/* ---- db log --------------------------------------------------------------------------- */
+typedef struct log_out {
+    int jsonl;
+    const char *file;
+    uint64_t bad;
+} log_out;
+
+static int json_kv(ks_buf *o, const char *k, const char *v)
+{
+    if (!v[0])
+        return 0;
+    int rc = ks_buf_printf(o, ",\"%s\":", k);
+    return rc ? rc : ks_db_json_str(o, v, strlen(v));
+}
+
+static int log_record(void *ctx, const ks_dblog_rec *r)
+{
+    log_out *lo = ctx;
+    ks_buf o;
+    ks_buf_init(&o, 0);
+    int rc;
+    if (r->bad) {
+        lo->bad++;
+        ks_err e;
+        ks_err_clear(&e);
+        KS_CORRUPT(&e, lo->file, r->line, r->offset, "%s", r->why ? r->why : "unparsable record");
+        ks_cli_error(&e);
+    }
+    if (lo->jsonl) {
+        rc = ks_buf_printf(&o, "{\"format\":\"%s\",\"line\":%lld,\"offset\":%lld",
+                           ks_dblog_format_name(r->format), (long long)r->line,
+                           (long long)r->offset);
+        if (!rc)
+            rc = json_kv(&o, "time", r->time);
+        if (!rc && r->conn_id >= 0)
+            rc = ks_buf_printf(&o, ",\"conn_id\":%lld", (long long)r->conn_id);
+        if (!rc)
+            rc = json_kv(&o, "user", r->user);
+        if (!rc)
+            rc = json_kv(&o, "host", r->host);
+        if (!rc)
+            rc = json_kv(&o, "db", r->db);
+        if (!rc)
+            rc = json_kv(&o, "command", r->command);
+        if (!rc)
+            rc = json_kv(&o, "severity", r->severity);
+        if (!rc)
+            rc = json_kv(&o, "code", r->code);
+        if (!rc)
+            rc = json_kv(&o, "audit_type", r->audit_type);
+        if (!rc)
+            rc = json_kv(&o, "audit_class", r->audit_class);
+        if (!rc)
+            rc = json_kv(&o, "object", r->object);
+        if (!rc && r->query_time >= 0)
+            rc = ks_buf_printf(&o, ",\"query_time\":%.6f", r->query_time);
+        if (!rc && r->lock_time >= 0)
+            rc = ks_buf_printf(&o, ",\"lock_time\":%.6f", r->lock_time);
+        if (!rc && r->rows_sent >= 0)
+            rc = ks_buf_printf(&o, ",\"rows_sent\":%lld", (long long)r->rows_sent);
+        if (!rc && r->rows_examined >= 0)
+            rc = ks_buf_printf(&o, ",\"rows_examined\":%lld", (long long)r->rows_examined);
+        if (!rc && r->auth_failure)
+            rc = ks_buf_puts(&o, ",\"auth_failure\":true");
+        if (!rc && r->truncated)
+            rc = ks_buf_puts(&o, ",\"truncated\":true");
+        if (!rc && r->bad) {
+            rc = ks_buf_puts(&o, ",\"error\":");
+            if (!rc)
+                rc = ks_db_json_str(&o, r->why, strlen(r->why));
+        }
+        if (!rc && r->message.n) {
+            rc = ks_buf_puts(&o, ",\"message\":");
+            if (!rc)
+                rc = ks_db_json_str(&o, r->message.p, r->message.n);
+        }
+        if (!rc && r->sql.n) {
+            rc = ks_buf_puts(&o, ",\"sql\":");
+            if (!rc)
+                rc = ks_db_json_str(&o, r->sql.p, r->sql.n);
+            if (!rc)
+                rc = json_sql_fields(&o, r->sql.p, r->sql.n,
+                                     r->format == KS_DBLOG_PG_STDERR ? KS_SQL_PG : KS_SQL_MYSQL,
+                                     ks_str_c(r->db));
+        }
+        if (!rc)
+            rc = ks_buf_puts(&o, "}\n");
+        if (!rc)
+            fwrite(o.data, 1, o.len, stdout);
+    } else {
+        rc = ks_buf_printf(&o, "%s line %lld  %s", r->time[0] ? r->time : "-", (long long)r->line,
+                           r->command[0] ? r->command : "-");
+        if (!rc && r->conn_id >= 0)
+            rc = ks_buf_printf(&o, " conn=%lld", (long long)r->conn_id);
+        if (!rc && (r->user[0] || r->host[0]))
+            rc = ks_buf_printf(&o, " %s@%s", r->user, r->host);
+        if (!rc && r->db[0])
+            rc = ks_buf_printf(&o, " db=%s", r->db);
+        if (!rc && r->auth_failure)
+            rc = ks_buf_puts(&o, " [auth-failure]");
+        if (!rc && r->sql.n) {
+            ks_sql_info info;
+            ks_sql_analyze(&info, r->sql.p, r->sql.n,
+                           r->format == KS_DBLOG_PG_STDERR ? KS_SQL_PG : KS_SQL_MYSQL);
+            rc = ks_buf_printf(&o, " [%s] ", ks_sql_class_name(info.cls));
+            if (!rc)
+                rc = ks_buf_append(&o, r->sql.p, r->sql.n);
+        } else if (!rc && r->message.n) {
+            rc = ks_buf_putc(&o, ' ');
+            if (!rc)
+                rc = ks_buf_append(&o, r->message.p, r->message.n);
+        }
+        if (!rc) {
+            put_term(stdout, o.data, o.len);
+            fputc('\n', stdout);
+        }
+    }
+    ks_buf_free(&o);
+    return 0;
+}
+
+#define KS_LOG_LINE_MAX ((size_t)1 << 20)
+
+static int db_log(ks_opts *o)
+{
+    const char *lf = ks_opt_str(o, "log-format");
+    const char *fmt = ks_opt_str(o, "format");
+    int exit_code = KS_EXIT_OK;
+    if (o->npos < 2) {
+        ks_cli_errorf("db log: give one or more log files");
+        return KS_EXIT_USAGE;
+    }
+    for (size_t fi = 1; fi < o->npos; fi++) {
+        const char *path = o->pos[fi];
+        ks_err err;
+        ks_err_clear(&err);
+        ks_rofile f;
+        if (ks_rofile_open(&f, path, &err)) {
+            ks_cli_error(&err);
+            exit_code = KS_EXIT_INPUT;
+            continue;
+        }
+        char *chunk = malloc(65536);
+        ks_buf line;
+        ks_buf_init(&line, KS_LOG_LINE_MAX);
+        ks_dblog *p = NULL;
+        log_out lo = {fmt && !strcmp(fmt, "jsonl"), path, 0};
+        ks_dblog_format df = lf ? ks_dblog_format_parse(lf) : KS_DBLOG_UNKNOWN;
+        if (!chunk)
+            goto next;
+        if (df == KS_DBLOG_UNKNOWN) {
+            size_t got = 0;
+            ks_rofile_read(&f, 0, chunk, 65536, &got);
+            df = ks_dblog_sniff(chunk, got);
+            if (df == KS_DBLOG_UNKNOWN) {
+                ks_cli_errorf("db log: %s: format not recognised; give --log-format "
+                              "(mysql_general, mysql_slow, mysql_error, mysql_audit, pg_stderr)",
+                              path);
+                exit_code = KS_EXIT_INPUT;
+                goto next;
+            }
+        }
+        if (ks_dblog_new(&p, df, ks_opt_str(o, "prefix"), log_record, &lo, &err)) {
+            ks_cli_error(&err);
+            exit_code = KS_EXIT_USAGE;
+            goto next;
+        }
+        uint64_t off = 0, line_off = 0;
+        int64_t lineno = 0;
+        int too_long = 0;
+        for (;;) {
+            size_t got = 0;
+            if (ks_rofile_read(&f, off, chunk, 65536, &got) || got == 0)
+                break;
+            for (size_t i = 0; i < got; i++) {
+                if (chunk[i] == '\n') {
+                    lineno++;
+                    if (too_long) {
+                        ks_cli_warnf("%s:%lld: offset %llu: line longer than %zu bytes, cut",
+                                     path, (long long)lineno, (unsigned long long)line_off,
+                                     KS_LOG_LINE_MAX);
+                        exit_code = KS_EXIT_INPUT;
+                    }
+                    ks_dblog_line(p, line.data ? line.data : "", line.len, lineno, (int64_t)line_off);
+                    ks_buf_reset(&line);
+                    too_long = 0;
+                    line_off = off + i + 1;
+                } else if (!too_long && ks_buf_putc(&line, chunk[i])) {
+                    too_long = 1;
+                }
+            }
+            off += got;
+        }
+        if (line.len)
+            ks_dblog_line(p, line.data, line.len, ++lineno, (int64_t)line_off);
+        ks_dblog_finish(p);
+        fflush(stdout);
+        fprintf(stderr, "kanshiki: db log: ");
+        put_term(stderr, path, strlen(path));
+        fprintf(stderr, ": %s, %lld lines, %llu records, %llu unparsable\n",
+                ks_dblog_format_name(df), (long long)lineno,
+                (unsigned long long)ks_dblog_records(p), (unsigned long long)ks_dblog_bad(p));
+        if (ks_dblog_bad(p))
+            exit_code = KS_EXIT_INPUT;
+    next:
+        ks_dblog_free(p);
+        ks_buf_free(&line);
+        free(chunk);
+        ks_rofile_close(&f);
+    }
+    return exit_code;
+}
+
 /* ---- dispatch ------------------------------------------------------------------------- */
 static const ks_opt_spec k_opts[] = {
     {"format", 'f', "FMT", "output: text (default), jsonl", false},
@@ -708,6 +922,8 @@ static const ks_opt_spec k_opts[] = {
     {"group", 0, NULL, "db sql: count statements per fingerprint, most frequent first", false},
     {"tmpdir", 0, "DIR", "db diff: where to spill sorted runs (default $TMPDIR or /tmp)", false},
     {"memory-mb", 0, "N", "db diff: memory for sorting before spilling (default 64)", false},
+    {"log-format", 0, "F", "db log: mysql_general, mysql_slow, mysql_error, mysql_audit, pg_stderr (default: sniffed)", false},
+    {"prefix", 0, "P", "db log: PostgreSQL log_line_prefix (default: RDS %t:%r:%u@%d:[%p]:)", false},
 };
 
 static int run(int argc, char **argv)
@@ -729,13 +945,15 @@ static int run(int argc, char **argv)
         return db_sql(&o);
     if (!strcmp(sub, "diff"))
         return db_diff(&o);
-    ks_cli_errorf("db: unknown subcommand '%s' (binlog, sql, diff)", sub);
+    if (!strcmp(sub, "log"))
+        return db_log(&o);
+    ks_cli_errorf("db: unknown subcommand '%s' (binlog, sql, diff, log)", sub);
     return KS_EXIT_USAGE;
 }
 
 const ks_cmd ks_cmd_db = {
     "db", run, "decode binlogs, analyse SQL and diff dumps of MySQL/MariaDB/PostgreSQL",
-    "binlog FILE... | sql [FILE|-] | diff BEFORE.sql AFTER.sql",
+    "binlog FILE... | sql [FILE|-] | diff BEFORE.sql AFTER.sql | log FILE...",
     "db binlog FILE...\n"
     "  Decodes MySQL/MariaDB binary logs (v4): every event with its position, time, server id\n"
     "  and checksum state; queries; row changes with typed before/after images in the layout\n"
@@ -747,6 +965,10 @@ const ks_cmd ks_cmd_db = {
     "  Compares two mysqldump or pg_dump plain-SQL dumps (INSERT or COPY), keyed by primary\n"
     "  key: rows added, deleted, changed (with both values), tables created and dropped.\n"
     "  Memory is bounded: rows are sorted in runs spilled to --tmpdir.\n"
+    "db log FILE...\n"
+    "  Reads MySQL/MariaDB general, slow, error and audit logs and PostgreSQL stderr logs\n"
+    "  (with pgaudit): time, connection, user@host, database, command and the statement with\n"
+    "  its class and objects; failed logins are flagged.\n"
     "Exit codes: 0 ok, 2 usage, 3 damaged input (what could be read was printed; counts on\n"
     "stderr), 4 internal error.",
     k_opts, sizeof k_opts / sizeof k_opts[0]};

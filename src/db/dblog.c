@@ -1,0 +1,1076 @@
+/* dblog.c — database server log readers (see dblog.h for the formats).
+ *
+ * Every reader is a small state machine over physical lines: a line either starts a record
+ * (recognised by its header shape) or continues the current one (multi-line statements).
+ * Header shapes are checked with explicit character tests, never sscanf or regexes.
+ */
+#include "db/dblog.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ks_dblog {
+    ks_dblog_format f;
+    char prefix[256];
+    ks_dblog_fn cb;
+    void *ctx;
+    int have;           /* a record is being collected */
+    ks_dblog_rec rec;
+    ks_buf text;        /* sql or message being collected */
+    int text_is_sql;
+    char last_time[48]; /* general log: lines without time inherit it */
+    uint64_t nrec, nbad;
+    /* audit: an open quote continues on the next line */
+    int audit_open;
+    ks_buf pending;     /* raw audit record text across lines */
+    int64_t pend_line, pend_off;
+    /* slow log */
+    int slow_in_query;
+};
+
+const char *ks_dblog_format_name(ks_dblog_format f)
+{
+    switch (f) {
+    case KS_DBLOG_MYSQL_GENERAL: return "mysql_general";
+    case KS_DBLOG_MYSQL_SLOW: return "mysql_slow";
+    case KS_DBLOG_MYSQL_ERROR: return "mysql_error";
+    case KS_DBLOG_MYSQL_AUDIT: return "mysql_audit";
+    case KS_DBLOG_PG_STDERR: return "pg_stderr";
+    default: return "unknown";
+    }
+}
+
+ks_dblog_format ks_dblog_format_parse(const char *s)
+{
+    for (int f = KS_DBLOG_MYSQL_GENERAL; f <= KS_DBLOG_PG_STDERR; f++)
+        if (!strcmp(s, ks_dblog_format_name((ks_dblog_format)f)))
+            return (ks_dblog_format)f;
+    return KS_DBLOG_UNKNOWN;
+}
+
+/* ---- small text helpers -------------------------------------------------------------- */
+static int dig(char c) { return c >= '0' && c <= '9'; }
+
+static int all_digits(const char *p, size_t n)
+{
+    if (!n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!dig(p[i]))
+            return 0;
+    return 1;
+}
+
+static int64_t to_i64(const char *p, size_t n)
+{
+    int64_t v = 0;
+    for (size_t i = 0; i < n && dig(p[i]); i++) {
+        if (v > (INT64_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    return v;
+}
+
+static double to_dbl(const char *p, size_t n)
+{
+    char tmp[64];
+    if (n >= sizeof tmp)
+        n = sizeof tmp - 1;
+    memcpy(tmp, p, n);
+    tmp[n] = '\0';
+    char *e = NULL;
+    double d = strtod(tmp, &e);
+    return e == tmp ? -1 : d;
+}
+
+static void cpy(char *dst, size_t cap, const char *p, size_t n)
+{
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, p, n);
+    dst[n] = '\0';
+}
+
+static size_t skip_sp(const char *p, size_t n, size_t i)
+{
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    return i;
+}
+
+static const char *find(const char *p, size_t n, const char *needle)
+{
+    return memmem(p, n, needle, strlen(needle));
+}
+
+/* "YYMMDD hh:mm:ss" (hour may be space-padded, several spaces allowed) at p; returns the
+ * length consumed or 0. Writes ISO "20YY-MM-DDThh:mm:ss" (years < 70 are 20YY). */
+static size_t old_time(const char *p, size_t n, char *iso, size_t cap)
+{
+    if (n < 14 || !all_digits(p, 6))
+        return 0;
+    size_t i = 6;
+    if (p[i] != ' ')
+        return 0;
+    i = skip_sp(p, n, i);
+    size_t h0 = i;
+    while (i < n && dig(p[i]) && i - h0 < 2)
+        i++;
+    if (i == h0 || i + 6 > n || p[i] != ':' || !dig(p[i + 1]) || !dig(p[i + 2]) ||
+        p[i + 3] != ':' || !dig(p[i + 4]) || !dig(p[i + 5]))
+        return 0;
+    int yy = (p[0] - '0') * 10 + (p[1] - '0');
+    char hh[3] = {i - h0 == 1 ? '0' : p[h0], p[i - 1], 0};
+    snprintf(iso, cap, "%s%.2s-%.2s-%.2sT%s:%.2s:%.2s", yy < 70 ? "20" : "19", p, p + 2, p + 4,
+             hh, p + i + 1, p + i + 4);
+    return i + 6;
+}
+
+/* ISO "YYYY-MM-DDThh:mm:ss[.frac][Z|+hh:mm]" or "YYYY-MM-DD hh:mm:ss[.frac]"; returns length. */
+static size_t iso_time(const char *p, size_t n, char *out, size_t cap)
+{
+    if (n < 19 || !all_digits(p, 4) || p[4] != '-' || !all_digits(p + 5, 2) || p[7] != '-' ||
+        !all_digits(p + 8, 2) || (p[10] != 'T' && p[10] != ' ') || !all_digits(p + 11, 2) ||
+        p[13] != ':' || !all_digits(p + 14, 2) || p[16] != ':' || !all_digits(p + 17, 2))
+        return 0;
+    size_t i = 19;
+    if (i < n && p[i] == '.') {
+        i++;
+        while (i < n && dig(p[i]) && i < 30)
+            i++;
+    }
+    if (i < n && p[i] == 'Z')
+        i++;
+    else if (i + 6 <= n && (p[i] == '+' || p[i] == '-') && dig(p[i + 1]) && dig(p[i + 2]) &&
+             p[i + 3] == ':')
+        i += 6;
+    cpy(out, cap, p, i);
+    if (out[10] == ' ')
+        out[10] = 'T';
+    return i;
+}
+
+/* ---- record delivery ------------------------------------------------------------------- */
+static void rec_start(ks_dblog *p, int64_t lineno, int64_t off)
+{
+    memset(&p->rec, 0, sizeof p->rec);
+    p->rec.format = p->f;
+    p->rec.line = lineno;
+    p->rec.offset = off;
+    p->rec.conn_id = -1;
+    p->rec.query_time = -1;
+    p->rec.lock_time = -1;
+    p->rec.rows_sent = -1;
+    p->rec.rows_examined = -1;
+    ks_buf_reset(&p->text);
+    p->text_is_sql = 0;
+    p->have = 1;
+}
+
+static void text_add(ks_dblog *p, const char *s, size_t n, int newline)
+{
+    if (p->rec.truncated)
+        return;
+    int rc = 0;
+    if (newline && p->text.len)
+        rc = ks_buf_putc(&p->text, '\n');
+    if (!rc)
+        rc = ks_buf_append(&p->text, s, n);
+    if (rc)
+        p->rec.truncated = 1;
+}
+
+static int emit(ks_dblog *p)
+{
+    if (!p->have)
+        return 0;
+    p->have = 0;
+    /* trailing blanks of statements ("SELECT foo \n") are not part of them */
+    size_t n = p->text.len;
+    while (n && (p->text.data[n - 1] == ' ' || p->text.data[n - 1] == '\t' ||
+                 p->text.data[n - 1] == '\r'))
+        n--;
+    ks_str t = {p->text.data ? p->text.data : "", n};
+    if (p->text_is_sql)
+        p->rec.sql = t;
+    else
+        p->rec.message = t;
+    p->nrec++;
+    if (p->rec.bad)
+        p->nbad++;
+    return p->cb(p->ctx, &p->rec);
+}
+
+static int emit_bad(ks_dblog *p, const char *line, size_t n, int64_t lineno, int64_t off,
+                    const char *why)
+{
+    int rc = emit(p);
+    if (rc)
+        return rc;
+    rec_start(p, lineno, off);
+    p->rec.bad = 1;
+    p->rec.why = why;
+    text_add(p, line, n, 0);
+    return emit(p);
+}
+
+/* "user[user] @ host [ip]" / "user@host on db using TCP/IP" helpers */
+static void user_at_host(ks_dblog_rec *r, const char *p, size_t n)
+{
+    const char *at = memchr(p, '@', n);
+    if (!at)
+        return;
+    size_t ul = (size_t)(at - p);
+    const char *br = memchr(p, '[', ul);
+    cpy(r->user, sizeof r->user, p, br ? (size_t)(br - p) : ul);
+    size_t i = skip_sp(p, n, ul + 1);
+    size_t h0 = i;
+    while (i < n && p[i] != ' ' && p[i] != '[')
+        i++;
+    if (i > h0)
+        cpy(r->host, sizeof r->host, p + h0, i - h0);
+    i = skip_sp(p, n, i);
+    if (i < n && p[i] == '[') {
+        const char *e = memchr(p + i, ']', n - i);
+        if (e && e > p + i + 1 && !r->host[0])
+            cpy(r->host, sizeof r->host, p + i + 1, (size_t)(e - p - i - 1));
+        else if (e && e > p + i + 1) {
+            /* keep the IP: it is what an investigator matches against */
+            cpy(r->host, sizeof r->host, p + i + 1, (size_t)(e - p - i - 1));
+        }
+    }
+}
+
+/* "Access denied for user 'x'@'h' (using password: YES)" anywhere in text */
+static void access_denied(ks_dblog_rec *r, const char *p, size_t n)
+{
+    const char *a = find(p, n, "Access denied for user '");
+    if (!a)
+        return;
+    r->auth_failure = 1;
+    size_t i = (size_t)(a - p) + 24;
+    const char *q = memchr(p + i, '\'', n - i);
+    if (!q)
+        return;
+    cpy(r->user, sizeof r->user, p + i, (size_t)(q - p - i));
+    i = (size_t)(q - p) + 1;
+    if (i + 2 < n && p[i] == '@' && p[i + 1] == '\'') {
+        const char *q2 = memchr(p + i + 2, '\'', n - i - 2);
+        if (q2)
+            cpy(r->host, sizeof r->host, p + i + 2, (size_t)(q2 - p - i - 2));
+    }
+}
+
+/* ---- general log -------------------------------------------------------------------------- */
+static const char *const k_commands[] = {
+    "Connect Out", "Init DB", "Close stmt", "Field List", "Change user", "Binlog Dump",
+    "Table Dump", "Register Slave", "Reset stmt", "Set option", "Long Data", "Delayed insert",
+    "Create DB", "Drop DB", "Binlog Dump GTID", "Connect", "Query", "Quit", "Prepare", "Execute",
+    "Statistics", "Shutdown", "Kill", "Ping", "Fetch", "Daemon", "Error", "Processlist",
+    "Refresh", "Debug", "Time", "Sleep", "Reset connection", NULL};
+
+/* Parses "<time>\t<spaces><id> <Command>[\t ]<arg>"; returns 1 when the line is a header. */
+static int general_header(ks_dblog *p, const char *s, size_t n, char *time, size_t tcap,
+                          int64_t *id, const char **cmd, size_t *arg_off)
+{
+    size_t i = 0;
+    time[0] = '\0';
+    size_t t = old_time(s, n, time, tcap);
+    if (!t)
+        t = iso_time(s, n, time, tcap);
+    /* after the time, or with no time at all (same second as the line before), blanks
+     * (a tab in the server's own output, spaces in hand-edited or older logs) */
+    i = t;
+    if (i >= n || (s[i] != '\t' && s[i] != ' '))
+        return 0;
+    i = skip_sp(s, n, i);
+    size_t d0 = i;
+    while (i < n && dig(s[i]))
+        i++;
+    if (i == d0 || i >= n || s[i] != ' ')
+        return 0;
+    *id = to_i64(s + d0, i - d0);
+    i = skip_sp(s, n, i);
+    for (size_t k = 0; k_commands[k]; k++) {
+        size_t L = strlen(k_commands[k]);
+        if (L <= n - i && !memcmp(s + i, k_commands[k], L) &&
+            (i + L == n || s[i + L] == '\t' || s[i + L] == ' ')) {
+            *cmd = k_commands[k];
+            *arg_off = skip_sp(s, n, i + L);
+            (void)p;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int general_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t off)
+{
+    char time[48];
+    int64_t id;
+    const char *cmd;
+    size_t a;
+    if (general_header(p, s, n, time, sizeof time, &id, &cmd, &a)) {
+        int rc = emit(p);
+        if (rc)
+            return rc;
+        rec_start(p, lineno, off);
+        if (time[0])
+            memcpy(p->last_time, time, sizeof time);
+        memcpy(p->rec.time, p->last_time, sizeof p->rec.time);
+        p->rec.conn_id = id;
+        cpy(p->rec.command, sizeof p->rec.command, cmd, strlen(cmd));
+        const char *arg = s + a;
+        size_t an = n - a;
+        if (!strcmp(cmd, "Connect") || !strcmp(cmd, "Change user")) {
+            /* "user@host on db [using TCP/IP]" or "Access denied for user ..." */
+            access_denied(&p->rec, arg, an);
+            if (!p->rec.auth_failure) {
+                const char *on = find(arg, an, " on ");
+                user_at_host(&p->rec, arg, on ? (size_t)(on - arg) : an);
+                if (on) {
+                    size_t j = skip_sp(arg, an, (size_t)(on - arg) + 4);
+                    size_t k = j;
+                    while (k < an && arg[k] != ' ')
+                        k++;
+                    cpy(p->rec.db, sizeof p->rec.db, arg + j, k - j);
+                }
+            }
+            text_add(p, arg, an, 0);
+        } else if (!strcmp(cmd, "Init DB")) {
+            cpy(p->rec.db, sizeof p->rec.db, arg, an);
+            text_add(p, arg, an, 0);
+        } else if (!strcmp(cmd, "Query") || !strcmp(cmd, "Prepare") || !strcmp(cmd, "Execute")) {
+            p->text_is_sql = 1;
+            text_add(p, arg, an, 0);
+        } else {
+            text_add(p, arg, an, 0);
+        }
+        return 0;
+    }
+    /* server banners */
+    if (find(s, n, ", Version: ") && find(s, n, "started with:"))
+        return emit(p);
+    if ((n >= 9 && !memcmp(s, "Tcp port:", 9)) || (n >= 4 && !memcmp(s, "Time", 4) && find(s, n, "Id Command")))
+        return emit(p);
+    if (p->have) {
+        /* continuation of a multi-line query: strip the log's indentation */
+        size_t i = skip_sp(s, n, 0);
+        text_add(p, s + i, n - i, 1);
+        return 0;
+    }
+    if (n == 0)
+        return 0;
+    return emit_bad(p, s, n, lineno, off, "line is neither a general-log entry nor its continuation");
+}
+
+/* ---- slow log ----------------------------------------------------------------------------- */
+/* "# Key: value  Key: value" pairs */
+static void slow_pairs(ks_dblog_rec *r, const char *s, size_t n)
+{
+    size_t i = 1;
+    for (size_t guard = 0; guard < 64 && i < n; guard++) {
+        i = skip_sp(s, n, i);
+        size_t k0 = i;
+        while (i < n && s[i] != ':' && s[i] != ' ')
+            i++;
+        if (i >= n || s[i] != ':')
+            break;
+        const char *k = s + k0;
+        size_t kl = i - k0;
+        i = skip_sp(s, n, i + 1);
+        size_t v0 = i;
+        while (i < n && s[i] != ' ')
+            i++;
+        const char *v = s + v0;
+        size_t vl = i - v0;
+#define KEY(lit) (kl == sizeof(lit) - 1 && !memcmp(k, lit, kl))
+        if (KEY("Query_time"))
+            r->query_time = to_dbl(v, vl);
+        else if (KEY("Lock_time"))
+            r->lock_time = to_dbl(v, vl);
+        else if (KEY("Rows_sent"))
+            r->rows_sent = to_i64(v, vl);
+        else if (KEY("Rows_examined"))
+            r->rows_examined = to_i64(v, vl);
+        else if (KEY("Thread_id") || KEY("Id"))
+            r->conn_id = to_i64(v, vl);
+        else if (KEY("Schema") && vl && v[vl - 1] != ':')
+            cpy(r->db, sizeof r->db, v, vl);
+        else if (KEY("Last_errno"))
+            cpy(r->code, sizeof r->code, v, vl);
+#undef KEY
+    }
+}
+
+static int slow_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t off)
+{
+    int is_time = n >= 7 && !memcmp(s, "# Time:", 7);
+    int is_user = n >= 12 && !memcmp(s, "# User@Host:", 12);
+    if (is_time || (is_user && (!p->have || p->slow_in_query || p->rec.user[0]))) {
+        int rc = emit(p);
+        if (rc)
+            return rc;
+        rec_start(p, lineno, off);
+        cpy(p->rec.command, sizeof p->rec.command, "Query", 5);
+        p->text_is_sql = 1;
+        p->slow_in_query = 0;
+    }
+    if (is_time) {
+        size_t i = skip_sp(s, n, 7);
+        if (!iso_time(s + i, n - i, p->rec.time, sizeof p->rec.time))
+            old_time(s + i, n - i, p->rec.time, sizeof p->rec.time);
+        return 0;
+    }
+    if (is_user) {
+        /* "# User@Host: user[user] @ host [ip]  Id: 12" */
+        size_t i = skip_sp(s, n, 12);
+        const char *id = find(s + i, n - i, "Id:");
+        user_at_host(&p->rec, s + i, id ? (size_t)(id - s - i) : n - i);
+        if (id) {
+            size_t j = skip_sp(s, n, (size_t)(id - s) + 3);
+            p->rec.conn_id = to_i64(s + j, n - j);
+        }
+        return 0;
+    }
+    if (find(s, n, ", Version: ") && find(s, n, "started with:"))
+        return emit(p);
+    if ((n >= 9 && !memcmp(s, "Tcp port:", 9)) || (n >= 4 && !memcmp(s, "Time", 4) && find(s, n, "Id Command")))
+        return 0;
+    if (!p->have) {
+        if (n == 0)
+            return 0;
+        /* a statement without a header (log start) still becomes a record */
+        rec_start(p, lineno, off);
+        cpy(p->rec.command, sizeof p->rec.command, "Query", 5);
+        p->text_is_sql = 1;
+    }
+    if (n >= 1 && s[0] == '#' && !p->slow_in_query) {
+        slow_pairs(&p->rec, s, n);
+        return 0;
+    }
+    if (n >= 14 && !memcmp(s, "SET timestamp=", 14)) {
+        if (!p->rec.time[0])
+            cpy(p->rec.time, sizeof p->rec.time, s + 14, n > 15 ? n - 15 : 0);
+        return 0;
+    }
+    if (n >= 4 && !memcmp(s, "use ", 4) && !p->slow_in_query) {
+        size_t e = n;
+        while (e > 4 && (s[e - 1] == ';' || s[e - 1] == ' '))
+            e--;
+        cpy(p->rec.db, sizeof p->rec.db, s + 4, e - 4);
+        return 0;
+    }
+    if (n >= 1 && s[0] == '#' && p->slow_in_query) {
+        /* a '#' line after the statement starts the next record's header block */
+        int rc = emit(p);
+        if (rc)
+            return rc;
+        rec_start(p, lineno, off);
+        cpy(p->rec.command, sizeof p->rec.command, "Query", 5);
+        p->text_is_sql = 1;
+        slow_pairs(&p->rec, s, n);
+        return 0;
+    }
+    p->slow_in_query = 1;
+    text_add(p, s, n, 1);
+    return 0;
+}
+
+/* ---- error log ---------------------------------------------------------------------------- */
+static int error_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t off)
+{
+    char time[48];
+    size_t t = iso_time(s, n, time, sizeof time);
+    if (!t)
+        t = old_time(s, n, time, sizeof time);
+    if (!t) {
+        if (p->have) {
+            text_add(p, s, n, 1);
+            return 0;
+        }
+        if (n == 0)
+            return 0;
+        /* lines without time (mysqld_safe, InnoDB banners): records of their own */
+        rec_start(p, lineno, off);
+        text_add(p, s, n, 0);
+        access_denied(&p->rec, s, n);
+        return emit(p);
+    }
+    int rc = emit(p);
+    if (rc)
+        return rc;
+    rec_start(p, lineno, off);
+    memcpy(p->rec.time, time, sizeof time);
+    size_t i = skip_sp(s, n, t);
+    size_t d0 = i;
+    while (i < n && dig(s[i]))
+        i++;
+    if (i > d0 && i < n && s[i] == ' ')
+        p->rec.conn_id = to_i64(s + d0, i - d0);
+    else
+        i = d0;
+    /* [Severity] [MY-nnnnnn] [Subsystem] */
+    for (int k = 0; k < 3; k++) {
+        i = skip_sp(s, n, i);
+        if (i >= n || s[i] != '[')
+            break;
+        const char *e = memchr(s + i, ']', n - i);
+        if (!e)
+            break;
+        const char *v = s + i + 1;
+        size_t vl = (size_t)(e - v);
+        if (k == 0)
+            cpy(p->rec.severity, sizeof p->rec.severity, v, vl);
+        else if (vl >= 3 && !memcmp(v, "MY-", 3))
+            cpy(p->rec.code, sizeof p->rec.code, v, vl);
+        else
+            cpy(p->rec.command, sizeof p->rec.command, v, vl);
+        i = (size_t)(e - s) + 1;
+    }
+    i = skip_sp(s, n, i);
+    text_add(p, s + i, n - i, 0);
+    access_denied(&p->rec, s + i, n - i);
+    return 0;
+}
+
+/* ---- MariaDB / RDS / Aurora audit --------------------------------------------------------- */
+/* Whether a line starts like an audit record: "YYYYMMDD hh:mm:ss," or a 13-16 digit epoch. */
+static int audit_start(const char *s, size_t n)
+{
+    if (n >= 18 && all_digits(s, 8) && s[8] == ' ' && dig(s[9]) && s[11] == ':' && s[17] == ',')
+        return 1;
+    size_t i = 0;
+    while (i < n && dig(s[i]))
+        i++;
+    return i >= 10 && i <= 16 && i < n && s[i] == ',';
+}
+
+/* Parses one complete audit record text. Returns 0 ok, 1 unterminated quote. */
+static int audit_parse(ks_dblog *p, const char *s, size_t n)
+{
+    ks_dblog_rec *r = &p->rec;
+    /* 8 plain fields */
+    const char *f[8];
+    size_t fl[8];
+    size_t i = 0;
+    for (int k = 0; k < 8; k++) {
+        size_t j = i;
+        while (j < n && s[j] != ',')
+            j++;
+        f[k] = s + i;
+        fl[k] = j - i;
+        if (j >= n && k < 7)
+            return 2;
+        i = j + 1;
+    }
+    /* time */
+    if (fl[0] >= 17 && f[0][8] == ' ') {
+        snprintf(r->time, sizeof r->time, "%.4s-%.2s-%.2sT%.8s", f[0], f[0] + 4, f[0] + 6, f[0] + 9);
+    } else if (all_digits(f[0], fl[0])) {
+        /* Aurora: microseconds since the epoch */
+        int64_t us = to_i64(f[0], fl[0]);
+        if (fl[0] <= 13)
+            us *= 1000; /* milliseconds */
+        int64_t sec = us / 1000000;
+        int64_t days = sec / 86400, rem = sec % 86400;
+        /* civil from days (Howard Hinnant's algorithm) */
+        int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+        int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+        int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+        y += m <= 2;
+        snprintf(r->time, sizeof r->time, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06lldZ",
+                 (long long)y, (long long)m, (long long)d, (long long)(rem / 3600),
+                 (long long)(rem / 60 % 60), (long long)(rem % 60), (long long)(us % 1000000));
+    } else {
+        cpy(r->time, sizeof r->time, f[0], fl[0]);
+    }
+    cpy(r->user, sizeof r->user, f[2], fl[2]);
+    cpy(r->host, sizeof r->host, f[3], fl[3]);
+    r->conn_id = all_digits(f[4], fl[4]) ? to_i64(f[4], fl[4]) : -1;
+    cpy(r->command, sizeof r->command, f[6], fl[6]);
+    cpy(r->db, sizeof r->db, f[7], fl[7]);
+    /* object: quoted with ' and backslash escapes, or plain up to the next comma */
+    ks_buf_reset(&p->text);
+    if (i < n && s[i] == '\'') {
+        size_t j = i + 1;
+        int closed = 0;
+        while (j < n) {
+            if (s[j] == '\\' && j + 1 < n) {
+                char c = s[j + 1];
+                char o = c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c;
+                if (ks_buf_putc(&p->text, o))
+                    r->truncated = 1;
+                j += 2;
+                continue;
+            }
+            if (s[j] == '\'') {
+                closed = 1;
+                j++;
+                break;
+            }
+            if (ks_buf_putc(&p->text, s[j]))
+                r->truncated = 1;
+            j++;
+        }
+        if (!closed)
+            return 1;
+        i = j;
+    } else {
+        size_t j = i;
+        while (j < n && s[j] != ',')
+            j++;
+        if (ks_buf_append(&p->text, s + i, j - i))
+            r->truncated = 1;
+        i = j;
+    }
+    if (i < n && s[i] == ',') {
+        size_t j = i + 1;
+        while (j < n && s[j] != ',')
+            j++;
+        cpy(r->code, sizeof r->code, s + i + 1, j - i - 1);
+    }
+    int is_query = !strcmp(r->command, "QUERY") || !strncmp(r->command, "QUERY_", 6);
+    p->text_is_sql = is_query;
+    if (!strcmp(r->command, "FAILED_CONNECT") ||
+        (!strcmp(r->command, "CONNECT") && r->code[0] && strcmp(r->code, "0")))
+        r->auth_failure = 1;
+    if (!is_query && p->text.len && strcmp(r->command, "CONNECT") && strcmp(r->command, "DISCONNECT"))
+        cpy(r->object, sizeof r->object, p->text.data, p->text.len);
+    return 0;
+}
+
+static int audit_flush(ks_dblog *p, int at_eof)
+{
+    if (!p->pending.len)
+        return 0;
+    rec_start(p, p->pend_line, p->pend_off);
+    int prc = audit_parse(p, p->pending.data, p->pending.len);
+    if (prc == 1 && !at_eof) {
+        p->have = 0;
+        return -1; /* the quoted statement goes on: keep collecting */
+    }
+    if (prc) {
+        rec_start(p, p->pend_line, p->pend_off);
+        p->rec.bad = 1;
+        p->rec.why = prc == 1 ? "audit record has an unterminated quoted statement"
+                              : "audit record has fewer than 10 fields";
+        if (ks_buf_append(&p->text, p->pending.data, p->pending.len))
+            p->rec.truncated = 1;
+    }
+    ks_buf_reset(&p->pending);
+    return emit(p);
+}
+
+static int audit_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t off)
+{
+    if (p->pending.len && audit_start(s, n)) {
+        /* a new record starts: the pending one is complete or broken */
+        int rc = audit_flush(p, 1);
+        if (rc)
+            return rc;
+    }
+    if (!p->pending.len) {
+        if (n == 0)
+            return 0;
+        if (!audit_start(s, n))
+            return emit_bad(p, s, n, lineno, off, "line does not start an audit record");
+        p->pend_line = lineno;
+        p->pend_off = off;
+    } else if (ks_buf_putc(&p->pending, '\n')) {
+        return audit_flush(p, 1);
+    }
+    if (ks_buf_append(&p->pending, s, n))
+        return audit_flush(p, 1);
+    int rc = audit_flush(p, 0);
+    if (rc == -1) {
+        /* open quote: more lines follow; cap how far one record may reach */
+        if (p->pending.len > KS_DBLOG_MAX_RECORD / 16)
+            return audit_flush(p, 1);
+        return 0;
+    }
+    return rc;
+}
+
+/* ---- PostgreSQL stderr with log_line_prefix ----------------------------------------------- */
+/* Matches the prefix format against the line; fills the record; returns the offset after the
+ * prefix or 0 when the line does not start with it. */
+static size_t pg_prefix(ks_dblog *p, const char *s, size_t n, ks_dblog_rec *r)
+{
+    const char *f = p->prefix;
+    size_t i = 0;
+    for (size_t k = 0; f[k]; k++) {
+        if (f[k] != '%') {
+            if (f[k] == ' ' && i < n && s[i] == ' ') {
+                i = skip_sp(s, n, i);
+                continue;
+            }
+            if (i >= n || s[i] != f[k])
+                return 0;
+            i++;
+            continue;
+        }
+        char e = f[++k];
+        if (!e)
+            return 0;
+        if (e == '%') {
+            if (i >= n || s[i] != '%')
+                return 0;
+            i++;
+            continue;
+        }
+        if (e == 't' || e == 'm' || e == 'n') {
+            char t[48];
+            size_t L = iso_time(s + i, n - i, t, sizeof t);
+            if (!L && e == 'n') {
+                size_t j = i;
+                while (j < n && (dig(s[j]) || s[j] == '.'))
+                    j++;
+                L = j - i;
+                cpy(t, sizeof t, s + i, L);
+            }
+            if (!L)
+                return 0;
+            i += L;
+            /* " UTC" / " CEST" zone name */
+            if (i + 1 < n && s[i] == ' ' && isupper((unsigned char)s[i + 1])) {
+                size_t j = i + 1;
+                while (j < n && (isupper((unsigned char)s[j]) || dig(s[j]) || s[j] == '+' || s[j] == '-'))
+                    j++;
+                size_t tl = strlen(t);
+                if (j - i - 1 == 3 && !memcmp(s + i + 1, "UTC", 3) && tl + 1 < sizeof t)
+                    memcpy(t + tl, "Z", 2);
+                else if (tl + (j - i) < sizeof t)
+                    cpy(t + tl, sizeof t - tl, s + i, j - i);
+                i = j;
+            }
+            memcpy(r->time, t, sizeof r->time);
+            continue;
+        }
+        /* other escapes: up to the next literal of the format */
+        char stop = f[k + 1];
+        size_t j = i;
+        if (e == 'r' || e == 'h') {
+            /* host(port) / [local]: may contain ':' (IPv6), so stop on "stop" after ')' */
+            if (j < n && s[j] == '[') {
+                const char *c = memchr(s + j, ']', n - j);
+                if (c)
+                    j = (size_t)(c - s) + 1;
+            } else {
+                const char *par = memchr(s + j, '(', n - j);
+                const char *st = stop ? memchr(s + j, stop, n - j) : NULL;
+                if (par && (!st || par < st || e == 'r')) {
+                    const char *c = memchr(par, ')', n - (size_t)(par - s));
+                    j = c ? (size_t)(c - s) + 1 : j;
+                    if (!c)
+                        while (j < n && s[j] != stop)
+                            j++;
+                } else {
+                    while (j < n && s[j] != stop)
+                        j++;
+                }
+            }
+        } else if (stop && stop != '%') {
+            while (j < n && s[j] != stop)
+                j++;
+        } else {
+            while (j < n && s[j] != ' ')
+                j++;
+        }
+        const char *v = s + i;
+        size_t vl = j - i;
+        switch (e) {
+        case 'u': cpy(r->user, sizeof r->user, v, vl); break;
+        case 'd': cpy(r->db, sizeof r->db, v, vl); break;
+        case 'p': r->conn_id = all_digits(v, vl) ? to_i64(v, vl) : -1; break;
+        case 'r': case 'h': {
+            const char *par = memchr(v, '(', vl);
+            cpy(r->host, sizeof r->host, v, par ? (size_t)(par - v) : vl);
+            break;
+        }
+        case 'e': cpy(r->code, sizeof r->code, v, vl); break;
+        default: break;
+        }
+        i = j;
+    }
+    return i;
+}
+
+static const char *const k_pg_levels[] = {"LOG", "ERROR", "FATAL", "PANIC", "WARNING", "NOTICE",
+                                           "INFO", "DEBUG1", "DEBUG2", "DEBUG3", "DEBUG4",
+                                           "DEBUG5", "DETAIL", "HINT", "STATEMENT", "CONTEXT",
+                                           "QUERY", "LOCATION", NULL};
+
+/* CSV fields of a pgaudit record: "SESSION,1,1,READ,SELECT,TABLE,public.t,stmt,params" */
+static void pgaudit(ks_dblog *p, const char *s, size_t n)
+{
+    ks_dblog_rec *r = &p->rec;
+    size_t i = 0;
+    ks_buf_reset(&p->text);
+    for (int k = 0; k < 9 && i <= n; k++) {
+        ks_buf fld;
+        ks_buf_init(&fld, KS_DBLOG_MAX_RECORD);
+        if (i < n && s[i] == '"') {
+            size_t j = i + 1;
+            while (j < n) {
+                if (s[j] == '"' && j + 1 < n && s[j + 1] == '"') {
+                    ks_buf_putc(&fld, '"');
+                    j += 2;
+                    continue;
+                }
+                if (s[j] == '"') {
+                    j++;
+                    break;
+                }
+                ks_buf_putc(&fld, s[j]);
+                j++;
+            }
+            i = j;
+        } else {
+            size_t j = i;
+            /* the statement field (7) may hold commas when unquoted only if the last field
+             * is "<not logged>" or a quoted list: take up to the last comma instead */
+            if (k == 7) {
+                const char *last = NULL;
+                for (size_t q = n; q > i; q--)
+                    if (s[q - 1] == ',') {
+                        last = s + q - 1;
+                        break;
+                    }
+                j = last ? (size_t)(last - s) : n;
+            } else {
+                while (j < n && s[j] != ',')
+                    j++;
+            }
+            ks_buf_append(&fld, s + i, j - i);
+            i = j;
+        }
+        const char *v = fld.data ? fld.data : "";
+        switch (k) {
+        case 0: cpy(r->audit_type, sizeof r->audit_type, v, fld.len); break;
+        case 3: cpy(r->audit_class, sizeof r->audit_class, v, fld.len); break;
+        case 4: cpy(r->command, sizeof r->command, v, fld.len); break;
+        case 6: cpy(r->object, sizeof r->object, v, fld.len); break;
+        case 7:
+            if (ks_buf_append(&p->text, v, fld.len))
+                r->truncated = 1;
+            p->text_is_sql = 1;
+            break;
+        default: break;
+        }
+        ks_buf_free(&fld);
+        if (i < n && s[i] == ',')
+            i++;
+        else
+            i = n + 1;
+    }
+}
+
+static int pg_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t off)
+{
+    ks_dblog_rec r;
+    memset(&r, 0, sizeof r);
+    r.conn_id = -1;
+    size_t i = pg_prefix(p, s, n, &r);
+    size_t lvl_end = 0;
+    const char *lvl = NULL;
+    if (i) {
+        size_t j = skip_sp(s, n, i);
+        for (size_t k = 0; k_pg_levels[k]; k++) {
+            size_t L = strlen(k_pg_levels[k]);
+            if (L + 1 <= n - j && !memcmp(s + j, k_pg_levels[k], L) && s[j + L] == ':') {
+                lvl = k_pg_levels[k];
+                lvl_end = j + L + 1;
+                break;
+            }
+        }
+    }
+    if (!lvl) {
+        if (p->have && (n == 0 || s[0] == '\t' || s[0] == ' ' || !i)) {
+            size_t j = n && s[0] == '\t' ? 1 : 0;
+            text_add(p, s + j, n - j, 1);
+            return 0;
+        }
+        if (n == 0)
+            return 0;
+        return emit_bad(p, s, n, lineno, off, "line does not match log_line_prefix");
+    }
+    const char *m = s + skip_sp(s, n, lvl_end);
+    size_t mn = n - (size_t)(m - s);
+    /* DETAIL/STATEMENT/HINT lines belong to the record before them */
+    if (p->have && (!strcmp(lvl, "STATEMENT") || !strcmp(lvl, "DETAIL") || !strcmp(lvl, "HINT") ||
+                    !strcmp(lvl, "CONTEXT") || !strcmp(lvl, "QUERY") || !strcmp(lvl, "LOCATION"))) {
+        if (!strcmp(lvl, "STATEMENT") && !p->text_is_sql) {
+            /* the statement that caused an ERROR: keep the error as message, add the SQL */
+            text_add(p, "STATEMENT: ", 11, 1);
+        } else {
+            text_add(p, lvl, strlen(lvl), 1);
+            text_add(p, ": ", 2, 0);
+        }
+        text_add(p, m, mn, 0);
+        return 0;
+    }
+    int rc = emit(p);
+    if (rc)
+        return rc;
+    rec_start(p, lineno, off);
+    int64_t l = p->rec.line, o = p->rec.offset;
+    p->rec = r;
+    p->rec.format = p->f;
+    p->rec.line = l;
+    p->rec.offset = o;
+    p->rec.query_time = -1;
+    p->rec.lock_time = -1;
+    p->rec.rows_sent = p->rec.rows_examined = -1;
+    cpy(p->rec.severity, sizeof p->rec.severity, lvl, strlen(lvl));
+    cpy(p->rec.command, sizeof p->rec.command, lvl, strlen(lvl));
+    const char *st;
+    if (mn >= 7 && !memcmp(m, "AUDIT: ", 7)) {
+        pgaudit(p, m + 7, mn - 7);
+        return 0;
+    }
+    if ((st = find(m, mn, "statement: ")) != NULL && (st == m || find(m, mn, "duration: ") == m)) {
+        if (find(m, mn, "duration: ") == m)
+            p->rec.query_time = to_dbl(m + 10, mn - 10) / 1000.0;
+        cpy(p->rec.command, sizeof p->rec.command, "statement", 9);
+        p->text_is_sql = 1;
+        size_t k = (size_t)(st - m) + 11;
+        text_add(p, m + k, mn - k, 0);
+        return 0;
+    }
+    if (find(m, mn, "execute ") == m || find(m, mn, "duration: ") == m) {
+        const char *c = find(m, mn, ": ");
+        const char *c2 = c ? find(c + 2, mn - (size_t)(c + 2 - m), ": ") : NULL;
+        if (find(m, mn, "duration: ") == m)
+            p->rec.query_time = to_dbl(m + 10, mn - 10) / 1000.0;
+        if (c2) {
+            p->text_is_sql = 1;
+            text_add(p, c2 + 2, mn - (size_t)(c2 + 2 - m), 0);
+            return 0;
+        }
+    }
+    if (find(m, mn, "connection authorized: ") == m || find(m, mn, "connection received: ") == m ||
+        find(m, mn, "disconnection: ") == m) {
+        cpy(p->rec.command, sizeof p->rec.command, m, (size_t)((const char *)memchr(m, ':', mn) - m));
+        const char *u = find(m, mn, "user=");
+        if (u && !p->rec.user[0]) {
+            size_t k = (size_t)(u - m) + 5, e = k;
+            while (e < mn && m[e] != ' ')
+                e++;
+            cpy(p->rec.user, sizeof p->rec.user, m + k, e - k);
+        }
+        const char *d = find(m, mn, "database=");
+        if (d && !p->rec.db[0]) {
+            size_t k = (size_t)(d - m) + 9, e = k;
+            while (e < mn && m[e] != ' ')
+                e++;
+            cpy(p->rec.db, sizeof p->rec.db, m + k, e - k);
+        }
+        const char *h = find(m, mn, "host=");
+        if (h && !p->rec.host[0]) {
+            size_t k = (size_t)(h - m) + 5, e = k;
+            while (e < mn && m[e] != ' ')
+                e++;
+            cpy(p->rec.host, sizeof p->rec.host, m + k, e - k);
+        }
+    }
+    if (find(m, mn, "password authentication failed for user") ||
+        find(m, mn, "no pg_hba.conf entry for host") ||
+        find(m, mn, "authentication failed for user")) {
+        p->rec.auth_failure = 1;
+        const char *q = find(m, mn, "user \"");
+        if (q) {
+            size_t k = (size_t)(q - m) + 6;
+            const char *e = memchr(m + k, '"', mn - k);
+            if (e)
+                cpy(p->rec.user, sizeof p->rec.user, m + k, (size_t)(e - m - k));
+        }
+    }
+    text_add(p, m, mn, 0);
+    return 0;
+}
+
+/* ---- public ------------------------------------------------------------------------------- */
+int ks_dblog_new(ks_dblog **out, ks_dblog_format f, const char *pg_prefix, ks_dblog_fn cb,
+                 void *ctx, ks_err *err)
+{
+    if (f == KS_DBLOG_UNKNOWN)
+        return KS_ERR(err, KS_EUSAGE, "no log format given");
+    ks_dblog *p = calloc(1, sizeof *p);
+    if (!p)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    p->f = f;
+    p->cb = cb;
+    p->ctx = ctx;
+    snprintf(p->prefix, sizeof p->prefix, "%s", pg_prefix ? pg_prefix : KS_DBLOG_RDS_PG_PREFIX);
+    ks_buf_init(&p->text, KS_DBLOG_MAX_RECORD);
+    ks_buf_init(&p->pending, KS_DBLOG_MAX_RECORD);
+    *out = p;
+    return 0;
+}
+
+int ks_dblog_line(ks_dblog *p, const char *line, size_t n, int64_t lineno, int64_t offset)
+{
+    if (n && line[n - 1] == '\r')
+        n--;
+    switch (p->f) {
+    case KS_DBLOG_MYSQL_GENERAL: return general_line(p, line, n, lineno, offset);
+    case KS_DBLOG_MYSQL_SLOW: return slow_line(p, line, n, lineno, offset);
+    case KS_DBLOG_MYSQL_ERROR: return error_line(p, line, n, lineno, offset);
+    case KS_DBLOG_MYSQL_AUDIT: return audit_line(p, line, n, lineno, offset);
+    case KS_DBLOG_PG_STDERR: return pg_line(p, line, n, lineno, offset);
+    default: return 0;
+    }
+}
+
+int ks_dblog_finish(ks_dblog *p)
+{
+    if (p->f == KS_DBLOG_MYSQL_AUDIT)
+        return audit_flush(p, 1);
+    return emit(p);
+}
+
+void ks_dblog_free(ks_dblog *p)
+{
+    if (!p)
+        return;
+    ks_buf_free(&p->text);
+    ks_buf_free(&p->pending);
+    free(p);
+}
+
+uint64_t ks_dblog_records(const ks_dblog *p) { return p->nrec; }
+uint64_t ks_dblog_bad(const ks_dblog *p) { return p->nbad; }
+
+ks_dblog_format ks_dblog_sniff(const char *h, size_t n)
+{
+    if (find(h, n, "# User@Host:") || find(h, n, "# Query_time:") || find(h, n, "# Time: "))
+        return KS_DBLOG_MYSQL_SLOW;
+    /* a line with a general-log header shape */
+    for (size_t i = 0, ln = 0; i < n && ln < 50; ln++) {
+        const char *e = memchr(h + i, '\n', n - i);
+        size_t L = e ? (size_t)(e - h - i) : n - i;
+        char t[48];
+        int64_t id;
+        const char *cmd;
+        size_t a;
+        if (general_header(NULL, h + i, L, t, sizeof t, &id, &cmd, &a))
+            return KS_DBLOG_MYSQL_GENERAL;
+        i += L + 1;
+    }
+    if (find(h, n, "Id Command    Argument") || find(h, n, "\tQuery\t") ||
+        find(h, n, " Connect\t") || find(h, n, "\tConnect\t") || find(h, n, " Query\t"))
+        return KS_DBLOG_MYSQL_GENERAL;
+    if (find(h, n, ",QUERY,") || find(h, n, ",CONNECT,") || find(h, n, ",DISCONNECT,"))
+        return KS_DBLOG_MYSQL_AUDIT;
+    if (find(h, n, "[Note]") || find(h, n, "[Warning]") || find(h, n, "[ERROR]") ||
+        find(h, n, "[System]"))
+        return KS_DBLOG_MYSQL_ERROR;
+    if (find(h, n, " LOG:  ") || find(h, n, " FATAL:  ") || find(h, n, " ERROR:  "))
+        return KS_DBLOG_PG_STDERR;
+    return KS_DBLOG_UNKNOWN;
+}
