@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct ks_dblog {
     ks_dblog_format f;
@@ -153,6 +154,23 @@ static size_t iso_time(const char *p, size_t n, char *out, size_t cap)
     return i;
 }
 
+/* Microseconds since the epoch as ISO-8601 UTC (civil-from-days, H. Hinnant). */
+static void epoch_iso(int64_t us, char *out, size_t cap)
+{
+    if (us < 0)
+        us = 0;
+    int64_t sec = us / 1000000;
+    int64_t days = sec / 86400, rem = sec % 86400;
+    int64_t z = days + 719468, era = z / 146097;
+    int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    snprintf(out, cap, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06lldZ", (long long)y,
+             (long long)m, (long long)d, (long long)(rem / 3600), (long long)(rem / 60 % 60),
+             (long long)(rem % 60), (long long)(us % 1000000));
+}
+
 /* ---- record delivery ------------------------------------------------------------------- */
 static void rec_start(ks_dblog *p, int64_t lineno, int64_t off)
 {
@@ -188,6 +206,10 @@ static int emit(ks_dblog *p)
     if (!p->have)
         return 0;
     p->have = 0;
+    /* a slow-log header block with no statement and no client (a trailing "# Time:") is
+     * not an event */
+    if (p->f == KS_DBLOG_MYSQL_SLOW && !p->text.len && !p->rec.user[0] && !p->rec.bad)
+        return 0;
     /* trailing blanks of statements ("SELECT foo \n") are not part of them */
     size_t n = p->text.len;
     while (n && (p->text.data[n - 1] == ' ' || p->text.data[n - 1] == '\t' ||
@@ -354,7 +376,7 @@ static int general_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, in
     /* server banners */
     if (find(s, n, ", Version: ") && find(s, n, "started with:"))
         return emit(p);
-    if ((n >= 9 && !memcmp(s, "Tcp port:", 9)) || (n >= 4 && !memcmp(s, "Time", 4) && find(s, n, "Id Command")))
+    if ((n >= 9 && !strncasecmp(s, "tcp port:", 9)) || (n >= 4 && !memcmp(s, "Time", 4) && find(s, n, "Id Command")))
         return emit(p);
     if (p->have) {
         /* continuation of a multi-line query: strip the log's indentation */
@@ -438,7 +460,7 @@ static int slow_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64
     }
     if (find(s, n, ", Version: ") && find(s, n, "started with:"))
         return emit(p);
-    if ((n >= 9 && !memcmp(s, "Tcp port:", 9)) || (n >= 4 && !memcmp(s, "Time", 4) && find(s, n, "Id Command")))
+    if ((n >= 9 && !strncasecmp(s, "tcp port:", 9)) || (n >= 4 && !memcmp(s, "Time", 4) && find(s, n, "Id Command")))
         return 0;
     if (!p->have) {
         if (n == 0)
@@ -453,8 +475,8 @@ static int slow_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64
         return 0;
     }
     if (n >= 14 && !memcmp(s, "SET timestamp=", 14)) {
-        if (!p->rec.time[0])
-            cpy(p->rec.time, sizeof p->rec.time, s + 14, n > 15 ? n - 15 : 0);
+        if (!p->rec.time[0] && n > 15 && all_digits(s + 14, n - 15) && n - 15 <= 12)
+            epoch_iso(to_i64(s + 14, n - 15) * 1000000, p->rec.time, sizeof p->rec.time);
         return 0;
     }
     if (n >= 4 && !memcmp(s, "use ", 4) && !p->slow_in_query) {
@@ -575,17 +597,7 @@ static int audit_parse(ks_dblog *p, const char *s, size_t n)
         int64_t us = to_i64(f[0], fl[0]);
         if (fl[0] <= 13)
             us *= 1000; /* milliseconds */
-        int64_t sec = us / 1000000;
-        int64_t days = sec / 86400, rem = sec % 86400;
-        /* civil from days (Howard Hinnant's algorithm) */
-        int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-        int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-        int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-        y += m <= 2;
-        snprintf(r->time, sizeof r->time, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06lldZ",
-                 (long long)y, (long long)m, (long long)d, (long long)(rem / 3600),
-                 (long long)(rem / 60 % 60), (long long)(rem % 60), (long long)(us % 1000000));
+        epoch_iso(us, r->time, sizeof r->time);
     } else {
         cpy(r->time, sizeof r->time, f[0], fl[0]);
     }
@@ -703,6 +715,8 @@ static size_t pg_prefix(ks_dblog *p, const char *s, size_t n, ks_dblog_rec *r)
 {
     const char *f = p->prefix;
     size_t i = 0;
+    size_t q_pos = 0;
+    int have_q = 0;
     for (size_t k = 0; f[k]; k++) {
         if (f[k] != '%') {
             if (f[k] == ' ' && i < n && s[i] == ' ') {
@@ -710,16 +724,22 @@ static size_t pg_prefix(ks_dblog *p, const char *s, size_t n, ks_dblog_rec *r)
                 continue;
             }
             if (i >= n || s[i] != f[k])
-                return 0;
+                goto fail;
             i++;
             continue;
         }
         char e = f[++k];
         if (!e)
-            return 0;
+            goto fail;
+        if (e == 'q') {
+            /* %q: non-session processes stop the prefix here */
+            have_q = 1;
+            q_pos = i;
+            continue;
+        }
         if (e == '%') {
             if (i >= n || s[i] != '%')
-                return 0;
+                goto fail;
             i++;
             continue;
         }
@@ -734,7 +754,7 @@ static size_t pg_prefix(ks_dblog *p, const char *s, size_t n, ks_dblog_rec *r)
                 cpy(t, sizeof t, s + i, L);
             }
             if (!L)
-                return 0;
+                goto fail;
             i += L;
             /* " UTC" / " CEST" zone name */
             if (i + 1 < n && s[i] == ' ' && isupper((unsigned char)s[i + 1])) {
@@ -798,7 +818,10 @@ static size_t pg_prefix(ks_dblog *p, const char *s, size_t n, ks_dblog_rec *r)
         i = j;
     }
     return i;
+fail:
+    return have_q ? q_pos : 0;
 }
+
 
 static const char *const k_pg_levels[] = {"LOG", "ERROR", "FATAL", "PANIC", "WARNING", "NOTICE",
                                            "INFO", "DEBUG1", "DEBUG2", "DEBUG3", "DEBUG4",
