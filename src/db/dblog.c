@@ -29,6 +29,12 @@ struct ks_dblog {
     int64_t pend_line, pend_off;
     /* slow log */
     int slow_in_query;
+    /* general log: each connection's current database (Connect, Init DB, USE) */
+    struct {
+        int64_t id;
+        char db[128];
+    } conns[256];
+    size_t nconn;
 };
 
 const char *ks_dblog_format_name(ks_dblog_format f)
@@ -286,6 +292,40 @@ static void access_denied(ks_dblog_rec *r, const char *p, size_t n)
     }
 }
 
+static char *conn_db(ks_dblog *p, int64_t id, int create)
+{
+    size_t n = p->nconn < 256 ? p->nconn : 256;
+    for (size_t i = 0; i < n; i++)
+        if (p->conns[i].id == id)
+            return p->conns[i].db;
+    if (!create)
+        return NULL;
+    size_t k = p->nconn++ % 256;
+    p->conns[k].id = id;
+    p->conns[k].db[0] = '\0';
+    return p->conns[k].db;
+}
+
+/* "USE db" / "use `db`" at the start of a statement: the database it selects, else 0 */
+static int use_db(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t i = skip_sp(s, n, 0);
+    if (n - i < 4 || strncasecmp(s + i, "use", 3) || (s[i + 3] != ' ' && s[i + 3] != '\t'))
+        return 0;
+    i = skip_sp(s, n, i + 3);
+    size_t e = n;
+    while (e > i && (s[e - 1] == ';' || s[e - 1] == ' '))
+        e--;
+    if (e > i + 1 && s[i] == '`' && s[e - 1] == '`') {
+        i++;
+        e--;
+    }
+    if (e <= i)
+        return 0;
+    cpy(out, cap, s + i, e - i);
+    return 1;
+}
+
 /* ---- general log -------------------------------------------------------------------------- */
 static const char *const k_commands[] = {
     "Connect Out", "Init DB", "Close stmt", "Field List", "Change user", "Binlog Dump",
@@ -354,19 +394,29 @@ static int general_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, in
                 const char *on = find(arg, an, " on ");
                 user_at_host(&p->rec, arg, on ? (size_t)(on - arg) : an);
                 if (on) {
+                    /* "on db using TCP/IP" / "on  using Socket" (no database) */
                     size_t j = skip_sp(arg, an, (size_t)(on - arg) + 4);
                     size_t k = j;
                     while (k < an && arg[k] != ' ')
                         k++;
-                    cpy(p->rec.db, sizeof p->rec.db, arg + j, k - j);
+                    if (!(k - j == 5 && !memcmp(arg + j, "using", 5)))
+                        cpy(p->rec.db, sizeof p->rec.db, arg + j, k - j);
                 }
+                char *cd = conn_db(p, id, 1);
+                memcpy(cd, p->rec.db, sizeof p->rec.db);
             }
             text_add(p, arg, an, 0);
         } else if (!strcmp(cmd, "Init DB")) {
             cpy(p->rec.db, sizeof p->rec.db, arg, an);
+            memcpy(conn_db(p, id, 1), p->rec.db, sizeof p->rec.db);
             text_add(p, arg, an, 0);
         } else if (!strcmp(cmd, "Query") || !strcmp(cmd, "Prepare") || !strcmp(cmd, "Execute")) {
             p->text_is_sql = 1;
+            char *cd = conn_db(p, id, 0);
+            if (use_db(arg, an, p->rec.db, sizeof p->rec.db))
+                memcpy(conn_db(p, id, 1), p->rec.db, sizeof p->rec.db);
+            else if (cd)
+                memcpy(p->rec.db, cd, sizeof p->rec.db);
             text_add(p, arg, an, 0);
         } else {
             text_add(p, arg, an, 0);
@@ -783,7 +833,13 @@ static size_t pg_prefix(ks_dblog *p, const char *s, size_t n, ks_dblog_rec *r)
             } else {
                 const char *par = memchr(s + j, '(', n - j);
                 const char *st = stop ? memchr(s + j, stop, n - j) : NULL;
-                if (par && (!st || par < st || e == 'r')) {
+                /* an IPv6 host holds ':' before its "(port)": accept the parenthesis when
+                 * only address characters precede it */
+                int addr_only = par != NULL && par > s + j;
+                for (const char *q = s + j; addr_only && q < par; q++)
+                    if (!(isxdigit((unsigned char)*q) || *q == ':' || *q == '.'))
+                        addr_only = 0;
+                if (par && (!st || par < st || (e == 'r' && addr_only))) {
                     const char *c = memchr(par, ')', n - (size_t)(par - s));
                     j = c ? (size_t)(c - s) + 1 : j;
                     if (!c)
