@@ -11,10 +11,13 @@ BUILD_PKGS="gcc make pkg-config libsqlite3-dev libarchive-dev zlib1g-dev libzstd
 # clang (libFuzzer harnesses), sqlite3 CLI, gzip/zstd/bzip2/xz/zip/tar to build compressed fixtures,
 # libjansson-dev (benchmark comparison against our JSON reader).
 TEST_PKGS="jq python3 clang sqlite3 gzip zstd bzip2 xz-utils zip tar libjansson-dev tzdata file"
+# Database tests (tests/cli/db_*.sh) start real servers: MariaDB with mysqlbinlog, mariadb-dump
+# and the server_audit plugin; PostgreSQL 15 with pg_dump and pgaudit.
+DB_PKGS="mariadb-server mariadb-client postgresql-15 postgresql-15-pgaudit postgresql-client-15"
 EXTRA_PKGS="${KS_EXTRA_PKGS:-}"
 
 missing=""
-for p in $BUILD_PKGS $TEST_PKGS $EXTRA_PKGS; do
+for p in $BUILD_PKGS $TEST_PKGS $DB_PKGS $EXTRA_PKGS; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing="$missing $p"
   fi
