@@ -277,6 +277,33 @@ static int do_rows(bl_out *bo, ks_binlog *b, const ks_binlog_event *ev, const ch
     return 0;
 }
 
+/* A CREATE TABLE (from the binlog's own DDL or a --schema file) names the columns of later
+ * rows events. "db.t" names are split; unqualified ones take the session database. */
+static void learn_schema(ks_binlog *b, ks_str db, const char *sql, size_t n)
+{
+    char *table = NULL;
+    char **cols = NULL;
+    size_t ncols = 0;
+    if (ks_sql_create_table_columns(sql, n, 0, &table, &cols, &ncols) != 0)
+        return;
+    char dbname[256] = "";
+    const char *tname = table;
+    const char *dot = strchr(table, '.');
+    if (dot) {
+        snprintf(dbname, sizeof dbname, "%.*s", (int)(dot - table), table);
+        tname = dot + 1;
+    } else if (db.n) {
+        snprintf(dbname, sizeof dbname, "%.*s", (int)db.n, db.p);
+    }
+    ks_binlog_set_columns(b, dbname, tname, (const char *const *)cols, ncols);
+    for (size_t i = 0; i < ncols; i++)
+        free(cols[i]);
+    free(cols);
+    free(table);
+}
+
+static int load_schema_file(ks_binlog *b, const char *path, ks_err *err);
+
 static int do_event(bl_out *bo, ks_binlog *b, const ks_binlog_event *ev, const char *file)
 {
     ks_buf o;
@@ -293,6 +320,8 @@ static int do_event(bl_out *bo, ks_binlog *b, const ks_binlog_event *ev, const c
         if (q) {
             report(bo, &err);
             is_query = 0;
+        } else if (ev->type != KS_BL_MARIA_ANNOTATE_ROWS && ev->type != KS_BL_ROWS_QUERY) {
+            learn_schema(b, db, sql.p, sql.n);
         }
     }
     if (bo->jsonl) {
@@ -407,6 +436,15 @@ static int db_binlog(ks_opts *o)
             ks_rofile_close(&f);
             worst = 1;
             continue;
+        }
+        const char *const *schemas;
+        size_t nsch = ks_opt_all(o, "schema", &schemas);
+        for (size_t si = 0; si < nsch; si++) {
+            ks_err_clear(&err);
+            if (load_schema_file(b, schemas[si], &err)) {
+                report(&bo, &err);
+                worst = 1;
+            }
         }
         ks_binlog_event ev;
         for (;;) {
@@ -639,6 +677,47 @@ done:
     free(groups);
     ks_buf_free(&in);
     return exit_code;
+}
+
+static int load_schema_file(ks_binlog *b, const char *path, ks_err *err)
+{
+    ks_buf in;
+    ks_buf_init(&in, KS_SQL_FILE_MAX);
+    int rc = read_all(path, &in, err);
+    if (!rc) {
+        ks_sql_lexer lx;
+        ks_sql_tok t;
+        ks_sql_lexer_init(&lx, in.data ? in.data : "", in.len, KS_SQL_MYSQL);
+        size_t start = (size_t)-1, end = 0;
+        ks_str db = KS_STR_NULL;
+        char dbbuf[256];
+        for (int more = 1; more;) {
+            int lrc = ks_sql_lex_next(&lx, &t);
+            if (lrc == 0 && !(t.type == KS_SQL_T_PUNCT && in.data[t.off] == ';')) {
+                if (t.type == KS_SQL_T_COMMENT)
+                    continue;
+                if (start == (size_t)-1)
+                    start = t.off;
+                end = t.off + t.len;
+                continue;
+            }
+            if (lrc)
+                more = 0;
+            if (start == (size_t)-1)
+                continue;
+            ks_sql_info info;
+            ks_sql_analyze(&info, in.data + start, end - start, KS_SQL_MYSQL);
+            if (!strcmp(info.verb, "USE") && info.nobj == 1) {
+                snprintf(dbbuf, sizeof dbbuf, "%s", info.obj[0].name);
+                db = ks_str_c(dbbuf);
+            } else {
+                learn_schema(b, db, in.data + start, end - start);
+            }
+            start = (size_t)-1;
+        }
+    }
+    ks_buf_free(&in);
+    return rc;
 }
 
 /* ---- db diff -------------------------------------------------------------------------- */
@@ -922,6 +1001,7 @@ static const ks_opt_spec k_opts[] = {
     {"group", 0, NULL, "db sql: count statements per fingerprint, most frequent first", false},
     {"tmpdir", 0, "DIR", "db diff: where to spill sorted runs (default $TMPDIR or /tmp)", false},
     {"memory-mb", 0, "N", "db diff: memory for sorting before spilling (default 64)", false},
+    {"schema", 0, "FILE", "db binlog: CREATE TABLE statements naming the columns (a dump works)", true},
     {"log-format", 0, "F", "db log: mysql_general, mysql_slow, mysql_error, mysql_audit, pg_stderr (default: sniffed)", false},
     {"prefix", 0, "P", "db log: PostgreSQL log_line_prefix (default: RDS %t:%r:%u@%d:[%p]:)", false},
 };

@@ -61,6 +61,13 @@ struct ks_binlog {
     size_t vals_cap;
     uint8_t *unz;          /* uncompressed rows / query of MariaDB compressed events */
     size_t unz_cap;
+    /* known schemas: column names by (db, table) */
+    struct bl_schema {
+        char *db, *table;
+        char **cols;
+        size_t ncols;
+    } *schemas;
+    size_t nschemas, capschemas;
 };
 
 /* ---- little helpers ----------------------------------------------------------------- */
@@ -256,10 +263,103 @@ static void free_table(ks_binlog_table *t)
     free(t);
 }
 
+static void free_cols(char **cols, size_t n)
+{
+    if (!cols)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(cols[i]);
+    free(cols);
+}
+
+static char **dup_cols(const char *const *cols, size_t n)
+{
+    char **c = calloc(n ? n : 1, sizeof *c);
+    if (!c)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        c[i] = strdup(cols[i] ? cols[i] : "");
+        if (!c[i]) {
+            free_cols(c, i);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+int ks_binlog_set_columns(ks_binlog *b, const char *db, const char *table,
+                          const char *const *cols, size_t ncols)
+{
+    if (ncols == 0 || ncols > KS_BL_MAX_COLS)
+        return KS_EUSAGE;
+    char **c = dup_cols(cols, ncols);
+    if (!c)
+        return KS_ENOMEM;
+    for (size_t i = 0; i < b->nschemas; i++)
+        if (!strcmp(b->schemas[i].db, db) && !strcmp(b->schemas[i].table, table)) {
+            free_cols(b->schemas[i].cols, b->schemas[i].ncols);
+            b->schemas[i].cols = c;
+            b->schemas[i].ncols = ncols;
+            return 0;
+        }
+    if (b->nschemas >= 100000) {
+        free_cols(c, ncols);
+        return KS_ELIMIT;
+    }
+    if (b->nschemas == b->capschemas) {
+        size_t nc = b->capschemas ? b->capschemas * 2 : 16;
+        struct bl_schema *ns = realloc(b->schemas, nc * sizeof *ns);
+        if (!ns) {
+            free_cols(c, ncols);
+            return KS_ENOMEM;
+        }
+        b->schemas = ns;
+        b->capschemas = nc;
+    }
+    struct bl_schema *e = &b->schemas[b->nschemas];
+    e->db = strdup(db);
+    e->table = strdup(table);
+    if (!e->db || !e->table) {
+        free(e->db);
+        free(e->table);
+        free_cols(c, ncols);
+        return KS_ENOMEM;
+    }
+    e->cols = c;
+    e->ncols = ncols;
+    b->nschemas++;
+    return 0;
+}
+
+/* Names for a freshly mapped table without optional metadata. */
+static void attach_schema(ks_binlog *b, ks_binlog_table *t)
+{
+    struct bl_schema *hit = NULL;
+    for (size_t i = 0; i < b->nschemas; i++) {
+        struct bl_schema *e = &b->schemas[i];
+        if (strcmp(e->table, t->name) || e->ncols != t->ncols)
+            continue;
+        if (!strcmp(e->db, t->db)) {
+            hit = e;
+            break;
+        }
+        if (!e->db[0] && !hit)
+            hit = e;
+    }
+    if (hit)
+        t->colnames = dup_cols((const char *const *)hit->cols, hit->ncols);
+}
+
 void ks_binlog_free(ks_binlog *b)
 {
     if (!b)
         return;
+    for (size_t i = 0; i < b->nschemas; i++) {
+        free(b->schemas[i].db);
+        free(b->schemas[i].table);
+        free_cols(b->schemas[i].cols, b->schemas[i].ncols);
+    }
+    free(b->schemas);
     for (size_t i = 0; i < b->ntables; i++)
         free_table(b->tables[i]);
     free(b->evbuf);
@@ -599,6 +699,8 @@ static int table_map(ks_binlog *b, const ks_binlog_event *ev, ks_err *err)
             }
         }
     }
+    if (!t->colnames)
+        attach_schema(b, t);
     /* replace a previous map for the same id, else append (bounded: evict round-robin) */
     for (size_t i = 0; i < b->ntables; i++)
         if (b->tables[i]->id == id) {
@@ -1545,7 +1647,8 @@ int ks_bv_format_json(ks_buf *out, const ks_bv *v)
     case KS_BV_DOUBLE:
         if (v->d != v->d || v->d > 1.7976931348623157e308 || v->d < -1.7976931348623157e308)
             return ks_buf_puts(out, "null");
-        return ks_buf_printf(out, "%.17g", v->d);
+        /* shortest digits that round-trip: 9 for a 4-byte float, 17 for a double */
+        return ks_buf_printf(out, v->kind == KS_BV_FLOAT ? "%.9g" : "%.17g", v->d);
     case KS_BV_YEAR: return ks_buf_printf(out, "%lld", (long long)v->i);
     case KS_BV_ENUM: return ks_buf_printf(out, "%llu", (unsigned long long)v->u);
     case KS_BV_SET: return ks_buf_printf(out, "%llu", (unsigned long long)v->u);

@@ -86,6 +86,12 @@ const char *ks_binlog_server_version(const ks_binlog *b);
 /* Current GTID ("0-7-12" or "uuid:n"), "" when none; current session database. */
 const char *ks_binlog_gtid(const ks_binlog *b);
 
+/* Column names for a table (from a dump, a --schema file or the binlog's own CREATE TABLE):
+ * used for rows of that table whose map carries no names, when the column counts agree.
+ * db may be "" (matches any database). Names are copied. */
+int ks_binlog_set_columns(ks_binlog *b, const char *db, const char *table,
+                          const char *const *cols, size_t ncols);
+
 /* ---- typed values and rows ----------------------------------------------------------- */
 typedef enum ks_bv_kind {
     KS_BV_ABSENT = 0, /* column not part of this image */

@@ -598,6 +598,22 @@ done:
     return rc;
 }
 
+int ks_sql_create_table_columns(const char *sql, size_t n, int pg, char **out_table,
+                                char ***out_cols, size_t *out_ncols)
+{
+    dd_schema s = {0};
+    int rc = schema_statement(&s, sql, n, pg, NULL);
+    if (rc || s.n != 1 || s.t[0].ncols == 0) {
+        schema_free(&s);
+        return rc ? rc : KS_ENOTFOUND;
+    }
+    *out_table = s.t[0].name;
+    *out_cols = s.t[0].cols;
+    *out_ncols = s.t[0].ncols;
+    free(s.t);
+    return 0;
+}
+
 /* ---- rows ------------------------------------------------------------------------------ */
 typedef struct dd_val {
     uint8_t kind; /* 0 bare, 1 NULL, 2 string */

@@ -58,6 +58,12 @@ typedef int (*ks_dump_change_fn)(void *ctx, const ks_dump_change *c);
 
 int ks_dump_diff(const char *before, const char *after, const ks_dump_diff_opts *opts,
                  ks_dump_change_fn cb, void *ctx, ks_dump_diff_stats *st, ks_err *err);
+/* Column names of a CREATE TABLE statement (NULL-free, in order). On success *out_table and
+ * *out_cols are malloc'ed (free each column, the array and the table name); returns
+ * KS_ENOTFOUND when the statement is not a CREATE TABLE with a column list. */
+int ks_sql_create_table_columns(const char *sql, size_t n, int pg, char **out_table,
+                                char ***out_cols, size_t *out_ncols);
+
 /* Text: "+ table key" / "- table key" / "~ table key: col: old -> new"; jsonl: one object. */
 int ks_dump_change_format(ks_buf *out, const ks_dump_change *c, int jsonl);
 

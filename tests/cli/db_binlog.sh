@@ -59,7 +59,8 @@ ks_mdb < "$ROOT/tests/db/workload_types.sql" > "$TMP/w1.log" 2>&1 || fail worklo
 ks_mdb -e "FLUSH BINARY LOGS; SET GLOBAL log_bin_compress=ON; SET GLOBAL log_bin_compress_min_len=10; SET GLOBAL binlog_row_metadata=FULL; FLUSH BINARY LOGS"
 ks_mdb -e "DROP DATABASE shop" && ks_mdb < "$ROOT/tests/db/workload_types.sql" > "$TMP/w2.log" 2>&1 || fail workload_types_compressed "$(head -c 300 "$TMP/w2.log")"
 sed "s#@OUTFILE@#$TMP/out/cards.txt#" "$ROOT/tests/db/workload_attack.sql" | ks_mdb > "$TMP/w3.log" 2>&1 || fail workload_attack "$(head -c 300 "$TMP/w3.log")"
-ks_mdb -e "FLUSH BINARY LOGS"
+# a binlog holding only a row change, no DDL and no column metadata: names come from --schema
+ks_mdb -e "SET GLOBAL binlog_row_metadata=MINIMAL; SET GLOBAL log_bin_compress=OFF; FLUSH BINARY LOGS; INSERT INTO shop.customers VALUES (7,'x@example.com',1.00); FLUSH BINARY LOGS"
 ks_mdb_stop
 n=0
 for f in "$M"/data/binlog.0000*; do
@@ -84,3 +85,11 @@ expect_grep update_before_after '"op":"update".*"before":\{"id":2,"email":"b@exa
 expect_grep ransom_note_row '"table":"README_TO_RECOVER","op":"insert".*Send 1 BTC' "$ALL"
 expect_grep mass_delete_flag '"sql":"DELETE FROM customers".*"no_where"' "$ALL"
 expect_grep gtid_on_rows '"gtid":"0-7-[0-9]+","db":"shop"' "$ALL"
+ONLYROW=$(grep -l 'x@example.com' "$M"/data/binlog.0000* | tail -n 1)
+printf 'CREATE TABLE `customers` (\n  `id` int NOT NULL,\n  `email` varchar(100),\n  `balance` decimal(12,2),\n  PRIMARY KEY (`id`)\n);\n' > "$TMP/schema.sql"
+"$KS" db binlog --format jsonl "$ONLYROW" 2>/dev/null > "$TMP/noschema.jsonl"
+expect_grep columns_unnamed_without_schema '"after":\{"@1":7,"@2":"x@example.com","@3":"1.00"\}' "$TMP/noschema.jsonl"
+"$KS" db binlog --format jsonl --schema "$TMP/schema.sql" "$ONLYROW" 2>/dev/null > "$TMP/schema.jsonl"
+expect_grep columns_named_from_schema_file '"after":\{"id":7,"email":"x@example.com","balance":"1.00"\}' "$TMP/schema.jsonl"
+"$KS" db binlog --format jsonl "$M/data/binlog.000001" 2>/dev/null > "$TMP/ddl.jsonl"
+expect_grep columns_named_from_binlog_ddl '"table":"t_time","op":"insert".*"after":\{"id":1,"d":"2024:02:29","t":"-838:59:59","t3":"12:34:56.789"' "$TMP/ddl.jsonl"
