@@ -859,7 +859,8 @@ static int stream_init(dd_stream *s, dd_runs *r, ks_err *err)
     memset(s, 0, sizeof *s);
     s->runs = r;
     g_arena = r->arena;
-    qsort(r->recs, r->nrec, sizeof *r->recs, off_cmp);
+    if (r->nrec)
+        qsort(r->recs, r->nrec, sizeof *r->recs, off_cmp);
     for (size_t i = 0; i < r->nfiles; i++) {
         int rc = stream_load(s, i, err);
         if (rc)
