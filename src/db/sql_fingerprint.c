@@ -221,8 +221,14 @@ int ks_sql_fingerprint(ks_buf *out, const char *s, size_t n, ks_sql_dialect d)
             break;
         default:
             rc = flush_sign(&f);
-            if (!rc)
+            if (!rc && t.type == KS_SQL_T_VAR && t.len >= 2 &&
+                (p[1] == '\'' || p[1] == '"' || p[1] == '`')) {
+                /* 'user'@'host': the host is a literal too */
+                f.glue = 1;
+                rc = emit(&f, "@?", 2, 0, 0, 0);
+            } else if (!rc) {
                 rc = emit(&f, p, t.len, t.type != KS_SQL_T_OTHER, 0, 0);
+            }
             f.mark_valid = 0;
             f.prev_value = t.type == KS_SQL_T_VAR;
             break;
