@@ -937,7 +937,8 @@ static int db_log(ks_opts *o)
             df = ks_dblog_sniff(chunk, got);
             if (df == KS_DBLOG_UNKNOWN) {
                 ks_cli_errorf("db log: %s: format not recognised; give --log-format "
-                              "(mysql_general, mysql_slow, mysql_error, mysql_audit, pg_stderr)",
+                              "(mysql_general, mysql_general_csv, mysql_slow, mysql_error, mysql_audit, "
+                              "pg_stderr, pg_csv)",
                               path);
                 exit_code = KS_EXIT_INPUT;
                 goto next;
@@ -1002,7 +1003,7 @@ static const ks_opt_spec k_opts[] = {
     {"tmpdir", 0, "DIR", "db diff: where to spill sorted runs (default $TMPDIR or /tmp)", false},
     {"memory-mb", 0, "N", "db diff: memory for sorting before spilling (default 64)", false},
     {"schema", 0, "FILE", "db binlog: CREATE TABLE statements naming the columns (a dump works)", true},
-    {"log-format", 0, "F", "db log: mysql_general, mysql_slow, mysql_error, mysql_audit, pg_stderr (default: sniffed)", false},
+    {"log-format", 0, "F", "db log: mysql_general, mysql_general_csv, mysql_slow, mysql_error, mysql_audit, pg_stderr, pg_csv (default: sniffed)", false},
     {"prefix", 0, "P", "db log: PostgreSQL log_line_prefix (default: RDS %t:%r:%u@%d:[%p]:)", false},
 };
 

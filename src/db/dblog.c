@@ -25,7 +25,11 @@ struct ks_dblog {
     uint64_t nrec, nbad;
     /* audit: an open quote continues on the next line */
     int audit_open;
-    ks_buf pending;     /* raw audit record text across lines */
+    ks_buf pending;     /* raw audit / CSV record text across lines */
+    ks_buf csvstore;    /* unquoted CSV fields */
+    int cont_sqlbuf;    /* continuation lines belong to sqlbuf (multi-line STATEMENT) */
+    ks_buf sqlbuf;      /* the statement of a record whose text is a message (PostgreSQL
+                           ERROR + STATEMENT, csvlog query column) */
     int64_t pend_line, pend_off;
     /* slow log */
     int slow_in_query;
@@ -45,13 +49,15 @@ const char *ks_dblog_format_name(ks_dblog_format f)
     case KS_DBLOG_MYSQL_ERROR: return "mysql_error";
     case KS_DBLOG_MYSQL_AUDIT: return "mysql_audit";
     case KS_DBLOG_PG_STDERR: return "pg_stderr";
+    case KS_DBLOG_MYSQL_GENERAL_CSV: return "mysql_general_csv";
+    case KS_DBLOG_PG_CSV: return "pg_csv";
     default: return "unknown";
     }
 }
 
 ks_dblog_format ks_dblog_format_parse(const char *s)
 {
-    for (int f = KS_DBLOG_MYSQL_GENERAL; f <= KS_DBLOG_PG_STDERR; f++)
+    for (int f = KS_DBLOG_MYSQL_GENERAL; f <= KS_DBLOG_PG_CSV; f++)
         if (!strcmp(s, ks_dblog_format_name((ks_dblog_format)f)))
             return (ks_dblog_format)f;
     return KS_DBLOG_UNKNOWN;
@@ -190,6 +196,8 @@ static void rec_start(ks_dblog *p, int64_t lineno, int64_t off)
     p->rec.rows_sent = -1;
     p->rec.rows_examined = -1;
     ks_buf_reset(&p->text);
+    ks_buf_reset(&p->sqlbuf);
+    p->cont_sqlbuf = 0;
     p->text_is_sql = 0;
     p->have = 1;
 }
@@ -222,10 +230,13 @@ static int emit(ks_dblog *p)
                  p->text.data[n - 1] == '\r'))
         n--;
     ks_str t = {p->text.data ? p->text.data : "", n};
-    if (p->text_is_sql)
+    if (p->text_is_sql) {
         p->rec.sql = t;
-    else
+    } else {
         p->rec.message = t;
+        if (p->sqlbuf.len)
+            p->rec.sql = (ks_str){p->sqlbuf.data, p->sqlbuf.len};
+    }
     p->nrec++;
     if (p->rec.bad)
         p->nbad++;
@@ -949,68 +960,15 @@ static void pgaudit(ks_dblog *p, const char *s, size_t n)
     }
 }
 
-static int pg_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t off)
+/* The message part of a PostgreSQL record (after "LEVEL:  "), for stderr and csvlog. */
+static void pg_message(ks_dblog *p, const char *lvl, const char *m, size_t mn)
 {
-    ks_dblog_rec r;
-    memset(&r, 0, sizeof r);
-    r.conn_id = -1;
-    size_t i = pg_prefix(p, s, n, &r);
-    size_t lvl_end = 0;
-    const char *lvl = NULL;
-    if (i) {
-        size_t j = skip_sp(s, n, i);
-        for (size_t k = 0; k_pg_levels[k]; k++) {
-            size_t L = strlen(k_pg_levels[k]);
-            if (L + 1 <= n - j && !memcmp(s + j, k_pg_levels[k], L) && s[j + L] == ':') {
-                lvl = k_pg_levels[k];
-                lvl_end = j + L + 1;
-                break;
-            }
-        }
-    }
-    if (!lvl) {
-        if (p->have && (n == 0 || s[0] == '\t' || s[0] == ' ' || !i)) {
-            size_t j = n && s[0] == '\t' ? 1 : 0;
-            text_add(p, s + j, n - j, 1);
-            return 0;
-        }
-        if (n == 0)
-            return 0;
-        return emit_bad(p, s, n, lineno, off, "line does not match log_line_prefix");
-    }
-    const char *m = s + skip_sp(s, n, lvl_end);
-    size_t mn = n - (size_t)(m - s);
-    /* DETAIL/STATEMENT/HINT lines belong to the record before them */
-    if (p->have && (!strcmp(lvl, "STATEMENT") || !strcmp(lvl, "DETAIL") || !strcmp(lvl, "HINT") ||
-                    !strcmp(lvl, "CONTEXT") || !strcmp(lvl, "QUERY") || !strcmp(lvl, "LOCATION"))) {
-        if (!strcmp(lvl, "STATEMENT") && !p->text_is_sql) {
-            /* the statement that caused an ERROR: keep the error as message, add the SQL */
-            text_add(p, "STATEMENT: ", 11, 1);
-        } else {
-            text_add(p, lvl, strlen(lvl), 1);
-            text_add(p, ": ", 2, 0);
-        }
-        text_add(p, m, mn, 0);
-        return 0;
-    }
-    int rc = emit(p);
-    if (rc)
-        return rc;
-    rec_start(p, lineno, off);
-    int64_t l = p->rec.line, o = p->rec.offset;
-    p->rec = r;
-    p->rec.format = p->f;
-    p->rec.line = l;
-    p->rec.offset = o;
-    p->rec.query_time = -1;
-    p->rec.lock_time = -1;
-    p->rec.rows_sent = p->rec.rows_examined = -1;
     cpy(p->rec.severity, sizeof p->rec.severity, lvl, strlen(lvl));
     cpy(p->rec.command, sizeof p->rec.command, lvl, strlen(lvl));
     const char *st;
     if (mn >= 7 && !memcmp(m, "AUDIT: ", 7)) {
         pgaudit(p, m + 7, mn - 7);
-        return 0;
+        return;
     }
     if ((st = find(m, mn, "statement: ")) != NULL && (st == m || find(m, mn, "duration: ") == m)) {
         if (find(m, mn, "duration: ") == m)
@@ -1019,7 +977,7 @@ static int pg_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t
         p->text_is_sql = 1;
         size_t k = (size_t)(st - m) + 11;
         text_add(p, m + k, mn - k, 0);
-        return 0;
+        return;
     }
     if (find(m, mn, "execute ") == m || find(m, mn, "duration: ") == m) {
         const char *c = find(m, mn, ": ");
@@ -1029,7 +987,7 @@ static int pg_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t
         if (c2) {
             p->text_is_sql = 1;
             text_add(p, c2 + 2, mn - (size_t)(c2 + 2 - m), 0);
-            return 0;
+            return;
         }
     }
     if (find(m, mn, "connection authorized: ") == m || find(m, mn, "connection received: ") == m ||
@@ -1070,7 +1028,269 @@ static int pg_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t
         }
     }
     text_add(p, m, mn, 0);
+}
+
+
+static int pg_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t off)
+{
+    ks_dblog_rec r;
+    memset(&r, 0, sizeof r);
+    r.conn_id = -1;
+    size_t i = pg_prefix(p, s, n, &r);
+    size_t lvl_end = 0;
+    const char *lvl = NULL;
+    if (i) {
+        size_t j = skip_sp(s, n, i);
+        for (size_t k = 0; k_pg_levels[k]; k++) {
+            size_t L = strlen(k_pg_levels[k]);
+            if (L + 1 <= n - j && !memcmp(s + j, k_pg_levels[k], L) && s[j + L] == ':') {
+                lvl = k_pg_levels[k];
+                lvl_end = j + L + 1;
+                break;
+            }
+        }
+    }
+    if (!lvl) {
+        if (p->have && (n == 0 || s[0] == '\t' || s[0] == ' ' || !i)) {
+            size_t j = n && s[0] == '\t' ? 1 : 0;
+            if (p->cont_sqlbuf) {
+                if (ks_buf_putc(&p->sqlbuf, '\n') || ks_buf_append(&p->sqlbuf, s + j, n - j))
+                    p->rec.truncated = 1;
+            } else {
+                text_add(p, s + j, n - j, 1);
+            }
+            return 0;
+        }
+        if (n == 0)
+            return 0;
+        return emit_bad(p, s, n, lineno, off, "line does not match log_line_prefix");
+    }
+    const char *m = s + skip_sp(s, n, lvl_end);
+    size_t mn = n - (size_t)(m - s);
+    /* DETAIL/STATEMENT/HINT lines belong to the record before them */
+    if (p->have && (!strcmp(lvl, "STATEMENT") || !strcmp(lvl, "DETAIL") || !strcmp(lvl, "HINT") ||
+                    !strcmp(lvl, "CONTEXT") || !strcmp(lvl, "QUERY") || !strcmp(lvl, "LOCATION"))) {
+        if (!strcmp(lvl, "STATEMENT") && !p->text_is_sql) {
+            /* the statement that caused an ERROR: the error stays the message */
+            if (ks_buf_append(&p->sqlbuf, m, mn))
+                p->rec.truncated = 1;
+            p->cont_sqlbuf = 1;
+            return 0;
+        } else {
+            p->cont_sqlbuf = 0;
+            text_add(p, lvl, strlen(lvl), 1);
+            text_add(p, ": ", 2, 0);
+        }
+        text_add(p, m, mn, 0);
+        return 0;
+    }
+    int rc = emit(p);
+    if (rc)
+        return rc;
+    rec_start(p, lineno, off);
+    int64_t l = p->rec.line, o = p->rec.offset;
+    p->rec = r;
+    p->rec.format = p->f;
+    p->rec.line = l;
+    p->rec.offset = o;
+    p->rec.query_time = -1;
+    p->rec.lock_time = -1;
+    p->rec.rows_sent = p->rec.rows_examined = -1;
+    pg_message(p, lvl, m, mn);
     return 0;
+}
+
+/* ---- CSV logs (general_log table file, PostgreSQL csvlog) -------------------------------- */
+#define DBLOG_CSV_FIELDS 32
+
+/* Splits one CSV record; fields are unquoted into `store` (offsets in st/ln). Doubled quotes
+ * and, when `bs`, backslash escapes (\" \\ \n \r \t, the CSV engine's) are undone. Returns
+ * the field count, or -1 when a quoted field is still open at the end (the record goes on
+ * on the next line). */
+static int csv_split(const char *s, size_t n, ks_buf *store, size_t *st, size_t *ln, int bs)
+{
+    ks_buf_reset(store);
+    int nf = 0;
+    size_t i = 0;
+    for (;;) {
+        if (nf >= DBLOG_CSV_FIELDS)
+            return nf;
+        st[nf] = store->len;
+        if (i < n && s[i] == '"') {
+            size_t j = i + 1;
+            int closed = 0;
+            while (j < n) {
+                char c = s[j];
+                if (bs && c == '\\' && j + 1 < n) {
+                    char d = s[j + 1];
+                    ks_buf_putc(store, d == 'n' ? '\n' : d == 'r' ? '\r' : d == 't' ? '\t' : d == '0' ? '\0' : d);
+                    j += 2;
+                    continue;
+                }
+                if (c == '"') {
+                    if (j + 1 < n && s[j + 1] == '"') {
+                        ks_buf_putc(store, '"');
+                        j += 2;
+                        continue;
+                    }
+                    closed = 1;
+                    j++;
+                    break;
+                }
+                ks_buf_putc(store, c);
+                j++;
+            }
+            if (!closed)
+                return -1;
+            i = j;
+        } else {
+            size_t j = i;
+            while (j < n && s[j] != ',')
+                j++;
+            ks_buf_append(store, s + i, j - i);
+            i = j;
+        }
+        ln[nf] = store->len - st[nf];
+        nf++;
+        if (i < n && s[i] == ',') {
+            i++;
+            continue;
+        }
+        return nf;
+    }
+}
+
+static int csv_record(ks_dblog *p, int at_eof)
+{
+    if (!p->pending.len)
+        return 0;
+    size_t st[DBLOG_CSV_FIELDS], ln[DBLOG_CSV_FIELDS];
+    int bs = p->f == KS_DBLOG_MYSQL_GENERAL_CSV;
+    int nf = csv_split(p->pending.data, p->pending.len, &p->csvstore, st, ln, bs);
+    if (nf < 0 && !at_eof)
+        return -1;
+    rec_start(p, p->pend_line, p->pend_off);
+    int need = p->f == KS_DBLOG_PG_CSV ? 14 : 6;
+    if (nf < need) {
+        p->rec.bad = 1;
+        p->rec.why = nf < 0 ? "CSV record has an unterminated quoted field"
+                            : "CSV record has too few fields";
+        text_add(p, p->pending.data, p->pending.len, 0);
+        ks_buf_reset(&p->pending);
+        return emit(p);
+    }
+    const char *b = p->csvstore.data ? p->csvstore.data : "";
+#define F(k) (b + st[k]), ln[k]
+    if (p->f == KS_DBLOG_MYSQL_GENERAL_CSV) {
+        if (!iso_time(F(0), p->rec.time, sizeof p->rec.time))
+            cpy(p->rec.time, sizeof p->rec.time, F(0));
+        user_at_host(&p->rec, F(1));
+        p->rec.conn_id = all_digits(F(2)) ? to_i64(F(2)) : -1;
+        cpy(p->rec.command, sizeof p->rec.command, F(4));
+        const char *arg = b + st[5];
+        size_t an = ln[5];
+        if (!strcmp(p->rec.command, "Query") || !strcmp(p->rec.command, "Execute") ||
+            !strcmp(p->rec.command, "Prepare")) {
+            p->text_is_sql = 1;
+            char *cd = conn_db(p, p->rec.conn_id, 0);
+            if (use_db(arg, an, p->rec.db, sizeof p->rec.db))
+                memcpy(conn_db(p, p->rec.conn_id, 1), p->rec.db, sizeof p->rec.db);
+            else if (cd)
+                memcpy(p->rec.db, cd, sizeof p->rec.db);
+        } else if (!strcmp(p->rec.command, "Connect")) {
+            access_denied(&p->rec, arg, an);
+            const char *on = find(arg, an, " on ");
+            if (!p->rec.auth_failure)
+                user_at_host(&p->rec, arg, on ? (size_t)(on - arg) : an);
+            if (on) {
+                size_t j = skip_sp(arg, an, (size_t)(on - arg) + 4), k = j;
+                while (k < an && arg[k] != ' ')
+                    k++;
+                if (!(k - j == 5 && !memcmp(arg + j, "using", 5)))
+                    cpy(p->rec.db, sizeof p->rec.db, arg + j, k - j);
+                memcpy(conn_db(p, p->rec.conn_id, 1), p->rec.db, sizeof p->rec.db);
+            }
+        } else if (!strcmp(p->rec.command, "Init DB")) {
+            cpy(p->rec.db, sizeof p->rec.db, arg, an);
+            memcpy(conn_db(p, p->rec.conn_id, 1), p->rec.db, sizeof p->rec.db);
+        }
+        text_add(p, arg, an, 0);
+    } else {
+        char t[48];
+        size_t L = iso_time(F(0), t, sizeof t);
+        if (L) {
+            const char *z = b + st[0] + L;
+            size_t zl = ln[0] - L;
+            if (zl == 4 && !memcmp(z, " UTC", 4) && strlen(t) + 1 < sizeof t)
+                memcpy(t + strlen(t), "Z", 2);
+            memcpy(p->rec.time, t, sizeof t);
+        } else {
+            cpy(p->rec.time, sizeof p->rec.time, F(0));
+        }
+        cpy(p->rec.user, sizeof p->rec.user, F(1));
+        cpy(p->rec.db, sizeof p->rec.db, F(2));
+        p->rec.conn_id = all_digits(F(3)) ? to_i64(F(3)) : -1;
+        /* connection_from: "host:port" (IPv6 hosts hold ':' too: cut at the last one) */
+        const char *cf = b + st[4];
+        size_t cl = ln[4];
+        size_t cut = cl;
+        for (size_t k = cl; k > 0; k--)
+            if (cf[k - 1] == ':') {
+                cut = k - 1;
+                break;
+            }
+        cpy(p->rec.host, sizeof p->rec.host, cf, cut);
+        cpy(p->rec.code, sizeof p->rec.code, F(12));
+        char lvl[16];
+        cpy(lvl, sizeof lvl, F(11));
+        pg_message(p, lvl, F(13));
+        if (nf > 14 && ln[14]) {
+            text_add(p, "DETAIL: ", 8, 1);
+            text_add(p, F(14), 0);
+        }
+        if (nf > 19 && ln[19] && !p->text_is_sql && ks_buf_append(&p->sqlbuf, F(19)))
+            p->rec.truncated = 1;
+    }
+#undef F
+    ks_buf_reset(&p->pending);
+    return emit(p);
+}
+
+static int csv_start(const ks_dblog *p, const char *s, size_t n)
+{
+    if (p->f == KS_DBLOG_PG_CSV) {
+        char t[48];
+        return iso_time(s, n, t, sizeof t) > 0;
+    }
+    return n > 20 && s[0] == '"' && dig(s[1]);
+}
+
+static int csv_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t off)
+{
+    if (p->pending.len && csv_start(p, s, n)) {
+        int rc = csv_record(p, 1);
+        if (rc)
+            return rc;
+    }
+    if (!p->pending.len) {
+        if (n == 0)
+            return 0;
+        if (!csv_start(p, s, n))
+            return emit_bad(p, s, n, lineno, off, "line does not start a CSV log record");
+        p->pend_line = lineno;
+        p->pend_off = off;
+    } else if (ks_buf_putc(&p->pending, '\n')) {
+        return csv_record(p, 1);
+    }
+    if (ks_buf_append(&p->pending, s, n))
+        return csv_record(p, 1);
+    int rc = csv_record(p, 0);
+    if (rc == -1) {
+        if (p->pending.len > KS_DBLOG_MAX_RECORD / 16)
+            return csv_record(p, 1);
+        return 0;
+    }
+    return rc;
 }
 
 /* ---- public ------------------------------------------------------------------------------- */
@@ -1088,6 +1308,8 @@ int ks_dblog_new(ks_dblog **out, ks_dblog_format f, const char *pg_prefix, ks_db
     snprintf(p->prefix, sizeof p->prefix, "%s", pg_prefix ? pg_prefix : KS_DBLOG_RDS_PG_PREFIX);
     ks_buf_init(&p->text, KS_DBLOG_MAX_RECORD);
     ks_buf_init(&p->pending, KS_DBLOG_MAX_RECORD);
+    ks_buf_init(&p->csvstore, KS_DBLOG_MAX_RECORD);
+    ks_buf_init(&p->sqlbuf, KS_DBLOG_MAX_RECORD);
     *out = p;
     return 0;
 }
@@ -1102,6 +1324,8 @@ int ks_dblog_line(ks_dblog *p, const char *line, size_t n, int64_t lineno, int64
     case KS_DBLOG_MYSQL_ERROR: return error_line(p, line, n, lineno, offset);
     case KS_DBLOG_MYSQL_AUDIT: return audit_line(p, line, n, lineno, offset);
     case KS_DBLOG_PG_STDERR: return pg_line(p, line, n, lineno, offset);
+    case KS_DBLOG_MYSQL_GENERAL_CSV:
+    case KS_DBLOG_PG_CSV: return csv_line(p, line, n, lineno, offset);
     default: return 0;
     }
 }
@@ -1110,6 +1334,8 @@ int ks_dblog_finish(ks_dblog *p)
 {
     if (p->f == KS_DBLOG_MYSQL_AUDIT)
         return audit_flush(p, 1);
+    if (p->f == KS_DBLOG_MYSQL_GENERAL_CSV || p->f == KS_DBLOG_PG_CSV)
+        return csv_record(p, 1);
     return emit(p);
 }
 
@@ -1119,6 +1345,8 @@ void ks_dblog_free(ks_dblog *p)
         return;
     ks_buf_free(&p->text);
     ks_buf_free(&p->pending);
+    ks_buf_free(&p->csvstore);
+    ks_buf_free(&p->sqlbuf);
     free(p);
 }
 
@@ -1127,6 +1355,16 @@ uint64_t ks_dblog_bad(const ks_dblog *p) { return p->nbad; }
 
 ks_dblog_format ks_dblog_sniff(const char *h, size_t n)
 {
+    {
+        char t[48];
+        size_t L = iso_time(h, n, t, sizeof t);
+        if (L && (find(h, n, ",LOG,") || find(h, n, ",ERROR,") || find(h, n, ",FATAL,")) &&
+            memchr(h + L, ',', n - L) && (const char *)memchr(h + L, ',', n - L) - h - (long)L < 8)
+            return KS_DBLOG_PG_CSV;
+        if (n > 22 && h[0] == '"' && iso_time(h + 1, n - 1, t, sizeof t) &&
+            (find(h, n, ",\"Query\",\"") || find(h, n, ",\"Connect\",\"")))
+            return KS_DBLOG_MYSQL_GENERAL_CSV;
+    }
     if (find(h, n, "# User@Host:") || find(h, n, "# Query_time:") || find(h, n, "# Time: "))
         return KS_DBLOG_MYSQL_SLOW;
     /* a line with a general-log header shape */

@@ -7,6 +7,9 @@
  *                  advanced auditing (microsecond epoch time); quoted statements may span lines
  *   pg_stderr      PostgreSQL stderr log with any log_line_prefix (RDS default
  *                  "%t:%r:%u@%d:[%p]:"), including pgaudit "AUDIT:" records
+ *   mysql_general_csv  the general_log table's CSV file (event_time, user_host, thread_id,
+ *                  server_id, command_type, argument)
+ *   pg_csv         PostgreSQL csvlog (quoted fields may span lines), pgaudit included
  *
  * The caller feeds physical lines (without terminators) in order; a record is delivered to
  * the callback when it is complete (the next record starts, or ks_dblog_finish). Records that
@@ -29,7 +32,9 @@ typedef enum ks_dblog_format {
     KS_DBLOG_MYSQL_SLOW,
     KS_DBLOG_MYSQL_ERROR,
     KS_DBLOG_MYSQL_AUDIT,
-    KS_DBLOG_PG_STDERR
+    KS_DBLOG_PG_STDERR,
+    KS_DBLOG_MYSQL_GENERAL_CSV, /* log_output=TABLE exported / the general_log CSV file */
+    KS_DBLOG_PG_CSV             /* PostgreSQL csvlog (PG 9.0 .. 15 column sets) */
 } ks_dblog_format;
 
 const char *ks_dblog_format_name(ks_dblog_format f);

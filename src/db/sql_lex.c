@@ -431,6 +431,8 @@ static size_t take_name(an *a, size_t i, ks_sql_action act, int is_db)
         return j;
     ks_sql_info *info = a->info;
     info->flags |= fl;
+    if (np == 1 && !is_db && streq_ci(part[0], "dual"))
+        return j; /* MySQL's placeholder table */
     if (info->nobj >= KS_SQL_MAX_OBJECTS) {
         info->flags |= KS_SQL_F_TRUNCATED;
         return j;

@@ -39,6 +39,7 @@ if ks_have_mariadb && [ -f /usr/lib/mysql/plugin/server_audit.so ]; then
   mkdir -p "$TMP/out"; chown "$KS_DB_USER" "$TMP/out" 2>/dev/null
   if ks_mdb_start "$M" --general-log=1 --general-log-file="$M/general.log" --plugin-load-add=server_audit \
        --server-audit-logging=ON --server-audit-file-path="$M/audit.log" --server-audit-events=CONNECT,QUERY \
+       --log-output=FILE,TABLE \
        --log-warnings=2 --secure-file-priv="$TMP/out"; then
     ks_mdb < "$ROOT/tests/db/workload_types.sql" >/dev/null 2>&1
     sed "s#@OUTFILE@#$TMP/out/cards.txt#" "$ROOT/tests/db/workload_attack.sql" | ks_mdb > "$TMP/w.log" 2>&1 || fail workload "$(head -c 300 "$TMP/w.log")"
@@ -54,6 +55,11 @@ line', 'it''s' FROM DUAL" >/dev/null
     expect_grep general_failed_login '"user":"bruteforce","host":"localhost","command":"Connect","auth_failure":true' "$TMP/g.jsonl"
     expect_grep general_multiline '"sql":"SELECT .multi\\u000aline., .it..s. FROM DUAL"' "$TMP/g.jsonl"
     expect_grep general_db_from_init '"db":"shop".*"objects":\[\{"name":"shop.cards","action":"drop"\}' "$TMP/g.jsonl"
+    "$KS" db log --format jsonl "$M/data/mysql/general_log.CSV" > "$TMP/gcsv.jsonl" 2> "$TMP/gcsv.err"
+    expect_grep general_csv_sniffed_and_clean 'mysql_general_csv, [0-9]+ lines, [0-9]+ records, 0 unparsable' "$TMP/gcsv.err"
+    expect_grep general_csv_grant '"command":"Query","sql":"GRANT ALL PRIVILEGES ON \*\.\* TO .*"class":"dcl"' "$TMP/gcsv.jsonl"
+    expect_grep general_csv_multiline '"sql":"SELECT .multi\\u000aline., .it..s. FROM DUAL"' "$TMP/gcsv.jsonl"
+    expect_eq general_csv_same_queries_as_file "$(grep -c '"command":"Query"' "$TMP/gcsv.jsonl")" "$(grep -c '"command":"Query"' "$TMP/g.jsonl")"
     "$KS" db log --format jsonl "$M/audit.log" > "$TMP/a.jsonl" 2> "$TMP/a.err"
     expect_grep audit_sniffed_and_clean 'mysql_audit, [0-9]+ lines, [0-9]+ records, 0 unparsable' "$TMP/a.err"
     expect_eq audit_failed_connects "$(grep -c '"command":"FAILED_CONNECT".*"auth_failure":true' "$TMP/a.jsonl")" 3
