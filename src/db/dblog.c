@@ -741,6 +741,16 @@ static int audit_flush(ks_dblog *p, int at_eof)
 
 static int audit_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t off)
 {
+    /* CloudWatch Logs exports (to S3) put "ISO-time SPACE" before each message */
+    {
+        char t[48];
+        size_t L = iso_time(s, n, t, sizeof t);
+        if (L && L < n && s[L] == ' ' && audit_start(s + L + 1, n - L - 1)) {
+            s += L + 1;
+            n -= L + 1;
+            off += (int64_t)L + 1;
+        }
+    }
     if (p->pending.len && audit_start(s, n)) {
         /* a new record starts: the pending one is complete or broken */
         int rc = audit_flush(p, 1);

@@ -34,6 +34,11 @@ expect_grep audit_rest_read '3 records, 1 unparsable|4 records, 1 unparsable' "$
 expect_grep audit_failed_connect '"user":"evil","host":"203.0.113.9","command":"FAILED_CONNECT","code":"1045","auth_failure":true' "$TMP/.out"
 expect_grep aurora_epoch_time '"time":"2024-03-01T10:00:03.123456Z".*"sql":"SELECT \* FROM cards\\u000aWHERE 1"' "$TMP/.out"
 
+# the same records as a CloudWatch Logs export writes them: "ISO-time message"
+sed 's/^/2024-03-01T10:00:05.000Z /' "$TMP/audit.log" > "$TMP/cw.log"
+"$KS" db log --log-format mysql_audit --format jsonl "$TMP/cw.log" > "$TMP/cw.jsonl" 2>/dev/null
+expect_grep cloudwatch_export_prefix '"user":"evil","host":"203.0.113.9","command":"FAILED_CONNECT"' "$TMP/cw.jsonl"
+
 if ks_have_mariadb && [ -f /usr/lib/mysql/plugin/server_audit.so ]; then
   M=$TMP/m
   mkdir -p "$TMP/out"; chown "$KS_DB_USER" "$TMP/out" 2>/dev/null
