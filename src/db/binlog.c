@@ -1516,6 +1516,177 @@ int ks_binlog_describe(ks_binlog *b, const ks_binlog_event *ev, ks_buf *out)
     }
 }
 
+/* ---- MySQL binary JSON ---------------------------------------------------------------
+ * MySQL 5.7+ stores JSON columns in a binary form (sql-common/json_binary.h, WL#8132):
+ *   value   = type byte + data
+ *   object  = count, size, key entries (offset, u16 length), value entries, keys, values
+ *   array   = count, size, value entries, values
+ * count/size/offsets are u16 in the small forms (types 0x00, 0x02) and u32 in the large
+ * ones (0x01, 0x03), little-endian, offsets relative to the object's count field. A value
+ * entry is a type byte and either an offset or, for literals and 16-bit integers (and 32-bit
+ * ones in large forms), the value itself. Strings carry a 7-bit varint length. */
+#define KS_JSON_MAX_DEPTH 100
+
+static int json_num_double(ks_buf *out, double d)
+{
+    char tmp[40];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+        if (strtod(tmp, NULL) == d)
+            break;
+    }
+    return ks_buf_puts(out, tmp);
+}
+
+static int json_bin_value(ks_buf *out, uint8_t type, const uint8_t *p, size_t n, int depth);
+
+static int json_varlen(const uint8_t *p, size_t n, size_t *len, size_t *used)
+{
+    size_t v = 0;
+    for (size_t i = 0; i < 5 && i < n; i++) {
+        v |= (size_t)(p[i] & 0x7f) << (7 * i);
+        if (!(p[i] & 0x80)) {
+            *len = v;
+            *used = i + 1;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int json_bin_container(ks_buf *out, int is_obj, int large, const uint8_t *p, size_t n,
+                              int depth)
+{
+    size_t w = large ? 4 : 2;
+    if (n < 2 * w)
+        return -1;
+    size_t count = (size_t)leN(p, (int)w), size = (size_t)leN(p + w, (int)w);
+    if (size > n)
+        return -1;
+    size_t key_entry = w + 2, val_entry = 1 + w;
+    size_t hdr = 2 * w;
+    if (count > size)
+        return -1;
+    if (is_obj)
+        hdr += count * key_entry;
+    size_t vstart = hdr;
+    hdr += count * val_entry;
+    if (hdr > size)
+        return -1;
+    int rc = ks_buf_putc(out, is_obj ? '{' : '[');
+    for (size_t i = 0; i < count && !rc; i++) {
+        if (i)
+            rc = ks_buf_puts(out, ", ");
+        if (!rc && is_obj) {
+            const uint8_t *ke = p + 2 * w + i * key_entry;
+            size_t ko = (size_t)leN(ke, (int)w), kl = le16(ke + w);
+            if (!ks_fits(ko, kl, size))
+                return -1;
+            rc = ks_db_json_str(out, (const char *)p + ko, kl);
+            if (!rc)
+                rc = ks_buf_puts(out, ": ");
+        }
+        if (rc)
+            break;
+        const uint8_t *ve = p + vstart + i * val_entry;
+        uint8_t t = ve[0];
+        int inlined = t == 0x04 || t == 0x05 || t == 0x06 || (large && (t == 0x07 || t == 0x08));
+        if (inlined) {
+            rc = json_bin_value(out, t, ve + 1, w, depth + 1);
+        } else {
+            size_t vo = (size_t)leN(ve + 1, (int)w);
+            if (vo >= size)
+                return -1;
+            rc = json_bin_value(out, t, p + vo, size - vo, depth + 1);
+        }
+    }
+    if (rc)
+        return rc;
+    return ks_buf_putc(out, is_obj ? '}' : ']');
+}
+
+static int json_bin_value(ks_buf *out, uint8_t type, const uint8_t *p, size_t n, int depth)
+{
+    if (depth > KS_JSON_MAX_DEPTH)
+        return -1;
+    switch (type) {
+    case 0x00: case 0x01: case 0x02: case 0x03:
+        return json_bin_container(out, type < 2, type & 1, p, n, depth);
+    case 0x04:
+        if (n < 1)
+            return -1;
+        return ks_buf_puts(out, p[0] == 0 ? "null" : p[0] == 1 ? "true" : p[0] == 2 ? "false" : "null");
+    case 0x05: case 0x06:
+        if (n < 2)
+            return -1;
+        return type == 0x05 ? ks_buf_printf(out, "%d", (int16_t)le16(p)) : ks_buf_printf(out, "%u", le16(p));
+    case 0x07: case 0x08:
+        if (n < 4)
+            return -1;
+        return type == 0x07 ? ks_buf_printf(out, "%d", (int32_t)le32(p)) : ks_buf_printf(out, "%u", le32(p));
+    case 0x09: case 0x0a:
+        if (n < 8)
+            return -1;
+        return type == 0x09 ? ks_buf_printf(out, "%lld", (long long)(int64_t)le64(p))
+                            : ks_buf_printf(out, "%llu", (unsigned long long)le64(p));
+    case 0x0b: {
+        if (n < 8)
+            return -1;
+        uint64_t bits = le64(p);
+        double d;
+        memcpy(&d, &bits, 8);
+        return json_num_double(out, d);
+    }
+    case 0x0c: {
+        size_t len, used;
+        if (json_varlen(p, n, &len, &used) || !ks_fits(used, len, n))
+            return -1;
+        return ks_db_json_str(out, (const char *)p + used, len);
+    }
+    case 0x0f: { /* opaque: MySQL field type, varint length, data */
+        if (n < 1)
+            return -1;
+        size_t len, used;
+        if (json_varlen(p + 1, n - 1, &len, &used) || !ks_fits(1 + used, len, n))
+            return -1;
+        const uint8_t *d = p + 1 + used;
+        if (p[0] == 246 && len >= 2) { /* DECIMAL: precision, scale, packed */
+            char txt[96];
+            size_t u;
+            if (decode_decimal(d + 2, len - 2, d[0], d[1], txt, sizeof txt, &u) == 0)
+                return ks_buf_puts(out, txt);
+        }
+        int rc = ks_buf_printf(out, "\"base64:type%u:", p[0]);
+        static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (size_t i = 0; i < len && !rc; i += 3) {
+            uint32_t v = (uint32_t)d[i] << 16 | (i + 1 < len ? (uint32_t)d[i + 1] << 8 : 0) |
+                         (i + 2 < len ? d[i + 2] : 0);
+            char q[4] = {b64[v >> 18], b64[(v >> 12) & 63], i + 1 < len ? b64[(v >> 6) & 63] : '=',
+                         i + 2 < len ? b64[v & 63] : '='};
+            rc = ks_buf_append(out, q, 4);
+        }
+        return rc ? rc : ks_buf_putc(out, '"');
+    }
+    default:
+        return -1;
+    }
+}
+
+int ks_mysql_json_render(ks_buf *out, const uint8_t *p, size_t n)
+{
+    if (n == 0)
+        return ks_buf_puts(out, "null");
+    size_t mark = out->len;
+    int rc = json_bin_value(out, p[0], p + 1, n - 1, 0);
+    if (rc == -1) {
+        out->len = mark;
+        if (out->data)
+            out->data[mark] = '\0';
+        return KS_ECORRUPT;
+    }
+    return rc;
+}
+
 /* ---- value rendering ----------------------------------------------------------------- */
 int ks_bv_format_mysqlbinlog(ks_buf *out, const ks_bv *v)
 {
@@ -1543,7 +1714,20 @@ int ks_bv_format_mysqlbinlog(ks_buf *out, const ks_bv *v)
         return rc ? rc : ks_buf_putc(out, '\'');
     }
     case KS_BV_TEMPORAL: return ks_buf_printf(out, "'%s'", v->text);
-    case KS_BV_STRING: case KS_BV_JSON: case KS_BV_OTHER: {
+    case KS_BV_JSON: {
+        /* mysqlbinlog -v prints the JSON text in quotes */
+        size_t mark = out->len;
+        int rc = ks_buf_putc(out, '\'');
+        if (!rc)
+            rc = ks_mysql_json_render(out, v->p, v->n);
+        if (!rc)
+            return ks_buf_putc(out, '\'');
+        if (rc != KS_ECORRUPT)
+            return rc;
+        out->len = mark; /* not decodable: fall back to the bytes */
+    }
+    /* fall through */
+    case KS_BV_STRING: case KS_BV_OTHER: {
         int rc = ks_buf_putc(out, '\'');
         for (size_t i = 0; i < v->n && !rc; i++) {
             uint8_t c = v->p[i];
@@ -1654,7 +1838,19 @@ int ks_bv_format_json(ks_buf *out, const ks_bv *v)
     case KS_BV_SET: return ks_buf_printf(out, "%llu", (unsigned long long)v->u);
     case KS_BV_DECIMAL: case KS_BV_TIMESTAMP: case KS_BV_TEMPORAL: case KS_BV_BIT:
         return ks_db_json_str(out, v->text, strlen(v->text));
-    case KS_BV_STRING: case KS_BV_JSON: case KS_BV_OTHER:
+    case KS_BV_JSON: {
+        /* the document as a JSON string (its text), so consumers need not trust it */
+        ks_buf tmp;
+        ks_buf_init(&tmp, out->max ? out->max : 0);
+        int rc = ks_mysql_json_render(&tmp, v->p, v->n);
+        if (rc == 0)
+            rc = ks_db_json_str(out, tmp.data ? tmp.data : "", tmp.len);
+        ks_buf_free(&tmp);
+        if (rc != KS_ECORRUPT)
+            return rc;
+    }
+    /* fall through */
+    case KS_BV_STRING: case KS_BV_OTHER:
         if (utf8_valid(v->p, v->n))
             return ks_db_json_str(out, (const char *)v->p, v->n);
         {

@@ -169,6 +169,9 @@ int ks_bv_format_mysqlbinlog(ks_buf *out, const ks_bv *v);
 /* Appends a JSON value: numbers as numbers (decimals and unsigned 64-bit as strings), text
  * as strings (invalid UTF-8 as {"hex":"..."}), NULL as null. */
 int ks_bv_format_json(ks_buf *out, const ks_bv *v);
+/* Renders MySQL's binary JSON (column type 245) as JSON text ("{"a": 1}", MySQL's spacing).
+ * KS_ECORRUPT (out unchanged) when the bytes are not a valid document. */
+int ks_mysql_json_render(ks_buf *out, const uint8_t *p, size_t n);
 /* JSON string literal of arbitrary bytes (invalid UTF-8 bytes as \u00XX of the byte). */
 int ks_db_json_str(ks_buf *out, const char *s, size_t n);
 

@@ -39,6 +39,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(buf + 4, data, size);
         n = size + 4;
     }
+    /* the same bytes as a MySQL binary JSON document: either rendered, or rejected with the
+     * output left untouched */
+    {
+        ks_buf j;
+        ks_buf_init(&j, 1 << 24);
+        int jrc = ks_mysql_json_render(&j, data, size);
+        if (jrc == KS_ECORRUPT && j.len != 0)
+            abort();
+        ks_buf_free(&j);
+    }
     mem m = {buf, n};
     ks_binlog *b = NULL;
     ks_err err;

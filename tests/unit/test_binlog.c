@@ -193,3 +193,64 @@ KTEST(test_binlog_rows_without_columns_do_not_loop)
     ks_err_clear(&err);
     KT_EQ_INT(first_row(&m, out, 1, &err), KS_ECORRUPT);
 }
+
+KTEST(test_binlog_mysql_binary_json_renders_nested_document)
+{
+    /* {"a": 1, "b": [true, "x"]} in MySQL's binary form (small object / small array),
+     * written by hand from json_binary.h: offsets relative to each container's count */
+    static const uint8_t doc[] = {
+        0x00,                                     /* small object */
+        0x02, 0x00, 0x20, 0x00,                   /* 2 members, 32 bytes */
+        0x12, 0x00, 0x01, 0x00, 0x13, 0x00, 0x01, 0x00, /* keys at 18 and 19, length 1 */
+        0x05, 0x01, 0x00,                         /* int16 1, inlined */
+        0x02, 0x14, 0x00,                         /* small array at 20 */
+        'a', 'b',
+        0x02, 0x00, 0x0c, 0x00,                   /* 2 elements, 12 bytes */
+        0x04, 0x01, 0x00,                         /* literal true, inlined */
+        0x0c, 0x0a, 0x00,                         /* string at 10 */
+        0x01, 'x'};
+    ks_buf b;
+    ks_buf_init(&b, 4096);
+    KT_EQ_INT(ks_mysql_json_render(&b, doc, sizeof doc), 0);
+    KT_EQ_STR(b.data, "{\"a\": 1, \"b\": [true, \"x\"]}");
+    ks_buf_reset(&b);
+    /* the same with a lying size field: reported, not read past the value */
+    uint8_t bad[sizeof doc];
+    memcpy(bad, doc, sizeof doc);
+    bad[3] = 0xff;
+    KT_EQ_INT(ks_mysql_json_render(&b, bad, sizeof bad), KS_ECORRUPT);
+    KT_EQ_INT(b.len, 0);
+    ks_buf_free(&b);
+}
+
+/* `levels` nested single-element small arrays around a literal null */
+static size_t nested_arrays(uint8_t *doc, int levels)
+{
+    size_t k = 0;
+    doc[k++] = 0x02;
+    for (int i = 0; i < levels; i++) {
+        size_t remaining = (size_t)(levels - 1 - i) * 7 + 7;
+        doc[k++] = 1;
+        doc[k++] = 0;
+        doc[k++] = (uint8_t)remaining;
+        doc[k++] = (uint8_t)(remaining >> 8);
+        doc[k++] = i < levels - 1 ? 0x02 : 0x04; /* nested array at offset 7, or null */
+        doc[k++] = i < levels - 1 ? 7 : 0;
+        doc[k++] = 0;
+    }
+    return k;
+}
+
+KTEST(test_binlog_mysql_binary_json_depth_is_capped)
+{
+    static uint8_t doc[1 + 200 * 7];
+    ks_buf b;
+    ks_buf_init(&b, 1 << 20);
+    size_t k = nested_arrays(doc, 50);
+    KT_EQ_INT(ks_mysql_json_render(&b, doc, k), 0);
+    KT_CHECK(b.len == 50 * 2 + 4 && !memcmp(b.data, "[[[[", 4));
+    ks_buf_reset(&b);
+    k = nested_arrays(doc, 200);
+    KT_EQ_INT(ks_mysql_json_render(&b, doc, k), KS_ECORRUPT);
+    ks_buf_free(&b);
+}
