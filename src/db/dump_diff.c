@@ -917,7 +917,9 @@ typedef struct dd_ctx {
 static int put_val(ks_buf *b, uint8_t kind, const char *p, size_t n)
 {
     uint8_t h[5];
-    h[0] = kind;
+    /* a bare 12 and a quoted '12' (pg_dump COPY vs --inserts, or mysqldump's quoting of
+     * decimals) are the same value: only NULL is kept apart */
+    h[0] = kind == 1 ? 1 : 2;
     put_be32(h + 1, (uint32_t)n);
     int rc = ks_buf_append(b, h, 5);
     return rc ? rc : ks_buf_append(b, p, n);

@@ -77,6 +77,8 @@ if ks_have_pg; then
     expect_eq pg_dump_copy_known_changes "$(cat "$TMP/pg.txt")" "$(expected public. | sed 's/BS backslash/\\\\ backslash/')"
     "$KS" db diff "$TMP/pg_before_ins.sql" "$TMP/pg_after_ins.sql" > "$TMP/pg_ins.txt" 2>/dev/null
     expect_eq pg_dump_inserts_same_answer "$(cmp -s "$TMP/pg.txt" "$TMP/pg_ins.txt" && echo same)" same
+    "$KS" db diff "$TMP/pg_before.sql" "$TMP/pg_after_ins.sql" > "$TMP/pg_mixed.txt" 2>/dev/null
+    expect_eq pg_dump_copy_vs_inserts_same_answer "$(cmp -s "$TMP/pg.txt" "$TMP/pg_mixed.txt" && echo same)" same
   else
     fail pg_start "server did not start"
   fi
