@@ -30,14 +30,27 @@ static int put_term(FILE *f, const char *s, size_t n)
     return rc;
 }
 
-/* Prints a buffer line by line through the terminal escaper (newlines kept as lines). */
+/* Prints a buffer line by line through the terminal escaper (newlines kept as lines).
+ * Lines of printable ASCII without a backslash are what the escaper would return unchanged,
+ * so they are written directly: binlogs of millions of rows are mostly such lines. */
 static void put_lines(FILE *f, const ks_buf *b)
 {
     size_t s = 0;
     for (size_t i = 0; i <= b->len; i++) {
         if (i == b->len || b->data[i] == '\n') {
             if (i > s || i < b->len) {
-                put_term(f, b->data + s, i - s);
+                int plain = 1;
+                for (size_t k = s; k < i; k++) {
+                    unsigned char c = (unsigned char)b->data[k];
+                    if (c < 0x20 || c >= 0x7f || c == '\\') {
+                        plain = 0;
+                        break;
+                    }
+                }
+                if (plain)
+                    fwrite(b->data + s, 1, i - s, f);
+                else
+                    put_term(f, b->data + s, i - s);
                 fputc('\n', f);
             }
             s = i + 1;
@@ -145,7 +158,16 @@ static int row_values_text(ks_buf *o, const ks_binlog_table *t, const ks_bv *val
     for (uint32_t i = 0; i < t->ncols && !rc; i++) {
         if (vals[i].kind == KS_BV_ABSENT)
             continue;
-        rc = ks_buf_printf(o, "###   @%u=", i + 1);
+        char head[24] = "###   @";
+        size_t hl = 7;
+        char digits[12];
+        size_t nd = 0;
+        for (uint32_t x = i + 1; x && nd < sizeof digits; x /= 10)
+            digits[nd++] = (char)('0' + x % 10);
+        while (nd)
+            head[hl++] = digits[--nd];
+        head[hl++] = '=';
+        rc = ks_buf_append(o, head, hl);
         if (!rc)
             rc = ks_bv_format_mysqlbinlog(o, &vals[i]);
         if (!rc)
@@ -407,6 +429,8 @@ static int db_binlog(ks_opts *o)
 {
     const char *fmt = ks_opt_str(o, "format");
     bl_out bo = {stdout, 0, 0};
+    static char obuf[1 << 16];
+    setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
     if (fmt && !strcmp(fmt, "jsonl"))
         bo.jsonl = 1;
     else if (fmt && strcmp(fmt, "text")) {

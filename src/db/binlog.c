@@ -1696,8 +1696,16 @@ int ks_bv_format_mysqlbinlog(ks_buf *out, const ks_bv *v)
     case KS_BV_INT: {
         /* mysqlbinlog -v prints the signed reading and, when negative, the unsigned one in
          * parentheses, whatever the column's signedness */
-        if (v->i >= 0)
-            return ks_buf_printf(out, "%lld", (long long)v->i);
+        if (v->i >= 0) {
+            char d[24];
+            size_t nd = 0;
+            uint64_t x = (uint64_t)v->i;
+            do {
+                d[sizeof d - 1 - nd++] = (char)('0' + x % 10);
+                x /= 10;
+            } while (x);
+            return ks_buf_append(out, d + sizeof d - nd, nd);
+        }
         return ks_buf_printf(out, "%lld (%llu)", (long long)v->i, (unsigned long long)v->u);
     }
     case KS_BV_FLOAT: return ks_buf_printf(out, "%-20g", v->d);
