@@ -36,6 +36,17 @@ static int put_term(FILE *f, const char *s, size_t n)
 static void put_lines(FILE *f, const ks_buf *b)
 {
     size_t s = 0;
+    int all_plain = 1;
+    for (size_t k = 0; k < b->len && all_plain; k++) {
+        unsigned char c = (unsigned char)b->data[k];
+        all_plain = c == '\n' || (c >= 0x20 && c < 0x7f && c != '\\');
+    }
+    if (all_plain && b->len) {
+        fwrite(b->data, 1, b->len, f);
+        if (b->data[b->len - 1] != '\n')
+            fputc('\n', f);
+        return;
+    }
     for (size_t i = 0; i <= b->len; i++) {
         if (i == b->len || b->data[i] == '\n') {
             if (i > s || i < b->len) {
@@ -273,12 +284,17 @@ static int do_rows(bl_out *bo, ks_binlog *b, const ks_binlog_event *ev, const ch
                 fputc('\n', bo->f);
             }
         } else {
-            if (r.op == KS_BL_OP_INSERT)
-                wrc = ks_buf_printf(&o, "### INSERT INTO `%s`.`%s`\n### SET\n", t->db, t->name);
-            else if (r.op == KS_BL_OP_UPDATE)
-                wrc = ks_buf_printf(&o, "### UPDATE `%s`.`%s`\n### WHERE\n", t->db, t->name);
-            else
-                wrc = ks_buf_printf(&o, "### DELETE FROM `%s`.`%s`\n### WHERE\n", t->db, t->name);
+            wrc = ks_buf_puts(&o, r.op == KS_BL_OP_INSERT   ? "### INSERT INTO `"
+                                  : r.op == KS_BL_OP_UPDATE ? "### UPDATE `"
+                                                            : "### DELETE FROM `");
+            if (!wrc)
+                wrc = ks_buf_puts(&o, t->db);
+            if (!wrc)
+                wrc = ks_buf_puts(&o, "`.`");
+            if (!wrc)
+                wrc = ks_buf_puts(&o, t->name);
+            if (!wrc)
+                wrc = ks_buf_puts(&o, r.op == KS_BL_OP_INSERT ? "`\n### SET\n" : "`\n### WHERE\n");
             if (!wrc && r.before)
                 wrc = row_values_text(&o, t, r.before);
             if (!wrc && r.op == KS_BL_OP_UPDATE)

@@ -867,6 +867,23 @@ bad:
 }
 
 /* ---- value decoding ------------------------------------------------------------------ */
+/* Writes v in decimal, zero-padded to `width` digits, at dst; returns the digits written.
+ * (The decoder formats millions of values: snprintf dominated the profile.) */
+static size_t put_digits(char *dst, uint64_t v, int width)
+{
+    char tmp[24];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v && n < sizeof tmp);
+    while ((int)n < width && n < sizeof tmp)
+        tmp[n++] = '0';
+    for (size_t i = 0; i < n; i++)
+        dst[i] = tmp[n - 1 - i];
+    return n;
+}
+
 static const int dig2bytes[10] = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
 
 /* Packed DECIMAL (MySQL decimal2bin): integer part then fraction, groups of 9 digits in
@@ -896,21 +913,15 @@ static int decode_decimal(const uint8_t *p, size_t avail, int prec, int scale, c
         int k = dig2bytes[intg0x];
         uint64_t v = beN(buf + i, k);
         i += (size_t)k;
-        char tmp[12];
-        int L = snprintf(tmp, sizeof tmp, "%0*llu", intg0x, (unsigned long long)v);
-        if (L != intg0x)
-            return -1;
-        memcpy(digits + nd, tmp, (size_t)L);
-        nd += (size_t)L;
+        if (put_digits(digits + nd, v, intg0x) != (size_t)intg0x)
+            return -1; /* more digits than the precision allows: damaged */
+        nd += (size_t)intg0x;
     }
     for (int g = 0; g < intg0; g++) {
         uint64_t v = beN(buf + i, 4);
         i += 4;
-        char tmp[12];
-        int L = snprintf(tmp, sizeof tmp, "%09llu", (unsigned long long)v);
-        if (L != 9)
+        if (v > 999999999 || put_digits(digits + nd, v, 9) != 9)
             return -1;
-        memcpy(digits + nd, tmp, 9);
         nd += 9;
     }
     /* strip leading zeros of the integer part, keep one */
@@ -931,19 +942,19 @@ static int decode_decimal(const uint8_t *p, size_t avail, int prec, int scale, c
         for (int g = 0; g < frac0; g++) {
             uint64_t v = beN(buf + i, 4);
             i += 4;
-            int L = snprintf(out + o, cap - o, "%09llu", (unsigned long long)v);
-            if (L != 9)
+            if (v > 999999999 || o + 9 >= cap)
                 return -1;
-            o += 9;
+            o += put_digits(out + o, v, 9);
         }
         if (frac0x) {
             int k = dig2bytes[frac0x];
             uint64_t v = beN(buf + i, k);
             i += (size_t)k;
-            int L = snprintf(out + o, cap - o, "%0*llu", frac0x, (unsigned long long)v);
-            if (L != frac0x)
+            char tmp[24];
+            if (put_digits(tmp, v, frac0x) != (size_t)frac0x || o + (size_t)frac0x >= cap)
                 return -1;
-            o += (size_t)L;
+            memcpy(out + o, tmp, (size_t)frac0x);
+            o += (size_t)frac0x;
         }
     }
     out[o] = '\0';
@@ -953,13 +964,15 @@ static int decode_decimal(const uint8_t *p, size_t avail, int prec, int scale, c
 
 static void frac_text(char *dst, size_t cap, uint64_t usec, int fsp)
 {
-    if (fsp <= 0) {
+    if (fsp <= 0 || fsp > 6 || cap < 8) {
         dst[0] = '\0';
         return;
     }
     char six[8];
-    snprintf(six, sizeof six, "%06llu", (unsigned long long)(usec % 1000000));
-    snprintf(dst, cap, ".%.*s", fsp, six);
+    put_digits(six, usec % 1000000, 6);
+    dst[0] = '.';
+    memcpy(dst + 1, six, (size_t)fsp);
+    dst[1 + fsp] = '\0';
 }
 
 /* Decodes one non-NULL value of column type `type` / metadata `meta` at p (avail bytes).
@@ -1106,11 +1119,21 @@ static size_t decode_value(ks_bv *v, uint8_t type, uint16_t meta, int is_unsigne
         char fr[16];
         frac_text(fr, sizeof fr, usec, fsp);
         v->kind = KS_BV_TEMPORAL;
-        snprintf(v->text, sizeof v->text, "%s%04llu-%02llu-%02llu %02llu:%02llu:%02llu%s",
-                 ip < 0 ? "-" : "", (unsigned long long)(ym / 13),
-                 (unsigned long long)(ym % 13), (unsigned long long)(ymd & 31),
-                 (unsigned long long)(hms >> 12), (unsigned long long)((hms >> 6) & 63),
-                 (unsigned long long)(hms & 63), fr);
+        char *o = v->text;
+        if (ip < 0)
+            *o++ = '-';
+        o += put_digits(o, ym / 13, 4);
+        *o++ = '-';
+        o += put_digits(o, ym % 13, 2);
+        *o++ = '-';
+        o += put_digits(o, ymd & 31, 2);
+        *o++ = ' ';
+        o += put_digits(o, hms >> 12, 2);
+        *o++ = ':';
+        o += put_digits(o, (hms >> 6) & 63, 2);
+        *o++ = ':';
+        o += put_digits(o, hms & 63, 2);
+        memcpy(o, fr, strlen(fr) + 1);
         return 5 + fb;
     }
     case 19: { /* TIME2: 3 bytes BE + fraction; packed as (int << 24) + frac, see MySQL
