@@ -871,7 +871,9 @@ static int log_record(void *ctx, const ks_dblog_rec *r)
             rc = json_kv(&o, "code", r->code);
         if (!rc)
             rc = json_kv(&o, "audit_type", r->audit_type);
-        if (!rc)
+        if (!rc && r->format == KS_DBLOG_MYSQL_AUDIT_XML)
+            rc = json_kv(&o, "command_class", r->audit_class);
+        if (!rc && r->format != KS_DBLOG_MYSQL_AUDIT_XML)
             rc = json_kv(&o, "audit_class", r->audit_class);
         if (!rc)
             rc = json_kv(&o, "object", r->object);
@@ -978,7 +980,7 @@ static int db_log(ks_opts *o)
             if (df == KS_DBLOG_UNKNOWN) {
                 ks_cli_errorf("db log: %s: format not recognised; give --log-format "
                               "(mysql_general, mysql_general_csv, mysql_slow, mysql_error, mysql_audit, "
-                              "pg_stderr, pg_csv)",
+                              "mysql_audit_xml, pg_stderr, pg_csv)",
                               path);
                 exit_code = KS_EXIT_INPUT;
                 goto next;
@@ -1043,7 +1045,7 @@ static const ks_opt_spec k_opts[] = {
     {"tmpdir", 0, "DIR", "db diff: where to spill sorted runs (default $TMPDIR or /tmp)", false},
     {"memory-mb", 0, "N", "db diff: memory for sorting before spilling (default 64)", false},
     {"schema", 0, "FILE", "db binlog: CREATE TABLE statements naming the columns (a dump works)", true},
-    {"log-format", 0, "F", "db log: mysql_general, mysql_general_csv, mysql_slow, mysql_error, mysql_audit, pg_stderr, pg_csv (default: sniffed)", false},
+    {"log-format", 0, "F", "db log: mysql_general, mysql_general_csv, mysql_slow, mysql_error, mysql_audit, mysql_audit_xml, pg_stderr, pg_csv (default: sniffed)", false},
     {"prefix", 0, "P", "db log: PostgreSQL log_line_prefix (default: RDS %t:%r:%u@%d:[%p]:)", false},
 };
 

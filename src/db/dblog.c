@@ -39,6 +39,7 @@ struct ks_dblog {
         char db[128];
     } conns[256];
     size_t nconn;
+    int xml_open;       /* inside an AUDIT_RECORD */
 };
 
 const char *ks_dblog_format_name(ks_dblog_format f)
@@ -51,13 +52,14 @@ const char *ks_dblog_format_name(ks_dblog_format f)
     case KS_DBLOG_PG_STDERR: return "pg_stderr";
     case KS_DBLOG_MYSQL_GENERAL_CSV: return "mysql_general_csv";
     case KS_DBLOG_PG_CSV: return "pg_csv";
+    case KS_DBLOG_MYSQL_AUDIT_XML: return "mysql_audit_xml";
     default: return "unknown";
     }
 }
 
 ks_dblog_format ks_dblog_format_parse(const char *s)
 {
-    for (int f = KS_DBLOG_MYSQL_GENERAL; f <= KS_DBLOG_PG_CSV; f++)
+    for (int f = KS_DBLOG_MYSQL_GENERAL; f <= KS_DBLOG_MYSQL_AUDIT_XML; f++)
         if (!strcmp(s, ks_dblog_format_name((ks_dblog_format)f)))
             return (ks_dblog_format)f;
     return KS_DBLOG_UNKNOWN;
@@ -1303,6 +1305,176 @@ static int csv_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_
     return rc;
 }
 
+/* ---- MySQL Enterprise / Percona audit XML --------------------------------------------- */
+/* Appends the XML-unescaped text to b (&lt; &gt; &amp; &quot; &apos; &#N; &#xH;). */
+static void xml_unescape(ks_buf *b, const char *s, size_t n, int *trunc)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc;
+        if (s[i] == '&') {
+            const char *semi = memchr(s + i, ';', n - i < 12 ? n - i : 12);
+            if (semi) {
+                const char *e = s + i + 1;
+                size_t el = (size_t)(semi - e);
+                int ch = -1;
+                if (el == 2 && !memcmp(e, "lt", 2)) ch = '<';
+                else if (el == 2 && !memcmp(e, "gt", 2)) ch = '>';
+                else if (el == 3 && !memcmp(e, "amp", 3)) ch = '&';
+                else if (el == 4 && !memcmp(e, "quot", 4)) ch = '"';
+                else if (el == 4 && !memcmp(e, "apos", 4)) ch = '\'';
+                else if (el >= 2 && e[0] == '#') {
+                    long v = 0;
+                    int hex = e[1] == 'x' || e[1] == 'X';
+                    for (size_t k = hex ? 2 : 1; k < el && v < 0x110000; k++) {
+                        char c = e[k];
+                        int d = dig(c) ? c - '0' : hex && isxdigit((unsigned char)c) ? (c | 32) - 'a' + 10 : -1;
+                        if (d < 0) { v = -1; break; }
+                        v = v * (hex ? 16 : 10) + d;
+                    }
+                    if (v >= 0 && v < 0x80)
+                        ch = (int)v;
+                }
+                if (ch >= 0) {
+                    if (ks_buf_putc(b, (char)ch))
+                        *trunc = 1;
+                    i = (size_t)(semi - s);
+                    continue;
+                }
+            }
+        }
+        rc = ks_buf_putc(b, s[i]);
+        if (rc)
+            *trunc = 1;
+    }
+}
+
+/* Value of field `name` in a record: attribute NAME="v" or element <NAME>v</NAME>. */
+static int xml_field(const char *r, size_t n, const char *name, const char **v, size_t *vl)
+{
+    size_t L = strlen(name);
+    for (const char *p = r; p && p < r + n;) {
+        const char *hit = memmem(p, (size_t)(r + n - p), name, L);
+        if (!hit)
+            return 0;
+        const char *after = hit + L;
+        char before = hit > r ? hit[-1] : ' ';
+        if ((before == ' ' || before == '\n' || before == '\t' || before == '\r') &&
+            after + 1 < r + n && after[0] == '=' && after[1] == '"') {
+            const char *q = memchr(after + 2, '"', (size_t)(r + n - after - 2));
+            if (!q)
+                return 0;
+            *v = after + 2;
+            *vl = (size_t)(q - after - 2);
+            return 1;
+        }
+        if (before == '<' && after < r + n && after[0] == '>') {
+            const char *e = memmem(after + 1, (size_t)(r + n - after - 1), "</", 2);
+            if (!e)
+                return 0;
+            *v = after + 1;
+            *vl = (size_t)(e - after - 1);
+            return 1;
+        }
+        p = hit + 1;
+    }
+    return 0;
+}
+
+static void xml_to(const char *r, size_t n, const char *name, char *dst, size_t cap)
+{
+    const char *v;
+    size_t vl;
+    dst[0] = '\0';
+    if (!xml_field(r, n, name, &v, &vl))
+        return;
+    ks_buf b;
+    ks_buf_init(&b, cap);
+    int tr = 0;
+    xml_unescape(&b, v, vl, &tr);
+    cpy(dst, cap, b.data ? b.data : "", b.len);
+    ks_buf_free(&b);
+}
+
+static int xml_record(ks_dblog *p)
+{
+    const char *r = p->pending.data ? p->pending.data : "";
+    size_t n = p->pending.len;
+    rec_start(p, p->pend_line, p->pend_off);
+    char tmp[256];
+    xml_to(r, n, "NAME", p->rec.command, sizeof p->rec.command);
+    xml_to(r, n, "TIMESTAMP", tmp, sizeof tmp);
+    size_t L = iso_time(tmp, strlen(tmp), p->rec.time, sizeof p->rec.time);
+    if (L && !strcmp(tmp + L, " UTC") && strlen(p->rec.time) + 1 < sizeof p->rec.time)
+        memcpy(p->rec.time + strlen(p->rec.time), "Z", 2);
+    else if (!L)
+        cpy(p->rec.time, sizeof p->rec.time, tmp, strlen(tmp));
+    xml_to(r, n, "CONNECTION_ID", tmp, sizeof tmp);
+    p->rec.conn_id = all_digits(tmp, strlen(tmp)) ? to_i64(tmp, strlen(tmp)) : -1;
+    xml_to(r, n, "USER", tmp, sizeof tmp);
+    if (strchr(tmp, '@'))
+        user_at_host(&p->rec, tmp, strlen(tmp));
+    else
+        cpy(p->rec.user, sizeof p->rec.user, tmp, strlen(tmp));
+    xml_to(r, n, "HOST", tmp, sizeof tmp);
+    if (tmp[0])
+        cpy(p->rec.host, sizeof p->rec.host, tmp, strlen(tmp));
+    xml_to(r, n, "IP", tmp, sizeof tmp);
+    if (tmp[0])
+        cpy(p->rec.host, sizeof p->rec.host, tmp, strlen(tmp)); /* the address, when logged */
+    xml_to(r, n, "DB", p->rec.db, sizeof p->rec.db);
+    xml_to(r, n, "STATUS", p->rec.code, sizeof p->rec.code);
+    xml_to(r, n, "COMMAND_CLASS", p->rec.audit_class, sizeof p->rec.audit_class);
+    if (!strcmp(p->rec.command, "Connect") && p->rec.code[0] && strcmp(p->rec.code, "0"))
+        p->rec.auth_failure = 1;
+    const char *v;
+    size_t vl;
+    if (xml_field(r, n, "SQLTEXT", &v, &vl)) {
+        int tr = 0;
+        p->text_is_sql = 1;
+        xml_unescape(&p->text, v, vl, &tr);
+        if (tr)
+            p->rec.truncated = 1;
+    }
+    ks_buf_reset(&p->pending);
+    p->xml_open = 0;
+    return emit(p);
+}
+
+static int xml_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t off)
+{
+    if (!p->xml_open) {
+        const char *st = find(s, n, "<AUDIT_RECORD");
+        if (!st) {
+            size_t i = skip_sp(s, n, 0);
+            if (i == n || find(s, n, "<?xml") || find(s, n, "<AUDIT>") || find(s, n, "</AUDIT>"))
+                return 0;
+            return emit_bad(p, s, n, lineno, off, "line is outside any AUDIT_RECORD");
+        }
+        size_t k = (size_t)(st - s);
+        p->xml_open = 1;
+        p->pend_line = lineno;
+        p->pend_off = off + (int64_t)k;
+        ks_buf_reset(&p->pending);
+        s += k;
+        n -= k;
+    } else if (ks_buf_putc(&p->pending, '\n')) {
+        p->rec.truncated = 1;
+    }
+    if (ks_buf_append(&p->pending, s, n) || p->pending.len > KS_DBLOG_MAX_RECORD / 16) {
+        int rc = emit_bad(p, "", 0, p->pend_line, p->pend_off, "AUDIT_RECORD too long or never closed");
+        ks_buf_reset(&p->pending);
+        p->xml_open = 0;
+        return rc;
+    }
+    const char *d = p->pending.data;
+    size_t dl = p->pending.len;
+    /* old style ends with "/>", new style with "</AUDIT_RECORD>" */
+    int new_style = dl > 13 && d[13] == '>';
+    if ((new_style && find(d, dl, "</AUDIT_RECORD>")) || (!new_style && find(d, dl, "/>")))
+        return xml_record(p);
+    return 0;
+}
+
 /* ---- public ------------------------------------------------------------------------------- */
 int ks_dblog_new(ks_dblog **out, ks_dblog_format f, const char *pg_prefix, ks_dblog_fn cb,
                  void *ctx, ks_err *err)
@@ -1336,6 +1508,7 @@ int ks_dblog_line(ks_dblog *p, const char *line, size_t n, int64_t lineno, int64
     case KS_DBLOG_PG_STDERR: return pg_line(p, line, n, lineno, offset);
     case KS_DBLOG_MYSQL_GENERAL_CSV:
     case KS_DBLOG_PG_CSV: return csv_line(p, line, n, lineno, offset);
+    case KS_DBLOG_MYSQL_AUDIT_XML: return xml_line(p, line, n, lineno, offset);
     default: return 0;
     }
 }
@@ -1346,6 +1519,12 @@ int ks_dblog_finish(ks_dblog *p)
         return audit_flush(p, 1);
     if (p->f == KS_DBLOG_MYSQL_GENERAL_CSV || p->f == KS_DBLOG_PG_CSV)
         return csv_record(p, 1);
+    if (p->f == KS_DBLOG_MYSQL_AUDIT_XML && p->xml_open) {
+        p->xml_open = 0;
+        ks_buf_reset(&p->pending);
+        return emit_bad(p, "", 0, p->pend_line, p->pend_off,
+                        "AUDIT_RECORD not closed at the end of the file");
+    }
     return emit(p);
 }
 
@@ -1365,6 +1544,8 @@ uint64_t ks_dblog_bad(const ks_dblog *p) { return p->nbad; }
 
 ks_dblog_format ks_dblog_sniff(const char *h, size_t n)
 {
+    if (find(h, n, "<AUDIT_RECORD"))
+        return KS_DBLOG_MYSQL_AUDIT_XML;
     {
         char t[48];
         size_t L = iso_time(h, n, t, sizeof t);

@@ -10,6 +10,9 @@
  *   mysql_general_csv  the general_log table's CSV file (event_time, user_host, thread_id,
  *                  server_id, command_type, argument)
  *   pg_csv         PostgreSQL csvlog (quoted fields may span lines), pgaudit included
+ *   mysql_audit_xml  MySQL Enterprise Audit and Percona audit_log XML, both styles:
+ *                  <AUDIT_RECORD NAME="Query" ... SQLTEXT="..."/> and
+ *                  <AUDIT_RECORD><NAME>Query</NAME>...</AUDIT_RECORD>
  *
  * The caller feeds physical lines (without terminators) in order; a record is delivered to
  * the callback when it is complete (the next record starts, or ks_dblog_finish). Records that
@@ -34,7 +37,9 @@ typedef enum ks_dblog_format {
     KS_DBLOG_MYSQL_AUDIT,
     KS_DBLOG_PG_STDERR,
     KS_DBLOG_MYSQL_GENERAL_CSV, /* log_output=TABLE exported / the general_log CSV file */
-    KS_DBLOG_PG_CSV             /* PostgreSQL csvlog (PG 9.0 .. 15 column sets) */
+    KS_DBLOG_PG_CSV,            /* PostgreSQL csvlog (PG 9.0 .. 15 column sets) */
+    KS_DBLOG_MYSQL_AUDIT_XML    /* MySQL Enterprise / Percona audit log, old (attributes)
+                                   and new (elements) XML styles */
 } ks_dblog_format;
 
 const char *ks_dblog_format_name(ks_dblog_format f);

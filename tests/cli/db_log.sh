@@ -34,6 +34,15 @@ expect_grep audit_rest_read '3 records, 1 unparsable|4 records, 1 unparsable' "$
 expect_grep audit_failed_connect '"user":"evil","host":"203.0.113.9","command":"FAILED_CONNECT","code":"1045","auth_failure":true' "$TMP/.out"
 expect_grep aurora_epoch_time '"time":"2024-03-01T10:00:03.123456Z".*"sql":"SELECT \* FROM cards\\u000aWHERE 1"' "$TMP/.out"
 
+# MySQL Enterprise / Percona audit XML, both styles (hand-written, see tests/db/samples)
+S=$ROOT/tests/db/samples
+expect_rc audit_xml_old_exit 3 "$KS" db log --format jsonl "$S/audit_old_style.xml"
+expect_grep audit_xml_failed_connect '"conn_id":42,"user":"evil","host":"203.0.113.9","command":"Connect","code":"1045","auth_failure":true' "$TMP/.out"
+expect_grep audit_xml_entities '"sql":"SELECT \* FROM cards WHERE note = .a<b. AND x > 1"' "$TMP/.out"
+expect_grep audit_xml_unclosed_named 'audit_old_style.xml:16: offset 560: AUDIT_RECORD not closed' "$TMP/.out"
+"$KS" db log --format jsonl "$S/audit_new_style.xml" > "$TMP/axn.jsonl" 2>/dev/null
+expect_grep audit_xml_new_style '"time":"2024-03-01T10:00:02Z","conn_id":43,"user":"app","host":"10.0.0.5","command":"Query".*"sql":"DROP TABLE cards","class":"ddl"' "$TMP/axn.jsonl"
+
 # the same records as a CloudWatch Logs export writes them: "ISO-time message"
 sed 's/^/2024-03-01T10:00:05.000Z /' "$TMP/audit.log" > "$TMP/cw.log"
 "$KS" db log --log-format mysql_audit --format jsonl "$TMP/cw.log" > "$TMP/cw.jsonl" 2>/dev/null
