@@ -905,7 +905,8 @@ static int log_record(void *ctx, const ks_dblog_rec *r)
                 rc = ks_db_json_str(&o, r->sql.p, r->sql.n);
             if (!rc)
                 rc = json_sql_fields(&o, r->sql.p, r->sql.n,
-                                     r->format == KS_DBLOG_PG_STDERR ? KS_SQL_PG : KS_SQL_MYSQL,
+                                     (r->format == KS_DBLOG_PG_STDERR || r->format == KS_DBLOG_PG_CSV ||
+                                      r->format == KS_DBLOG_PG_JSON) ? KS_SQL_PG : KS_SQL_MYSQL,
                                      ks_str_c(r->db));
         }
         if (!rc)
@@ -926,7 +927,8 @@ static int log_record(void *ctx, const ks_dblog_rec *r)
         if (!rc && r->sql.n) {
             ks_sql_info info;
             ks_sql_analyze(&info, r->sql.p, r->sql.n,
-                           r->format == KS_DBLOG_PG_STDERR ? KS_SQL_PG : KS_SQL_MYSQL);
+                           (r->format == KS_DBLOG_PG_STDERR || r->format == KS_DBLOG_PG_CSV ||
+                            r->format == KS_DBLOG_PG_JSON) ? KS_SQL_PG : KS_SQL_MYSQL);
             rc = ks_buf_printf(&o, " [%s] ", ks_sql_class_name(info.cls));
             if (!rc)
                 rc = ks_buf_append(&o, r->sql.p, r->sql.n);
@@ -980,7 +982,7 @@ static int db_log(ks_opts *o)
             if (df == KS_DBLOG_UNKNOWN) {
                 ks_cli_errorf("db log: %s: format not recognised; give --log-format "
                               "(mysql_general, mysql_general_csv, mysql_slow, mysql_error, mysql_audit, "
-                              "mysql_audit_xml, pg_stderr, pg_csv)",
+                              "mysql_audit_xml, pg_stderr, pg_csv, pg_json)",
                               path);
                 exit_code = KS_EXIT_INPUT;
                 goto next;
@@ -1045,7 +1047,7 @@ static const ks_opt_spec k_opts[] = {
     {"tmpdir", 0, "DIR", "db diff: where to spill sorted runs (default $TMPDIR or /tmp)", false},
     {"memory-mb", 0, "N", "db diff: memory for sorting before spilling (default 64)", false},
     {"schema", 0, "FILE", "db binlog: CREATE TABLE statements naming the columns (a dump works)", true},
-    {"log-format", 0, "F", "db log: mysql_general, mysql_general_csv, mysql_slow, mysql_error, mysql_audit, mysql_audit_xml, pg_stderr, pg_csv (default: sniffed)", false},
+    {"log-format", 0, "F", "db log: mysql_general, mysql_general_csv, mysql_slow, mysql_error, mysql_audit, mysql_audit_xml, pg_stderr, pg_csv, pg_json (default: sniffed)", false},
     {"prefix", 0, "P", "db log: PostgreSQL log_line_prefix (default: RDS %t:%r:%u@%d:[%p]:)", false},
 };
 

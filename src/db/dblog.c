@@ -28,6 +28,7 @@ struct ks_dblog {
     ks_buf pending;     /* raw audit / CSV record text across lines */
     ks_buf csvstore;    /* unquoted CSV fields */
     int cont_sqlbuf;    /* continuation lines belong to sqlbuf (multi-line STATEMENT) */
+    int pgaudit_open;   /* a pgaudit record's quoted field continues on the next line */
     ks_buf sqlbuf;      /* the statement of a record whose text is a message (PostgreSQL
                            ERROR + STATEMENT, csvlog query column) */
     int64_t pend_line, pend_off;
@@ -53,13 +54,14 @@ const char *ks_dblog_format_name(ks_dblog_format f)
     case KS_DBLOG_MYSQL_GENERAL_CSV: return "mysql_general_csv";
     case KS_DBLOG_PG_CSV: return "pg_csv";
     case KS_DBLOG_MYSQL_AUDIT_XML: return "mysql_audit_xml";
+    case KS_DBLOG_PG_JSON: return "pg_json";
     default: return "unknown";
     }
 }
 
 ks_dblog_format ks_dblog_format_parse(const char *s)
 {
-    for (int f = KS_DBLOG_MYSQL_GENERAL; f <= KS_DBLOG_MYSQL_AUDIT_XML; f++)
+    for (int f = KS_DBLOG_MYSQL_GENERAL; f <= KS_DBLOG_PG_JSON; f++)
         if (!strcmp(s, ks_dblog_format_name((ks_dblog_format)f)))
             return (ks_dblog_format)f;
     return KS_DBLOG_UNKNOWN;
@@ -200,6 +202,7 @@ static void rec_start(ks_dblog *p, int64_t lineno, int64_t off)
     ks_buf_reset(&p->text);
     ks_buf_reset(&p->sqlbuf);
     p->cont_sqlbuf = 0;
+    p->pgaudit_open = 0;
     p->text_is_sql = 0;
     p->have = 1;
 }
@@ -972,6 +975,14 @@ static void pgaudit(ks_dblog *p, const char *s, size_t n)
     }
 }
 
+static int quotes_open(const char *s, size_t n)
+{
+    size_t q = 0;
+    for (size_t i = 0; i < n; i++)
+        q += s[i] == '"';
+    return (int)(q & 1);
+}
+
 /* The message part of a PostgreSQL record (after "LEVEL:  "), for stderr and csvlog. */
 static void pg_message(ks_dblog *p, const char *lvl, const char *m, size_t mn)
 {
@@ -979,6 +990,12 @@ static void pg_message(ks_dblog *p, const char *lvl, const char *m, size_t mn)
     cpy(p->rec.command, sizeof p->rec.command, lvl, strlen(lvl));
     const char *st;
     if (mn >= 7 && !memcmp(m, "AUDIT: ", 7)) {
+        /* a quoted statement with newlines continues on the next lines: keep the raw
+         * record and parse it again once its quotes balance */
+        ks_buf_reset(&p->pending);
+        if (ks_buf_append(&p->pending, m + 7, mn - 7))
+            p->rec.truncated = 1;
+        p->pgaudit_open = quotes_open(p->pending.data, p->pending.len);
         pgaudit(p, m + 7, mn - 7);
         return;
     }
@@ -1065,7 +1082,13 @@ static int pg_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t
     if (!lvl) {
         if (p->have && (n == 0 || s[0] == '\t' || s[0] == ' ' || !i)) {
             size_t j = n && s[0] == '\t' ? 1 : 0;
-            if (p->cont_sqlbuf) {
+            if (p->pgaudit_open) {
+                if (ks_buf_putc(&p->pending, '\n') || ks_buf_append(&p->pending, s + j, n - j))
+                    p->rec.truncated = 1;
+                p->pgaudit_open = quotes_open(p->pending.data, p->pending.len);
+                if (!p->pgaudit_open)
+                    pgaudit(p, p->pending.data, p->pending.len);
+            } else if (p->cont_sqlbuf) {
                 if (ks_buf_putc(&p->sqlbuf, '\n') || ks_buf_append(&p->sqlbuf, s + j, n - j))
                     p->rec.truncated = 1;
             } else {
@@ -1475,6 +1498,229 @@ static int xml_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_
     return 0;
 }
 
+/* ---- PostgreSQL jsonlog ------------------------------------------------------------------
+ * One flat JSON object per line (PostgreSQL 15 "jsonlog": timestamp, user, dbname, pid,
+ * remote_host, remote_port, session_id, error_severity, state_code, message, detail,
+ * statement, ...). The values are strings and numbers only, so a flat reader suffices here;
+ * nested values are skipped whole. (When core/json lands this can move onto it.) */
+typedef struct jfield {
+    const char *k;
+    size_t kl;
+    const char *v; /* raw value text: for strings, between the quotes (still escaped) */
+    size_t vl;
+    int is_str;
+} jfield;
+
+static size_t json_skip_string(const char *s, size_t n, size_t i)
+{
+    /* s[i] == '"'; returns the index after the closing quote, or n */
+    for (i++; i < n; i++) {
+        if (s[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (s[i] == '"')
+            return i + 1;
+    }
+    return n;
+}
+
+/* Splits a flat object into fields; returns the count, -1 when malformed. */
+static int json_flat(const char *s, size_t n, jfield *f, int max)
+{
+    size_t i = skip_sp(s, n, 0);
+    if (i >= n || s[i] != '{')
+        return -1;
+    i++;
+    int nf = 0;
+    for (int guard = 0; guard < 4096; guard++) {
+        i = skip_sp(s, n, i);
+        if (i < n && s[i] == '}')
+            return nf;
+        if (i >= n || s[i] != '"')
+            return -1;
+        size_t ke = json_skip_string(s, n, i);
+        if (ke >= n)
+            return -1;
+        jfield cur = {s + i + 1, ke - i - 2, NULL, 0, 0};
+        i = skip_sp(s, n, ke);
+        if (i >= n || s[i] != ':')
+            return -1;
+        i = skip_sp(s, n, i + 1);
+        if (i >= n)
+            return -1;
+        size_t v0 = i;
+        if (s[i] == '"') {
+            size_t ve = json_skip_string(s, n, i);
+            if (ve > n || s[ve - 1] != '"' || ve == i + 1)
+                return -1;
+            cur.v = s + i + 1;
+            cur.vl = ve - i - 2;
+            cur.is_str = 1;
+            i = ve;
+        } else if (s[i] == '{' || s[i] == '[') {
+            int depth = 0;
+            for (; i < n; i++) {
+                if (s[i] == '"') {
+                    i = json_skip_string(s, n, i) - 1;
+                    continue;
+                }
+                if (s[i] == '{' || s[i] == '[')
+                    depth++;
+                else if ((s[i] == '}' || s[i] == ']') && --depth == 0) {
+                    i++;
+                    break;
+                }
+            }
+            if (depth)
+                return -1;
+            cur.v = s + v0;
+            cur.vl = i - v0;
+        } else {
+            while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ' ')
+                i++;
+            cur.v = s + v0;
+            cur.vl = i - v0;
+        }
+        if (nf < max)
+            f[nf++] = cur;
+        i = skip_sp(s, n, i);
+        if (i < n && s[i] == ',') {
+            i++;
+            continue;
+        }
+        if (i < n && s[i] == '}')
+            return nf;
+        return -1;
+    }
+    return -1;
+}
+
+/* JSON string unescaping (\" \\ \/ \b \f \n \r \t \uXXXX incl. surrogate pairs) into b. */
+static void json_unescape(ks_buf *b, const char *s, size_t n, int *trunc)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = 0;
+        if (s[i] != '\\' || i + 1 >= n) {
+            rc = ks_buf_putc(b, s[i]);
+        } else {
+            char c = s[++i];
+            if (c == 'u' && i + 4 < n) {
+                uint32_t cp = 0;
+                int ok = 1;
+                for (int k = 1; k <= 4; k++) {
+                    char h = s[i + k];
+                    int d = dig(h) ? h - '0' : isxdigit((unsigned char)h) ? (h | 32) - 'a' + 10 : -1;
+                    if (d < 0)
+                        ok = 0;
+                    cp = cp * 16 + (uint32_t)(d < 0 ? 0 : d);
+                }
+                if (!ok) {
+                    rc = ks_buf_putc(b, '?');
+                } else {
+                    i += 4;
+                    if (cp >= 0xd800 && cp < 0xdc00 && i + 6 < n && s[i + 1] == '\\' && s[i + 2] == 'u') {
+                        uint32_t lo = 0;
+                        for (int k = 3; k <= 6; k++) {
+                            char h = s[i + k];
+                            lo = lo * 16 + (uint32_t)(dig(h) ? h - '0' : isxdigit((unsigned char)h) ? (h | 32) - 'a' + 10 : 0);
+                        }
+                        if (lo >= 0xdc00 && lo < 0xe000) {
+                            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                            i += 6;
+                        }
+                    }
+                    char u[4];
+                    size_t ul;
+                    if (cp < 0x80) { u[0] = (char)cp; ul = 1; }
+                    else if (cp < 0x800) { u[0] = (char)(0xc0 | cp >> 6); u[1] = (char)(0x80 | (cp & 63)); ul = 2; }
+                    else if (cp < 0x10000) { u[0] = (char)(0xe0 | cp >> 12); u[1] = (char)(0x80 | ((cp >> 6) & 63)); u[2] = (char)(0x80 | (cp & 63)); ul = 3; }
+                    else { u[0] = (char)(0xf0 | cp >> 18); u[1] = (char)(0x80 | ((cp >> 12) & 63)); u[2] = (char)(0x80 | ((cp >> 6) & 63)); u[3] = (char)(0x80 | (cp & 63)); ul = 4; }
+                    rc = ks_buf_append(b, u, ul);
+                }
+            } else {
+                char o = c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c == 'b' ? '\b' : c == 'f' ? '\f' : c;
+                rc = ks_buf_putc(b, o);
+            }
+        }
+        if (rc)
+            *trunc = 1;
+    }
+}
+
+static void jf_to(const jfield *f, int nf, const char *key, char *dst, size_t cap)
+{
+    dst[0] = '\0';
+    size_t kl = strlen(key);
+    for (int i = 0; i < nf; i++)
+        if (f[i].kl == kl && !memcmp(f[i].k, key, kl)) {
+            ks_buf b;
+            ks_buf_init(&b, cap);
+            int tr = 0;
+            if (f[i].is_str)
+                json_unescape(&b, f[i].v, f[i].vl, &tr);
+            else
+                ks_buf_append(&b, f[i].v, f[i].vl);
+            cpy(dst, cap, b.data ? b.data : "", b.len);
+            ks_buf_free(&b);
+            return;
+        }
+}
+
+static const jfield *jf_get(const jfield *f, int nf, const char *key)
+{
+    size_t kl = strlen(key);
+    for (int i = 0; i < nf; i++)
+        if (f[i].kl == kl && !memcmp(f[i].k, key, kl))
+            return &f[i];
+    return NULL;
+}
+
+static int pgjson_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t off)
+{
+    if (skip_sp(s, n, 0) == n)
+        return 0;
+    jfield f[64];
+    int nf = json_flat(s, n, f, 64);
+    if (nf < 0)
+        return emit_bad(p, s, n, lineno, off, "line is not a flat JSON object");
+    rec_start(p, lineno, off);
+    char tmp[256];
+    jf_to(f, nf, "timestamp", tmp, sizeof tmp);
+    size_t L = iso_time(tmp, strlen(tmp), p->rec.time, sizeof p->rec.time);
+    if (L && !strcmp(tmp + L, " UTC") && strlen(p->rec.time) + 1 < sizeof p->rec.time)
+        memcpy(p->rec.time + strlen(p->rec.time), "Z", 2);
+    else if (!L)
+        cpy(p->rec.time, sizeof p->rec.time, tmp, strlen(tmp));
+    jf_to(f, nf, "user", p->rec.user, sizeof p->rec.user);
+    jf_to(f, nf, "dbname", p->rec.db, sizeof p->rec.db);
+    jf_to(f, nf, "remote_host", p->rec.host, sizeof p->rec.host);
+    jf_to(f, nf, "state_code", p->rec.code, sizeof p->rec.code);
+    jf_to(f, nf, "pid", tmp, sizeof tmp);
+    p->rec.conn_id = all_digits(tmp, strlen(tmp)) ? to_i64(tmp, strlen(tmp)) : -1;
+    char lvl[16];
+    jf_to(f, nf, "error_severity", lvl, sizeof lvl);
+    ks_buf msg;
+    ks_buf_init(&msg, KS_DBLOG_MAX_RECORD);
+    int tr = 0;
+    const jfield *m = jf_get(f, nf, "message");
+    if (m && m->is_str)
+        json_unescape(&msg, m->v, m->vl, &tr);
+    pg_message(p, lvl[0] ? lvl : "LOG", msg.data ? msg.data : "", msg.len);
+    ks_buf_free(&msg);
+    const jfield *d = jf_get(f, nf, "detail");
+    if (d && d->is_str) {
+        text_add(p, "DETAIL: ", 8, 1);
+        json_unescape(&p->text, d->v, d->vl, &tr);
+    }
+    const jfield *st = jf_get(f, nf, "statement");
+    if (st && st->is_str && !p->text_is_sql)
+        json_unescape(&p->sqlbuf, st->v, st->vl, &tr);
+    if (tr)
+        p->rec.truncated = 1;
+    return emit(p);
+}
+
 /* ---- public ------------------------------------------------------------------------------- */
 int ks_dblog_new(ks_dblog **out, ks_dblog_format f, const char *pg_prefix, ks_dblog_fn cb,
                  void *ctx, ks_err *err)
@@ -1509,6 +1755,7 @@ int ks_dblog_line(ks_dblog *p, const char *line, size_t n, int64_t lineno, int64
     case KS_DBLOG_MYSQL_GENERAL_CSV:
     case KS_DBLOG_PG_CSV: return csv_line(p, line, n, lineno, offset);
     case KS_DBLOG_MYSQL_AUDIT_XML: return xml_line(p, line, n, lineno, offset);
+    case KS_DBLOG_PG_JSON: return pgjson_line(p, line, n, lineno, offset);
     default: return 0;
     }
 }
@@ -1546,6 +1793,8 @@ ks_dblog_format ks_dblog_sniff(const char *h, size_t n)
 {
     if (find(h, n, "<AUDIT_RECORD"))
         return KS_DBLOG_MYSQL_AUDIT_XML;
+    if (n > 2 && h[0] == '{' && find(h, n, "\"error_severity\":"))
+        return KS_DBLOG_PG_JSON;
     {
         char t[48];
         size_t L = iso_time(h, n, t, sizeof t);

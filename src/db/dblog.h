@@ -38,8 +38,9 @@ typedef enum ks_dblog_format {
     KS_DBLOG_PG_STDERR,
     KS_DBLOG_MYSQL_GENERAL_CSV, /* log_output=TABLE exported / the general_log CSV file */
     KS_DBLOG_PG_CSV,            /* PostgreSQL csvlog (PG 9.0 .. 15 column sets) */
-    KS_DBLOG_MYSQL_AUDIT_XML    /* MySQL Enterprise / Percona audit log, old (attributes)
+    KS_DBLOG_MYSQL_AUDIT_XML,   /* MySQL Enterprise / Percona audit log, old (attributes)
                                    and new (elements) XML styles */
+    KS_DBLOG_PG_JSON            /* PostgreSQL 15+ jsonlog: one flat JSON object per line */
 } ks_dblog_format;
 
 const char *ks_dblog_format_name(ks_dblog_format f);

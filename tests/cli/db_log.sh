@@ -92,7 +92,8 @@ PGB=$(ks_pg_bin 2>/dev/null)
 if ks_have_pg && ls /usr/lib/postgresql/*/lib/pgaudit.so >/dev/null 2>&1; then
   if ks_pg_start "$TMP/p" "shared_preload_libraries = 'pgaudit'" "pgaudit.log = 'read,write,ddl,role'" \
        "log_line_prefix = '%t:%r:%u@%d:[%p]:'" "log_connections = on" "log_disconnections = on" \
-       "log_statement = 'ddl'" "logging_collector = off" "log_timezone = 'UTC'"; then
+       "log_statement = 'ddl'" "log_timezone = 'UTC'" "logging_collector = on" "log_directory = 'log'" \
+       "log_filename = 'pg.log'" "log_destination = 'stderr,csvlog,jsonlog'"; then
     ks_psql -c "CREATE ROLE bruteforce LOGIN PASSWORD 'right'" >/dev/null
     # password authentication for that role only
     { echo "local all bruteforce scram-sha-256"; cat "$TMP/p/data/pg_hba.conf"; } > "$TMP/hba" && cp "$TMP/hba" "$TMP/p/data/pg_hba.conf"
@@ -103,7 +104,16 @@ if ks_have_pg && ls /usr/lib/postgresql/*/lib/pgaudit.so >/dev/null 2>&1; then
       -c "GRANT ALL ON ALL TABLES IN SCHEMA public TO bruteforce" >/dev/null
     PGPASSWORD=wrong psql -X -h "$PG_SOCKDIR" -p "$PG_PORT" -U bruteforce -d shop -c 'select 1' >/dev/null 2>&1
     ks_pg_stop
-    "$KS" db log --log-format pg_stderr --format jsonl "$TMP/p/server.log" > "$TMP/pg.jsonl" 2> "$TMP/pg.err"
+    "$KS" db log --log-format pg_stderr --format jsonl "$TMP/p/data/log/pg.log" > "$TMP/pg.jsonl" 2> "$TMP/pg.err"
+    # the same session through csvlog and jsonlog: the same statements and audit records
+    "$KS" db log --format jsonl "$TMP/p/data/log/pg.csv" > "$TMP/pgc.jsonl" 2> "$TMP/pgc.err"
+    "$KS" db log --format jsonl "$TMP/p/data/log/pg.json" > "$TMP/pgj.jsonl" 2> "$TMP/pgj.err"
+    expect_grep pg_csv_sniffed_and_clean 'pg_csv, [0-9]+ lines, [0-9]+ records, 0 unparsable' "$TMP/pgc.err"
+    expect_grep pg_json_sniffed_and_clean 'pg_json, [0-9]+ lines, [0-9]+ records, 0 unparsable' "$TMP/pgj.err"
+    sqls() { python3 -c 'import json,sys; [print(json.dumps([r.get("audit_class",""), r.get("sql",""), r.get("user",""), r.get("db",""), r.get("auth_failure",False)])) for r in map(json.loads, open(sys.argv[1])) if r.get("sql") or r.get("auth_failure")]' "$1"; }
+    sqls "$TMP/pg.jsonl" > "$TMP/s1"; sqls "$TMP/pgc.jsonl" > "$TMP/s2"; sqls "$TMP/pgj.jsonl" > "$TMP/s3"
+    expect_eq pg_csv_same_statements_as_stderr "$(diff "$TMP/s1" "$TMP/s2" | head -5)" ""
+    expect_eq pg_json_same_statements_as_stderr "$(diff "$TMP/s1" "$TMP/s3" | head -5)" ""
     expect_grep pg_rds_prefix_parsed '"conn_id":[0-9]+,"user":"postgres","host":"\[local\]","db":"shop"' "$TMP/pg.jsonl"
     expect_grep pg_connection_authorized '"command":"connection authorized"' "$TMP/pg.jsonl"
     expect_grep pgaudit_read '"audit_type":"SESSION","audit_class":"READ".*"sql":"SELECT \* FROM cards"' "$TMP/pg.jsonl"

@@ -34,8 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     static const char *const prefixes[] = {KS_DBLOG_RDS_PG_PREFIX, "%m [%p] %q%u@%d ", "%t ",
                                            "%n|%h|%a|%e|%l|%%|"};
-    ks_dblog_format f = (ks_dblog_format)(1 + data[0] % 8);
-    const char *prefix = prefixes[(data[0] / 8) % 4];
+    ks_dblog_format f = (ks_dblog_format)(1 + data[0] % 9);
+    const char *prefix = prefixes[(data[0] / 9) % 4];
     st s = {0, 0, 0};
     ks_dblog *p = NULL;
     ks_err err;

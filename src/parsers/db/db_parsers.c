@@ -1,5 +1,6 @@
 /* db_parsers.c — the database log readers of src/db/dblog.c as ks_parser entries:
- *   mysql_general, mysql_slow, mysql_error, mysql_audit, pg_stderr
+ *   mysql_general, mysql_general_csv, mysql_slow, mysql_error, mysql_audit, mysql_audit_xml,
+ *   pg_stderr, pg_csv, pg_json
  * Each feeds the member's lines to ks_dblog and turns every record into a normalized event
  * (actor user, src_ip host, action the command/verb, target the first object, message the
  * statement) plus a row of its per-source table with the statement's class, objects and
@@ -9,7 +10,7 @@
  * and the case store, which are being written in parallel. Until they are in the tree it
  * compiles only when KS_DB_PARSERS is defined; tests/cli/db_parsers_compile.sh checks that
  * it does (cc -fsyntax-only -DKS_DB_PARSERS). To enable: drop the #ifdef and list
- * ks_parser_mysql_general ... ks_parser_pg_stderr in the parser registry.
+ * the nine ks_parser_* entries below in the parser registry.
  */
 #ifdef KS_DB_PARSERS
 
@@ -73,7 +74,8 @@ static int on_record(void *vg, const ks_dblog_rec *r)
     ks_buf_init(&objs, 1 << 16);
     ks_buf_init(&fp, 1 << 20);
     char fpid[17] = "";
-    ks_sql_dialect d = r->format == KS_DBLOG_PG_STDERR ? KS_SQL_PG : KS_SQL_MYSQL;
+    ks_sql_dialect d = (r->format == KS_DBLOG_PG_STDERR || r->format == KS_DBLOG_PG_CSV ||
+                        r->format == KS_DBLOG_PG_JSON) ? KS_SQL_PG : KS_SQL_MYSQL;
     if (r->sql.n) {
         ks_sql_analyze(&info, r->sql.p, r->sql.n, d);
         for (size_t i = 0; i < info.nobj; i++)
@@ -165,6 +167,10 @@ static int parse_slow(ks_parse_ctx *c, ks_err *e) { return parse_as(c, e, KS_DBL
 static int parse_error(ks_parse_ctx *c, ks_err *e) { return parse_as(c, e, KS_DBLOG_MYSQL_ERROR); }
 static int parse_audit(ks_parse_ctx *c, ks_err *e) { return parse_as(c, e, KS_DBLOG_MYSQL_AUDIT); }
 static int parse_pg(ks_parse_ctx *c, ks_err *e) { return parse_as(c, e, KS_DBLOG_PG_STDERR); }
+static int parse_general_csv(ks_parse_ctx *c, ks_err *e) { return parse_as(c, e, KS_DBLOG_MYSQL_GENERAL_CSV); }
+static int parse_pg_csv(ks_parse_ctx *c, ks_err *e) { return parse_as(c, e, KS_DBLOG_PG_CSV); }
+static int parse_pg_json(ks_parse_ctx *c, ks_err *e) { return parse_as(c, e, KS_DBLOG_PG_JSON); }
+static int parse_audit_xml(ks_parse_ctx *c, ks_err *e) { return parse_as(c, e, KS_DBLOG_MYSQL_AUDIT_XML); }
 
 static int sniff_for(const uint8_t *h, size_t n, ks_dblog_format f)
 {
@@ -175,12 +181,20 @@ static int sniff_slow(const uint8_t *h, size_t n, const char *name) { return sni
 static int sniff_error(const uint8_t *h, size_t n, const char *name) { return sniff_for(h, n, KS_DBLOG_MYSQL_ERROR); }
 static int sniff_audit(const uint8_t *h, size_t n, const char *name) { return sniff_for(h, n, KS_DBLOG_MYSQL_AUDIT); }
 static int sniff_pg(const uint8_t *h, size_t n, const char *name) { return sniff_for(h, n, KS_DBLOG_PG_STDERR); }
+static int sniff_general_csv(const uint8_t *h, size_t n, const char *name) { return sniff_for(h, n, KS_DBLOG_MYSQL_GENERAL_CSV); }
+static int sniff_pg_csv(const uint8_t *h, size_t n, const char *name) { return sniff_for(h, n, KS_DBLOG_PG_CSV); }
+static int sniff_pg_json(const uint8_t *h, size_t n, const char *name) { return sniff_for(h, n, KS_DBLOG_PG_JSON); }
+static int sniff_audit_xml(const uint8_t *h, size_t n, const char *name) { return sniff_for(h, n, KS_DBLOG_MYSQL_AUDIT_XML); }
 
 const ks_parser ks_parser_mysql_general = {"mysql_general", "MySQL/MariaDB general query log", k_tables, sniff_general, parse_general};
 const ks_parser ks_parser_mysql_slow = {"mysql_slow", "MySQL/MariaDB/Percona slow query log", k_tables, sniff_slow, parse_slow};
 const ks_parser ks_parser_mysql_error = {"mysql_error", "MySQL/MariaDB error log (incl. access denied)", k_tables, sniff_error, parse_error};
 const ks_parser ks_parser_mysql_audit = {"mysql_audit", "MariaDB server_audit / RDS / Aurora audit log", k_tables, sniff_audit, parse_audit};
 const ks_parser ks_parser_pg_stderr = {"pg_stderr", "PostgreSQL stderr log (log_line_prefix option) with pgaudit", k_tables, sniff_pg, parse_pg};
+const ks_parser ks_parser_mysql_general_csv = {"mysql_general_csv", "MySQL/MariaDB general_log table (CSV file)", k_tables, sniff_general_csv, parse_general_csv};
+const ks_parser ks_parser_pg_csv = {"pg_csv", "PostgreSQL csvlog with pgaudit", k_tables, sniff_pg_csv, parse_pg_csv};
+const ks_parser ks_parser_pg_json = {"pg_json", "PostgreSQL jsonlog with pgaudit", k_tables, sniff_pg_json, parse_pg_json};
+const ks_parser ks_parser_mysql_audit_xml = {"mysql_audit_xml", "MySQL Enterprise / Percona audit log (XML)", k_tables, sniff_audit_xml, parse_audit_xml};
 
 #else
 /* see the note above: built once core/io, core/time and the store are in the tree */
