@@ -71,6 +71,13 @@ static void put_lines(FILE *f, const ks_buf *b)
 
 static void iso_time(uint32_t t, char out[32])
 {
+    /* events come in bursts of the same second: keep the last conversion */
+    static uint32_t last_t = 0;
+    static char last[32];
+    if (last[0] && t == last_t) {
+        memcpy(out, last, 32);
+        return;
+    }
     time_t tt = (time_t)t;
     struct tm tm;
     if (!gmtime_r(&tt, &tm)) {
@@ -78,6 +85,8 @@ static void iso_time(uint32_t t, char out[32])
         return;
     }
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    last_t = t;
+    memcpy(last, out, 32);
 }
 
 static ks_sql_dialect parse_dialect(const char *s)

@@ -1812,6 +1812,15 @@ int ks_db_json_str(ks_buf *out, const char *s, size_t n)
     int rc = ks_buf_putc(out, '"');
     for (size_t i = 0; i < n && !rc;) {
         uint8_t c = u[i];
+        /* runs of plain ASCII go in one append */
+        size_t r = i;
+        while (r < n && u[r] >= 0x20 && u[r] < 0x7f && u[r] != '"' && u[r] != '\\')
+            r++;
+        if (r > i) {
+            rc = ks_buf_append(out, s + i, r - i);
+            i = r;
+            continue;
+        }
         if (c == '"' || c == '\\') {
             rc = ks_buf_putc(out, '\\');
             if (!rc)
