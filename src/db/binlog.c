@@ -540,8 +540,13 @@ int ks_binlog_next(ks_binlog *b, ks_binlog_event *out, ks_err *err)
     }
     out->post = ev + KS_BL_HEADER;
     out->post_len = body - KS_BL_HEADER;
-    if (!strcmp(ks_binlog_type_name(out->type), "Unknown"))
+    if (!strcmp(ks_binlog_type_name(out->type), "Unknown")) {
+        /* listed and skipped (its length is known), but reported: it was not decoded */
         b->st.unknown_type++;
+        if (!rc)
+            rc = KS_ERR_AT(err, KS_EUNSUPPORTED, b->path, -1, (int64_t)pos,
+                           "unknown event type %u (%u bytes) skipped", out->type, size);
+    }
     /* GTID bookkeeping */
     if (out->type == KS_BL_MARIA_GTID && out->post_len >= 13) {
         snprintf(b->gtid, sizeof b->gtid, "%u-%u-%llu", le32(out->post + 8), out->server_id,

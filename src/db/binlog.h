@@ -74,9 +74,9 @@ typedef struct ks_binlog_stats {
 int ks_binlog_open(ks_binlog **out, ks_binlog_read_fn rd, void *ctx, uint64_t size,
                    const char *path, ks_err *err);
 void ks_binlog_free(ks_binlog *b);
-/* 0 with *out filled; KS_EOF at the clean end; KS_ECORRUPT with err filled either with an
- * event (bad checksum: *out valid, go on) or without (fatal: *out untouched, stop). Use
- * ks_binlog_fatal() to tell the two apart. */
+/* 0 with *out filled; KS_EOF at the clean end; KS_ECORRUPT / KS_EUNSUPPORTED with err
+ * filled either with an event (bad checksum, unknown event type: *out valid, go on) or
+ * without (fatal: *out untouched, stop). Use ks_binlog_fatal() to tell the two apart. */
 int ks_binlog_next(ks_binlog *b, ks_binlog_event *out, ks_err *err);
 int ks_binlog_fatal(const ks_binlog *b);
 const ks_binlog_stats *ks_binlog_get_stats(const ks_binlog *b);

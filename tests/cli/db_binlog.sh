@@ -45,6 +45,16 @@ if [ -f "$B" ]; then
   expect_grep not_a_binlog_message 'not a binary log' "$TMP/.out"
 fi
 
+# an unknown event type (a 5.5 binlog without checksums, the Query at 107 retyped to 126)
+if [ -f "$C/test-mysql-bin" ]; then
+  cp "$C/test-mysql-bin" "$TMP/unknown.bin"; chmod u+w "$TMP/unknown.bin"
+  printf '\176' | dd of="$TMP/unknown.bin" bs=1 seek=111 conv=notrunc 2>/dev/null
+  expect_rc unknown_type_exit 3 "$KS" db binlog "$TMP/unknown.bin"
+  expect_grep unknown_type_named 'unknown.bin: offset 107: unknown event type 126' "$TMP/.out"
+  expect_grep unknown_type_rest_read '^# at 194$' "$TMP/.out"
+  expect_grep unknown_type_counted '1 unknown types' "$TMP/.out"
+fi
+
 # ---- a real MariaDB: every column type, then an attack session
 if ! ks_have_mariadb || ! command -v mysqlbinlog >/dev/null; then
   skip mariadb "mariadbd / mysqlbinlog not installed"
