@@ -331,8 +331,23 @@ static void learn_schema(ks_binlog *b, ks_str db, const char *sql, size_t n)
     char *table = NULL;
     char **cols = NULL;
     size_t ncols = 0;
-    if (ks_sql_create_table_columns(sql, n, 0, &table, &cols, &ncols) != 0)
+    if (ks_sql_create_table_columns(sql, n, 0, &table, &cols, &ncols) != 0) {
+        /* ALTER / DROP / RENAME TABLE: names learnt before may no longer fit */
+        ks_sql_info info;
+        ks_sql_analyze(&info, sql, n, KS_SQL_MYSQL);
+        if (info.cls != KS_SQL_C_DDL)
+            return;
+        for (size_t i = 0; i < info.nobj; i++) {
+            const ks_sql_object *o = &info.obj[i];
+            if (o->is_database || (o->action != KS_SQL_A_ALTER && o->action != KS_SQL_A_DROP))
+                continue;
+            char dbname[256];
+            snprintf(dbname, sizeof dbname, "%.*s", o->schema[0] ? (int)strlen(o->schema) : (int)db.n,
+                     o->schema[0] ? o->schema : (db.p ? db.p : ""));
+            ks_binlog_forget_columns(b, dbname, o->name);
+        }
         return;
+    }
     char dbname[256] = "";
     const char *tname = table;
     const char *dot = strchr(table, '.');

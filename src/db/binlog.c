@@ -331,6 +331,21 @@ int ks_binlog_set_columns(ks_binlog *b, const char *db, const char *table,
     return 0;
 }
 
+void ks_binlog_forget_columns(ks_binlog *b, const char *db, const char *table)
+{
+    for (size_t i = 0; i < b->nschemas;) {
+        struct bl_schema *e = &b->schemas[i];
+        if (!strcmp(e->table, table) && (!strcmp(e->db, db) || !e->db[0] || !db[0])) {
+            free(e->db);
+            free(e->table);
+            free_cols(e->cols, e->ncols);
+            b->schemas[i] = b->schemas[--b->nschemas];
+            continue;
+        }
+        i++;
+    }
+}
+
 /* Names for a freshly mapped table without optional metadata. */
 static void attach_schema(ks_binlog *b, ks_binlog_table *t)
 {

@@ -92,6 +92,9 @@ const char *ks_binlog_gtid(const ks_binlog *b);
 int ks_binlog_set_columns(ks_binlog *b, const char *db, const char *table,
                           const char *const *cols, size_t ncols);
 
+/* Forgets the names of a table (after ALTER/DROP/RENAME TABLE they may no longer fit). */
+void ks_binlog_forget_columns(ks_binlog *b, const char *db, const char *table);
+
 /* ---- typed values and rows ----------------------------------------------------------- */
 typedef enum ks_bv_kind {
     KS_BV_ABSENT = 0, /* column not part of this image */

@@ -71,6 +71,8 @@ ks_mdb -e "DROP DATABASE shop" && ks_mdb < "$ROOT/tests/db/workload_types.sql" >
 sed "s#@OUTFILE@#$TMP/out/cards.txt#" "$ROOT/tests/db/workload_attack.sql" | ks_mdb > "$TMP/w3.log" 2>&1 || fail workload_attack "$(head -c 300 "$TMP/w3.log")"
 # a binlog holding only a row change, no DDL and no column metadata: names come from --schema
 ks_mdb -e "SET GLOBAL binlog_row_metadata=MINIMAL; SET GLOBAL log_bin_compress=OFF; FLUSH BINARY LOGS; INSERT INTO shop.customers VALUES (7,'x@example.com',1.00); FLUSH BINARY LOGS"
+# names learnt from a CREATE TABLE are dropped after an ALTER TABLE renames a column
+ks_mdb shop -e "CREATE TABLE alt (a INT PRIMARY KEY, b INT); INSERT INTO alt VALUES (1,2); ALTER TABLE alt CHANGE b c INT; INSERT INTO alt VALUES (3,4); FLUSH BINARY LOGS"
 ks_mdb_stop
 n=0
 for f in "$M"/data/binlog.0000*; do
@@ -96,6 +98,10 @@ expect_grep ransom_note_row '"table":"README_TO_RECOVER","op":"insert".*Send 1 B
 expect_grep mass_delete_flag '"sql":"DELETE FROM customers".*"no_where"' "$ALL"
 expect_grep gtid_on_rows '"gtid":"0-7-[0-9]+","db":"shop"' "$ALL"
 ONLYROW=$(grep -l 'x@example.com' "$M"/data/binlog.0000* | tail -n 1)
+ALTB=$(grep -l 'ALTER TABLE alt' "$M"/data/binlog.0000* | tail -n 1)
+"$KS" db binlog --format jsonl "$ALTB" 2>/dev/null > "$TMP/alt.jsonl"
+expect_grep columns_named_before_alter '"table":"alt","op":"insert".*"after":\{"a":1,"b":2\}' "$TMP/alt.jsonl"
+expect_grep columns_unnamed_after_alter '"table":"alt","op":"insert".*"after":\{"@1":3,"@2":4\}' "$TMP/alt.jsonl"
 printf 'CREATE TABLE `customers` (\n  `id` int NOT NULL,\n  `email` varchar(100),\n  `balance` decimal(12,2),\n  PRIMARY KEY (`id`)\n);\n' > "$TMP/schema.sql"
 "$KS" db binlog --format jsonl "$ONLYROW" 2>/dev/null > "$TMP/noschema.jsonl"
 expect_grep columns_unnamed_without_schema '"after":\{"@1":7,"@2":"x@example.com","@3":"1.00"\}' "$TMP/noschema.jsonl"
