@@ -651,8 +651,8 @@ static int audit_parse(ks_dblog *p, const char *s, size_t n)
             j++;
         f[k] = s + i;
         fl[k] = j - i;
-        if (j >= n && k < 7)
-            return 2;
+        if (j >= n)
+            return 2; /* the object and retcode fields are missing */
         i = j + 1;
     }
     /* time */
