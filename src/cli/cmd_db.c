@@ -1084,7 +1084,7 @@ static int run(int argc, char **argv)
     if (prc)
         return prc;
     if (o.npos < 1) {
-        ks_cli_errorf("db: which subcommand? binlog, sql or diff (see 'kanshiki help db')");
+        ks_cli_errorf("db: which subcommand? binlog, sql, diff or log (see 'kanshiki help db')");
         return KS_EXIT_USAGE;
     }
     const char *sub = o.pos[0];
@@ -1115,7 +1115,8 @@ const ks_cmd ks_cmd_db = {
     "  key: rows added, deleted, changed (with both values), tables created and dropped.\n"
     "  Memory is bounded: rows are sorted in runs spilled to --tmpdir.\n"
     "db log FILE...\n"
-    "  Reads MySQL/MariaDB general, slow, error and audit logs and PostgreSQL stderr logs\n"
+    "  Reads MySQL/MariaDB general (file and CSV table), slow, error and audit (server_audit,\n"
+    "  RDS, Aurora, Enterprise/Percona XML) logs and PostgreSQL stderr, csvlog and jsonlog\n"
     "  (with pgaudit): time, connection, user@host, database, command and the statement with\n"
     "  its class and objects; failed logins are flagged.\n"
     "Exit codes: 0 ok, 2 usage, 3 damaged input (what could be read was printed; counts on\n"
