@@ -1109,6 +1109,18 @@ static int insert_rows(dd_ctx *c, dd_schema *s, dd_runs *runs, const char *text,
         rc = make_record(c, name.data, tb, vals, width);
         if (!rc)
             rc = runs_add(runs, &c->rec, err);
+        if (rc == KS_ELIMIT) {
+            /* one row larger than the sort memory: reported, the rest still compared */
+            ks_err_clear(err);
+            rc = report_bad(c, file, off, "a row is larger than the sort memory (--memory-mb); "
+                                          "it is not compared");
+            if (rc) {
+                rc = KS_ERR(err, rc, "output failed");
+                goto done;
+            }
+            memset(vals, 0, width * sizeof *vals);
+            continue;
+        }
         if (rc)
             goto done;
         memset(vals, 0, width * sizeof *vals);
@@ -1276,6 +1288,14 @@ static int read_dump(dd_ctx *c, const char *path, dd_schema *s, dd_runs *runs, u
                 continue;
             }
             rc = copy_row(c, s, runs, table.data ? table.data : "", map, nmap, st, err);
+            if (rc == KS_ELIMIT) {
+                ks_err_clear(err);
+                rc = report_bad(c, path, off, "a COPY row is larger than the sort memory "
+                                              "(--memory-mb); it is not compared");
+                if (rc)
+                    goto done;
+                continue;
+            }
             if (rc) {
                 ks_err_locate(err, path, -1, (int64_t)off);
                 goto done;

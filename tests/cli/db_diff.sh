@@ -85,3 +85,17 @@ if ks_have_pg; then
 else
   skip pg_dump "PostgreSQL not installed"
 fi
+
+# a row larger than the sort memory is reported and skipped; the other rows are compared
+python3 - "$TMP/big_before.sql" <<'PY'
+import sys
+with open(sys.argv[1], 'w') as f:
+    f.write("CREATE TABLE t (id INT PRIMARY KEY, b TEXT);\n")
+    f.write("INSERT INTO t VALUES (1,'small');\n")
+    f.write("INSERT INTO t VALUES (2,'" + 'x' * 1500000 + "');\n")
+    f.write("INSERT INTO t VALUES (3,'small');\n")
+PY
+sed "s/(3,'small')/(3,'changed')/" "$TMP/big_before.sql" > "$TMP/big_after.sql"
+expect_rc oversized_row_exit 3 "$KS" db diff --memory-mb 1 "$TMP/big_before.sql" "$TMP/big_after.sql"
+expect_grep oversized_row_named 'big_after.sql: offset 79: a row is larger than the sort memory' "$TMP/.out"
+expect_grep oversized_row_rest_compared "~ t id=3: b: 'small' -> 'changed';" "$TMP/.out"
