@@ -17,10 +17,13 @@ TEST_PKGS="$TEST_PKGS dc3dd dmsetup util-linux"
 # File-system tests: mke2fs/debugfs fixtures, TSK (fls/mactime) oracles, LVM2 tools,
 # ewfacquire (E01 fixtures); xfsprogs (mkfs.xfs, xfs_db oracles for the XFS reader).
 TEST_PKGS="$TEST_PKGS e2fsprogs xfsprogs sleuthkit lvm2 ewf-tools"
+# Database tests (tests/cli/db_*.sh) start real servers: MariaDB with mysqlbinlog, mariadb-dump
+# and the server_audit plugin; PostgreSQL 15 with pg_dump and pgaudit.
+DB_PKGS="mariadb-server mariadb-client postgresql-15 postgresql-15-pgaudit postgresql-client-15"
 EXTRA_PKGS="${KS_EXTRA_PKGS:-}"
 
 missing=""
-for p in $BUILD_PKGS $TEST_PKGS $EXTRA_PKGS; do
+for p in $BUILD_PKGS $TEST_PKGS $DB_PKGS $EXTRA_PKGS; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing="$missing $p"
   fi

@@ -4,10 +4,11 @@
 
 const ks_cmd *const ks_commands[] = {
     &ks_cmd_ingest,
-    &ks_cmd_fs,
     &ks_cmd_info,
     &ks_cmd_query,
     &ks_cmd_timeline,
+    &ks_cmd_fs,
+    &ks_cmd_db,
     &ks_cmd_acquire,
     &ks_cmd_verify,
     &ks_cmd_custody,
