@@ -7,14 +7,24 @@
 #include "db/dblog.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#define GUESS_LINES 8
+
 struct ks_dblog {
     ks_dblog_format f;
     char prefix[256];
+    /* PostgreSQL stderr with no log_line_prefix given: the first lines are held back until
+     * the prefix is recognised from them (then replayed). */
+    int guessing;
+    char *held[GUESS_LINES];
+    size_t held_n[GUESS_LINES];
+    int64_t held_no[GUESS_LINES], held_off[GUESS_LINES];
+    size_t nheld;
     ks_dblog_fn cb;
     void *ctx;
     int have;           /* a record is being collected */
@@ -385,6 +395,20 @@ static int general_header(ks_dblog *p, const char *s, size_t n, char *time, size
     return 0;
 }
 
+/* "YYYY-MM-DD HH:MM:SS" or "YYYY-MM-DDTHH:MM:SS" at the start of a line. */
+static bool starts_with_datetime(const char *s, size_t n)
+{
+    static const char pat[] = "dddd-dd-dd?dd:dd:dd";
+    if (n < sizeof pat - 1)
+        return false;
+    for (size_t i = 0; i < sizeof pat - 1; i++) {
+        char c = s[i];
+        if (pat[i] == 'd' ? !(c >= '0' && c <= '9') : pat[i] == '?' ? (c != ' ' && c != 'T') : c != pat[i])
+            return false;
+    }
+    return true;
+}
+
 static int general_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t off)
 {
     char time[48];
@@ -444,6 +468,16 @@ static int general_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, in
         return emit(p);
     if ((n >= 9 && !strncasecmp(s, "tcp port:", 9)) || (n >= 4 && !memcmp(s, "Time", 4) && find(s, n, "Id Command")))
         return emit(p);
+    if (p->have && starts_with_datetime(s, n)) {
+        /* Not the continuation of a query: a line of another log (an error log appended to
+         * the same file, say). Merging it would hide it (access-denied lines are evidence):
+         * keep it as a record of its own that we could not read as a general-log entry. */
+        int rc = emit(p);
+        if (rc)
+            return rc;
+        return emit_bad(p, s, n, lineno, off,
+                        "timestamped line that is not a general-log entry (another log?)");
+    }
     if (p->have) {
         /* continuation of a multi-line query: strip the log's indentation */
         size_t i = skip_sp(s, n, 0);
@@ -1734,6 +1768,7 @@ int ks_dblog_new(ks_dblog **out, ks_dblog_format f, const char *pg_prefix, ks_db
     p->cb = cb;
     p->ctx = ctx;
     snprintf(p->prefix, sizeof p->prefix, "%s", pg_prefix ? pg_prefix : KS_DBLOG_RDS_PG_PREFIX);
+    p->guessing = f == KS_DBLOG_PG_STDERR && !pg_prefix;
     ks_buf_init(&p->text, KS_DBLOG_MAX_RECORD);
     ks_buf_init(&p->pending, KS_DBLOG_MAX_RECORD);
     ks_buf_init(&p->csvstore, KS_DBLOG_MAX_RECORD);
@@ -1742,10 +1777,50 @@ int ks_dblog_new(ks_dblog **out, ks_dblog_format f, const char *pg_prefix, ks_db
     return 0;
 }
 
+static int dispatch_line(ks_dblog *p, const char *line, size_t n, int64_t lineno,
+                         int64_t offset);
+
+/* Decides the PostgreSQL prefix from the held lines and replays them. */
+static int guess_and_replay(ks_dblog *p)
+{
+    p->guessing = 0;
+    const char *g = ks_dblog_pg_guess_prefix((const char *const *)p->held, p->held_n, p->nheld);
+    if (g)
+        snprintf(p->prefix, sizeof p->prefix, "%s", g);
+    int rc = 0;
+    for (size_t i = 0; i < p->nheld; i++) {
+        if (!rc)
+            rc = dispatch_line(p, p->held[i], p->held_n[i], p->held_no[i], p->held_off[i]);
+        free(p->held[i]);
+        p->held[i] = NULL;
+    }
+    p->nheld = 0;
+    return rc;
+}
+
 int ks_dblog_line(ks_dblog *p, const char *line, size_t n, int64_t lineno, int64_t offset)
 {
     if (n && line[n - 1] == '\r')
         n--;
+    if (p->guessing) {
+        char *copy = malloc(n ? n : 1);
+        if (!copy)
+            return KS_ENOMEM;
+        memcpy(copy, line, n);
+        p->held[p->nheld] = copy;
+        p->held_n[p->nheld] = n;
+        p->held_no[p->nheld] = lineno;
+        p->held_off[p->nheld] = offset;
+        if (++p->nheld < GUESS_LINES)
+            return 0;
+        return guess_and_replay(p);
+    }
+    return dispatch_line(p, line, n, lineno, offset);
+}
+
+static int dispatch_line(ks_dblog *p, const char *line, size_t n, int64_t lineno,
+                         int64_t offset)
+{
     switch (p->f) {
     case KS_DBLOG_MYSQL_GENERAL: return general_line(p, line, n, lineno, offset);
     case KS_DBLOG_MYSQL_SLOW: return slow_line(p, line, n, lineno, offset);
@@ -1762,6 +1837,11 @@ int ks_dblog_line(ks_dblog *p, const char *line, size_t n, int64_t lineno, int64
 
 int ks_dblog_finish(ks_dblog *p)
 {
+    if (p->guessing) {
+        int rc = guess_and_replay(p);
+        if (rc)
+            return rc;
+    }
     if (p->f == KS_DBLOG_MYSQL_AUDIT)
         return audit_flush(p, 1);
     if (p->f == KS_DBLOG_MYSQL_GENERAL_CSV || p->f == KS_DBLOG_PG_CSV)
@@ -1779,6 +1859,8 @@ void ks_dblog_free(ks_dblog *p)
 {
     if (!p)
         return;
+    for (size_t i = 0; i < p->nheld; i++)
+        free(p->held[i]);
     ks_buf_free(&p->text);
     ks_buf_free(&p->pending);
     ks_buf_free(&p->csvstore);
@@ -1830,4 +1912,51 @@ ks_dblog_format ks_dblog_sniff(const char *h, size_t n)
     if (find(h, n, " LOG:  ") || find(h, n, " FATAL:  ") || find(h, n, " ERROR:  "))
         return KS_DBLOG_PG_STDERR;
     return KS_DBLOG_UNKNOWN;
+}
+
+/* ---- log_line_prefix detection ---------------------------------------------------------- */
+typedef struct guess_ctx {
+    int good, bad;
+} guess_ctx;
+
+static int guess_cb(void *ctx, const ks_dblog_rec *r)
+{
+    guess_ctx *g = ctx;
+    if (r->bad)
+        g->bad++;
+    else
+        g->good++;
+    return 0;
+}
+
+const char *ks_dblog_pg_guess_prefix(const char *const *lines, const size_t *lens, size_t n)
+{
+    /* Common settings: RDS, Debian/Ubuntu's packaged default, upstream's default since 10,
+     * Debian's before 10, and pgBadger's recommended one. */
+    static const char *const candidates[] = {
+        KS_DBLOG_RDS_PG_PREFIX,
+        "%m [%p] %q%u@%d ",
+        "%m [%p] ",
+        "%t [%p-%l] %q%u@%d ",
+        "%m [%p-%l] %q%u@%d ",
+        "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ",
+        "%t ",
+        NULL};
+    const char *best = NULL;
+    int best_good = 0;
+    for (const char *const *c = candidates; *c; c++) {
+        guess_ctx g = {0, 0};
+        ks_dblog *p = NULL;
+        if (ks_dblog_new(&p, KS_DBLOG_PG_STDERR, *c, guess_cb, &g, NULL) != 0)
+            continue;
+        for (size_t i = 0; i < n; i++)
+            ks_dblog_line(p, lines[i], lens[i], (int64_t)i + 1, 0);
+        ks_dblog_finish(p);
+        ks_dblog_free(p);
+        if (g.good > best_good && g.bad == 0) {
+            best_good = g.good;
+            best = *c;
+        }
+    }
+    return best;
 }

@@ -90,6 +90,9 @@ int ks_dblog_line(ks_dblog *p, const char *line, size_t n, int64_t lineno, int64
 int ks_dblog_finish(ks_dblog *p);
 void ks_dblog_free(ks_dblog *p);
 uint64_t ks_dblog_records(const ks_dblog *p);
+/* The first of the common log_line_prefix settings (RDS, Debian/Ubuntu, upstream...) that
+ * reads all of the given first lines of a PostgreSQL stderr log, or NULL if none does. */
+const char *ks_dblog_pg_guess_prefix(const char *const *lines, const size_t *lens, size_t n);
 uint64_t ks_dblog_bad(const ks_dblog *p);
 
 #endif

@@ -16,7 +16,7 @@ expected() {
 - ${p}cards id=1: ('1', 'Alice', '4111111111111111')
 - ${p}cards id=2: ('2', 'Bob', '5500005555555559')
 ~ ${p}customers id=2: balance: '20.50' -> '99999.99'; note: NULL -> 'owned';
-- ${p}customers id=3: ('3', 'c@example.com', '0.00', 'tab\x09and\x0anewline BS backslash')
+- ${p}customers id=3: ('3', 'c@example.com', '0.00', 'tab\tand\nnewline BS backslash')
 + ${p}customers id=5: ('5', 'evil@example.com', '0.01', NULL)
 ~ ${p}orders cust=1,line=2: qty: '10' -> '99';
 + ${p}readme_to_recover id=1: ('1', 'Send 1 BTC to bc1qxyz')

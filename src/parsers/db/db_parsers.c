@@ -5,16 +5,13 @@
  * (actor user, src_ip host, action the command/verb, target the first object, message the
  * statement) plus a row of its per-source table with the statement's class, objects and
  * fingerprint. Unparsable records become ks_sink_error entries with line and offset.
- *
- * BUILD NOTE: this file needs the line reader (core/io.c), the time parser (core/time.c)
- * and the case store, which are being written in parallel. Until they are in the tree it
- * compiles only when KS_DB_PARSERS is defined; tests/cli/db_parsers_compile.sh checks that
- * it does (cc -fsyntax-only -DKS_DB_PARSERS). To enable: drop the #ifdef and list
- * the nine ks_parser_* entries below in the parser registry.
+ * All nine write the one `db_log` table (the formats share their fields), with the source
+ * type in events.source.
  */
-#ifdef KS_DB_PARSERS
+#include "parsers/db/db_parsers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/io.h"
@@ -23,6 +20,7 @@
 #include "db/sql_fingerprint.h"
 #include "db/sql_lex.h"
 #include "parsers/parser.h"
+#include "parsers/sniff.h"
 #include "store/store.h"
 
 static const ks_column k_cols[] = {
@@ -132,13 +130,14 @@ static int parse_as(ks_parse_ctx *ctx, ks_err *err, ks_dblog_format f)
     ks_dblog *p = NULL;
     glue g = {ctx, err, 0};
     const char *prefix = ks_parse_opt(ctx->opts, "log_line_prefix");
+    ks_line ln;
     int rc = ks_lines_new(&lines, ctx->in, (size_t)1 << 20);
     if (rc)
         goto done;
+    /* No prefix given: the reader recognises the common ones from the first lines. */
     rc = ks_dblog_new(&p, f, prefix, on_record, &g, err);
     if (rc)
         goto done;
-    ks_line ln;
     for (;;) {
         rc = ks_lines_next(lines, &ln, err);
         if (rc == KS_EOF) {
@@ -174,6 +173,10 @@ static int parse_audit_xml(ks_parse_ctx *c, ks_err *e) { return parse_as(c, e, K
 
 static int sniff_for(const uint8_t *h, size_t n, ks_dblog_format f)
 {
+    /* JSON documents (e.g. other tools' output quoting log lines) are not text logs. */
+    int c = ks_sniff_first_char(h, n);
+    if ((c == '{' || c == '[') && f != KS_DBLOG_PG_JSON)
+        return 0;
     return ks_dblog_sniff((const char *)h, n) == f ? 70 : 0;
 }
 static int sniff_general(const uint8_t *h, size_t n, const char *name) { return sniff_for(h, n, KS_DBLOG_MYSQL_GENERAL); }
@@ -195,8 +198,3 @@ const ks_parser ks_parser_mysql_general_csv = {"mysql_general_csv", "MySQL/Maria
 const ks_parser ks_parser_pg_csv = {"pg_csv", "PostgreSQL csvlog with pgaudit", k_tables, sniff_pg_csv, parse_pg_csv};
 const ks_parser ks_parser_pg_json = {"pg_json", "PostgreSQL jsonlog with pgaudit", k_tables, sniff_pg_json, parse_pg_json};
 const ks_parser ks_parser_mysql_audit_xml = {"mysql_audit_xml", "MySQL Enterprise / Percona audit log (XML)", k_tables, sniff_audit_xml, parse_audit_xml};
-
-#else
-/* see the note above: built once core/io, core/time and the store are in the tree */
-typedef int ks_db_parsers_not_yet_enabled;
-#endif
