@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 
 extern const ks_cmd ks_cmd_ingest;
+extern const ks_cmd ks_cmd_hunt;
 extern const ks_cmd ks_cmd_info;
 extern const ks_cmd ks_cmd_query;
 extern const ks_cmd ks_cmd_timeline;
