@@ -699,8 +699,8 @@ static int on_match(void *ctx, int ncols, const char *const *names, const char *
     ks_sigma_event ev = {to_i64(vals[0]), vals[1] ? vals[1] : "", to_i64(vals[2]),
                          vals[3] ? vals[3] : "", vals[4] ? to_i64(vals[4]) : -1,
                          vals[5] ? vals[5] : ""};
-    x->nmatch++;
     if (rc->emit) {
+        x->nmatch++;
         ks_sigma_result res = {KS_SIGMA_MATCH, &rc->r->info, NULL, NULL, &ev, 1, "", 0};
         if (x->fn(x->fnctx, &res)) {
             x->stop = true;
