@@ -856,9 +856,11 @@ static int emit_window(ectx *x, const sg_rule *r, const centry *e, size_t i, siz
     ks_sigma_event *evs = malloc(n * sizeof *evs);
     if (!evs)
         return KS_ERR(x->err, KS_ENOMEM, "out of memory");
-    for (size_t k = 0; k < n; k++)
-        evs[k] = e[i + k].s->ev;
-    ks_sigma_result res = {KS_SIGMA_MATCH, &r->info, NULL, NULL, evs, n, e[i].key, 0};
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) /* an event matching several referenced rules: once */
+        if (m == 0 || evs[m - 1].id != e[i + k].s->ev.id)
+            evs[m++] = e[i + k].s->ev;
+    ks_sigma_result res = {KS_SIGMA_MATCH, &r->info, NULL, NULL, evs, m, e[i].key, 0};
     (*nm)++;
     if (x->fn(x->fnctx, &res))
         x->stop = true;
