@@ -26,9 +26,9 @@ static const ks_opt_spec opts[] = {
     {"verbose", 'v', NULL, "list every rule that is not applicable or failed to load", false},
 };
 
-#define NCOLS 8
+#define NCOLS 9
 static const char *const colnames[NCOLS] = {"rule", "level", "time", "event", "location",
-                                            "message", "group", "rule_id"};
+                                            "message", "group", "rule_id", "tags"};
 
 typedef struct reason {
     char *cls, *why;
@@ -143,6 +143,14 @@ static int on_result(void *ctx, const ks_sigma_result *r)
         }
         return 0;
     }
+    ks_buf tags; /* ATT&CK and other tags, comma-separated */
+    ks_buf_init(&tags, 1 << 16);
+    for (size_t i = 0; i < ri->ntags; i++)
+        if (ks_buf_printf(&tags, "%s%s", i ? "," : "", ri->tags[i])) {
+            ks_buf_free(&tags);
+            h->rc = KS_ENOMEM;
+            return 1;
+        }
     for (size_t i = 0; i < r->nevents; i++) {
         const ks_sigma_event *e = &r->events[i];
         char id[32], loc[PATH_MAX + 64];
@@ -152,12 +160,14 @@ static int on_result(void *ctx, const ks_sigma_result *r)
         else
             snprintf(loc, sizeof loc, "%s", e->file);
         const char *vals[NCOLS] = {ri->title, ri->level ? ri->level : "", e->time, id, loc,
-                                   e->message, r->group ? r->group : "", ri->id ? ri->id : ""};
+                                   e->message, r->group ? r->group : "", ri->id ? ri->id : "",
+                                   tags.data ? tags.data : ""};
         h->hits++;
         if ((h->rc = ks_out_row(h->out, vals, NULL, NULL)))
-            return 1;
+            break;
     }
-    return 0;
+    ks_buf_free(&tags);
+    return h->rc != 0;
 }
 
 /* The rules/ directory shipped with kanshiki: $KS_RULES, else next to the program
@@ -337,43 +347,35 @@ static int run(int argc, char **argv)
             code = rc == KS_EIO || rc == KS_ENOTFOUND ? KS_EXIT_USAGE : KS_EXIT_INTERNAL;
         }
     }
+    /* One output document for all sets; the summaries (per set) after it. */
+    hctx *per = code == KS_EXIT_OK ? calloc(ndirs, sizeof *per) : NULL;
+    if (code == KS_EXIT_OK && !per)
+        code = KS_EXIT_INTERNAL;
     for (size_t i = 0; i < ndirs && code == KS_EXIT_OK; i++) {
-        size_t base_app = h.applicable, base_na = h.na, base_m = h.matched;
-        int64_t base_hits = h.hits;
-        hctx per = h;
-        per.applicable = per.na = per.matched = 0;
-        per.hits = 0;
-        per.reasons = NULL;
-        per.nreasons = 0;
-        per.fired = per.na_lines = NULL;
-        per.nfired = per.nna_lines = 0;
-        rc = ks_sigma_eval(st, sets[i], on_result, &per, &err);
-        if (rc || per.rc) {
+        per[i].out = h.out;
+        per[i].verbose = h.verbose;
+        rc = ks_sigma_eval(st, sets[i], on_result, &per[i], &err);
+        if (rc || per[i].rc) {
             if (rc)
                 ks_cli_error(&err);
             else
                 ks_cli_errorf("hunt: writing output failed");
             code = KS_EXIT_INTERNAL;
         }
-        if (ks_out_end(h.out) != 0 && code == KS_EXIT_OK)
-            code = KS_EXIT_INTERNAL;
-        if (code == KS_EXIT_OK)
-            summary(&per, sets[i], dirs[i], h.sum, h.verbose);
-        if (ks_sigma_ruleset_failures(sets[i]) && code == KS_EXIT_OK)
-            code = KS_EXIT_INPUT;
-        h.applicable = base_app + per.applicable;
-        h.na = base_na + per.na;
-        h.matched = base_m + per.matched;
-        h.hits = base_hits + per.hits;
-        free_hctx(&per);
-        if (i + 1 < ndirs && code <= KS_EXIT_INPUT) {
-            /* one output document per rule set */
-            ks_out_free(h.out);
-            h.out = NULL;
-            if (ks_out_new(&h.out, stdout, fmt, &oo) || ks_out_begin(h.out, NCOLS, colnames))
-                code = KS_EXIT_INTERNAL;
-        }
     }
+    if (code == KS_EXIT_OK && ks_out_end(h.out) != 0) {
+        ks_cli_errorf("hunt: writing output failed");
+        code = KS_EXIT_INTERNAL;
+    }
+    for (size_t i = 0; per && i < ndirs; i++) {
+        if (code == KS_EXIT_OK || code == KS_EXIT_INPUT) {
+            summary(&per[i], sets[i], dirs[i], h.sum, h.verbose);
+            if (ks_sigma_ruleset_failures(sets[i]))
+                code = KS_EXIT_INPUT;
+        }
+        free_hctx(&per[i]);
+    }
+    free(per);
     for (size_t i = 0; i < ndirs; i++)
         ks_sigma_ruleset_free(sets[i]);
     free(sets);
@@ -392,7 +394,7 @@ const ks_cmd ks_cmd_hunt = {
     "Loads Sigma rules (SigmaHQ YAML format) from each --rules DIR (recursively; a file is\n"
     "accepted too), or kanshiki's own rules/ without --rules, and evaluates them over\n"
     "CASE opened read-only. Prints one row per matching event: rule, level, time, event\n"
-    "id, file:line, message (and for correlation rules the group). Then, per rule set, a\n"
+    "id, file:line, message, the correlation group, rule id and tags. Then, per rule set, a\n"
     "summary: rules loaded, files that failed to load and why, rules applicable, rules not\n"
     "applicable to this case grouped by reason (no such table, unmapped field, unsupported\n"
     "feature), and which rules fired. With --format csv/json/jsonl the summary goes to\n"

@@ -642,7 +642,7 @@ int ks_sigma_rule_load(ks_sigma_ruleset *rs, const char *file, ks_err *err)
         ks_err_clear(&local);
         err = &local;
     }
-    if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 || fstat(fd, &sb) != 0 ||
+    if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb) != 0 ||
         !S_ISREG(sb.st_mode)) {
         rc = KS_ERR_AT(err, KS_EIO, file, -1, -1, "cannot read rule file: %s",
                        fd < 0 ? strerror(errno) : "not a regular file");
@@ -731,7 +731,8 @@ static int walk(ks_sigma_ruleset *rs, const char *dir, int depth, ks_err *err)
         }
         snprintf(path, pl, "%s/%s", dir, names[i]);
         struct stat sb;
-        if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        /* symbolic links are followed; MAX_DIR_DEPTH ends a loop of them */
+        if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
             rc = walk(rs, path, depth + 1, err);
             if (rc == KS_EIO) /* an unreadable subdirectory is a failure to report, not fatal */
                 rc = add_failure(rs, path, err->msg) ? KS_ENOMEM : 0;
