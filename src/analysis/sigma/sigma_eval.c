@@ -2,7 +2,7 @@
  *
  * A rule becomes one SELECT over its logsource's table joined with events:
  *   SELECT e.id, e.time, e.time_ns, e.file, e.line, e.message [, correlation fields]
- *   FROM <table> t JOIN events e ON e.id = t.event_id WHERE <logsource filter> AND <cond>
+ *   FROM <table> t CROSS JOIN events e ON e.id = t.event_id WHERE <logsource filter> AND <cond>
  * Every value from the rule is a bound parameter (?N). Strings match case-insensitively
  * with LIKE ... ESCAPE '\' (SQLite's LIKE folds ASCII only), `cased` and the base64 forms
  * with GLOB (case-sensitive); a NULL field never matches, so each selection is wrapped in
@@ -487,6 +487,9 @@ static int value_test(ectx *x, const char *X, const sg_item *it, const sg_value 
             x->nm--;
             return na(x, "invalid regular expression", "%.200s: %s", v->s, (const char *)msg);
         }
+        /* JIT when the platform has it (pcre2_match then uses it; the match limit still
+         * applies); without it the interpreter is used. */
+        (void)pcre2_jit_compile(mt->re, PCRE2_JIT_COMPLETE);
         if (!(mt->md = pcre2_match_data_create_from_pattern(mt->re, NULL)))
             return KS_ENOMEM;
     } else if (v->kind == SG_V_BOOL) {
@@ -636,7 +639,10 @@ static int compile(ectx *x, const sg_rule *r, size_t ri)
         }
     }
     if (!rc && x->ls->table)
-        rc = ks_buf_printf(&x->sql, " FROM \"%s\" t JOIN events e ON e.\"id\" = t.\"event_id\" WHERE ",
+        /* CROSS JOIN keeps the source table as the outer loop: SQLite would otherwise
+         * walk evidence -> events (wide rows with raw) and look the table up per event. */
+        rc = ks_buf_printf(&x->sql,
+                           " FROM \"%s\" t CROSS JOIN events e ON e.\"id\" = t.\"event_id\" WHERE ",
                            x->ls->table);
     else if (!rc) {
         rc = put(x, " FROM events e WHERE e.\"source\" = ");
