@@ -56,7 +56,7 @@ for t in 'IAM Access Key Created' 'Administrator Policy Attached' 'CloudTrail Lo
          'VPC Flow Logs Deleted' 'Security Group Opened to the Internet' \
          'GPU or Very Large EC2 Instances Launched' 'IAM Persistence Chain' \
          'Many Secrets Read by One Identity' 'Instances Launched in Several Regions' \
-         'Burst of Discovery Calls'; do
+         'Burst of Distinct Discovery Calls'; do
   expect_grep "own_fires_${t// /_}" "^  fired: $t" "$TMP/own.txt"
 done
 expect_grep own_rules_all_load '0 files failed to load; [0-9]+ applicable, 0 not applicable' "$TMP/own.txt"
