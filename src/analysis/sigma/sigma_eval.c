@@ -11,9 +11,8 @@
  * an SQL function registered on the store's connection for the duration of the run, whose
  * id picks a matcher (compiled PCRE2 regex, network, number) prepared for this rule.
  *
- * Correlations (event_count, value_count, temporal) keep the matches of the rules they
- * reference (with the group-by / value fields selected as extra columns), sort them by
- * group and time and slide a window of `timespan` over each group. */
+ * Rules referenced by a correlation also keep their matches, with the group-by / value
+ * fields selected as extra columns, for sigma_corr.c. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
 #include <stdarg.h>
@@ -47,30 +46,9 @@ typedef struct colset {
     size_t ncols;
 } colset;
 
-typedef struct stored { /* a match kept for correlation */
-    ks_sigma_event ev;
-    char **vals;        /* extra field values (NULL = none) */
-} stored;
-
-typedef struct rstate {   /* per base rule, when referenced by a correlation */
-    char **fields;        /* extra fields selected (group-by, value_count) */
-    size_t nfields;
-    bool *unmapped;       /* per field */
-    stored *rows;
-    size_t nrows, cap;
-    bool applicable;
-    bool referenced;      /* some correlation of the set refers to this rule */
-    bool generate;        /* ... and one of them says generate: true */
-    bool truncated;
-} rstate;
-
 typedef struct ectx {
+    sg_run run;          /* what correlation shares (sigma_int.h) */
     ks_store *st;
-    const ks_sigma_ruleset *rs;
-    ks_sigma_fn fn;
-    void *fnctx;
-    ks_err *err;
-    bool stop;
     /* the rule being compiled */
     const sg_rule *rule;
     const sg_logsource *ls;
@@ -80,13 +58,10 @@ typedef struct ectx {
     size_t nparams, capparams;
     matcher *m;
     size_t nm, capm;
-    char rclass[64];
-    char reason[512];
     pcre2_match_context *mctx;
     /* tables seen */
     colset *tables;
     size_t ntables;
-    rstate *state; /* per rule of rs */
     int64_t nmatch;
 } ectx;
 
@@ -94,9 +69,9 @@ static int na(ectx *x, const char *cls, const char *fmt, ...) __attribute__((for
 static int na(ectx *x, const char *cls, const char *fmt, ...)
 {
     va_list ap;
-    snprintf(x->rclass, sizeof x->rclass, "%s", cls);
+    snprintf(x->run.rclass, sizeof x->run.rclass, "%s", cls);
     va_start(ap, fmt);
-    vsnprintf(x->reason, sizeof x->reason, fmt, ap);
+    vsnprintf(x->run.reason, sizeof x->run.reason, fmt, ap);
     va_end(ap);
     return NA_RC;
 }
@@ -216,16 +191,16 @@ static int load_cols(ectx *x, const char *table, const colset **out)
     }
     colset *nt = realloc(x->tables, (x->ntables + 1) * sizeof *nt);
     if (!nt)
-        return KS_ERR(x->err, KS_ENOMEM, "out of memory");
+        return KS_ERR(x->run.err, KS_ENOMEM, "out of memory");
     x->tables = nt;
     colset *s = &x->tables[x->ntables];
     memset(s, 0, sizeof *s);
     if (!(s->table = strdup(table)))
-        return KS_ERR(x->err, KS_ENOMEM, "out of memory");
+        return KS_ERR(x->run.err, KS_ENOMEM, "out of memory");
     x->ntables++;
     const char *p[1] = {table};
     int rc = ks_store_query(x->st, "SELECT name FROM pragma_table_info(?1)", p, 1, on_col, s,
-                            x->err);
+                            x->run.err);
     if (rc)
         return rc;
     *out = s;
@@ -625,7 +600,7 @@ static int compile(ectx *x, const sg_rule *r, size_t ri)
             return na(x, "table missing", "table %s has no event_id column", x->ls->table);
     }
     rc = put(x, "SELECT e.\"id\", e.\"time\", e.\"time_ns\", e.\"file\", e.\"line\", e.\"message\"");
-    rstate *st = &x->state[ri];
+    sg_rstate *st = &x->run.state[ri];
     for (size_t i = 0; !rc && i < st->nfields; i++) {
         rc = put(x, ", ");
         size_t mark = x->sql.len;
@@ -672,7 +647,7 @@ static int compile(ectx *x, const sg_rule *r, size_t ri)
 typedef struct runctx {
     ectx *x;
     const sg_rule *r;
-    rstate *st;
+    sg_rstate *st;
     bool emit;
     int rc;
 } runctx;
@@ -708,12 +683,12 @@ static int on_match(void *ctx, int ncols, const char *const *names, const char *
     if (rc->emit) {
         x->nmatch++;
         ks_sigma_result res = {KS_SIGMA_MATCH, &rc->r->info, NULL, NULL, &ev, 1, "", 0};
-        if (x->fn(x->fnctx, &res)) {
-            x->stop = true;
+        if (x->run.fn(x->run.fnctx, &res)) {
+            x->run.stop = true;
             return 1;
         }
     }
-    rstate *st = rc->st;
+    sg_rstate *st = rc->st;
     if (!st->referenced)
         return 0;
     if (st->nrows >= KS_SIGMA_MAX_CORR_EVENTS) {
@@ -722,13 +697,13 @@ static int on_match(void *ctx, int ncols, const char *const *names, const char *
     }
     if (st->nrows == st->cap) {
         size_t nc = st->cap ? st->cap * 2 : 64;
-        stored *nr = realloc(st->rows, nc * sizeof *nr);
+        sg_stored *nr = realloc(st->rows, nc * sizeof *nr);
         if (!nr)
             goto oom;
         st->rows = nr;
         st->cap = nc;
     }
-    stored *s = &st->rows[st->nrows];
+    sg_stored *s = &st->rows[st->nrows];
     memset(s, 0, sizeof *s);
     s->ev = ev;
     s->ev.time = strdup(ev.time);
@@ -743,35 +718,33 @@ static int on_match(void *ctx, int ncols, const char *const *names, const char *
             goto oom;
     return 0;
 oom:
-    rc->rc = KS_ERR(x->err, KS_ENOMEM, "out of memory");
+    rc->rc = KS_ERR(x->run.err, KS_ENOMEM, "out of memory");
     return 1;
 }
 
-static int emit_na(ectx *x, const sg_rule *r)
+void sg_emit_na(sg_run *run, const sg_rule *r)
 {
-    ks_sigma_result res = {KS_SIGMA_NOT_APPLICABLE, &r->info, x->rclass, x->reason, NULL, 0, "", 0};
-    if (x->fn(x->fnctx, &res))
-        x->stop = true;
-    return 0;
+    ks_sigma_result res = {KS_SIGMA_NOT_APPLICABLE, &r->info, run->rclass, run->reason, NULL, 0, "", 0};
+    if (run->fn(run->fnctx, &res))
+        run->stop = true;
 }
 
-static int emit_done(ectx *x, const sg_rule *r, int64_t n)
+void sg_emit_done(sg_run *run, const sg_rule *r, int64_t n)
 {
     ks_sigma_result res = {KS_SIGMA_DONE, &r->info, NULL, NULL, NULL, 0, "", n};
-    if (x->fn(x->fnctx, &res))
-        x->stop = true;
-    return 0;
+    if (run->fn(run->fnctx, &res))
+        run->stop = true;
 }
 
 static int run_base(ectx *x, const sg_rule *r, size_t ri)
 {
     int rc = compile(x, r, ri);
     if (rc == NA_RC)
-        return emit_na(x, r);
+        return (sg_emit_na(&x->run, r), 0);
     if (rc)
-        return rc == KS_ENOMEM ? KS_ERR(x->err, rc, "out of memory") : rc;
-    x->state[ri].applicable = true;
-    runctx rcx = {x, r, &x->state[ri], !x->state[ri].referenced || r->generate || x->state[ri].generate, 0};
+        return rc == KS_ENOMEM ? KS_ERR(x->run.err, rc, "out of memory") : rc;
+    x->run.state[ri].applicable = true;
+    runctx rcx = {x, r, &x->run.state[ri], !x->run.state[ri].referenced || r->generate || x->run.state[ri].generate, 0};
     x->nmatch = 0;
     ks_err qerr;
     ks_err_clear(&qerr);
@@ -782,260 +755,14 @@ static int run_base(ectx *x, const sg_rule *r, size_t ri)
     if (rc) {
         /* The case's tables are not what the mapping expected (a column type, a JSON
          * function on a non-JSON value): report the rule, keep hunting. */
-        x->state[ri].applicable = false;
-        snprintf(x->rclass, sizeof x->rclass, "query failed");
-        snprintf(x->reason, sizeof x->reason, "%s", qerr.msg);
-        return emit_na(x, r);
+        x->run.state[ri].applicable = false;
+        snprintf(x->run.rclass, sizeof x->run.rclass, "query failed");
+        snprintf(x->run.reason, sizeof x->run.reason, "%s", qerr.msg);
+        return (sg_emit_na(&x->run, r), 0);
     }
-    if (x->stop)
+    if (x->run.stop)
         return 0;
-    return emit_done(x, r, x->nmatch);
-}
-
-/* ---- correlation ------------------------------------------------------------------- */
-typedef struct centry {
-    const stored *s;
-    size_t ref;      /* which referenced rule */
-    const char *key; /* group key (owned by the key list) */
-    const char *val; /* value_count field value or NULL */
-} centry;
-
-static int centry_cmp(const void *a, const void *b)
-{
-    const centry *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    if (c)
-        return c;
-    if (x->s->ev.time_ns != y->s->ev.time_ns)
-        return x->s->ev.time_ns < y->s->ev.time_ns ? -1 : 1;
-    return x->s->ev.id < y->s->ev.id ? -1 : x->s->ev.id > y->s->ev.id;
-}
-
-static int find_rule(const ks_sigma_ruleset *rs, const char *ref)
-{
-    for (size_t i = 0; i < rs->nrules; i++) {
-        const sg_rule *r = rs->rules[i];
-        if (r->info.correlation)
-            continue;
-        if ((r->info.id && !strcmp(r->info.id, ref)) || (r->info.name && !strcmp(r->info.name, ref)))
-            return (int)i;
-    }
-    return -1;
-}
-
-static size_t field_index(const rstate *st, const char *f)
-{
-    for (size_t i = 0; i < st->nfields; i++)
-        if (!strcmp(st->fields[i], f))
-            return i;
-    return SIZE_MAX;
-}
-
-static bool cmp_ok(const sg_rule *r, int64_t n)
-{
-    return (!r->has_cmp[0] || n > r->cmp[0]) && (!r->has_cmp[1] || n >= r->cmp[1]) &&
-           (!r->has_cmp[2] || n < r->cmp[2]) && (!r->has_cmp[3] || n <= r->cmp[3]) &&
-           (!r->has_cmp[4] || n == r->cmp[4]);
-}
-
-/* The measure of a window [i, j]: events, distinct values or distinct referenced rules. */
-static int64_t measure(const sg_rule *r, const centry *e, size_t i, size_t j)
-{
-    if (r->ctype == SG_CORR_EVENT_COUNT)
-        return (int64_t)(j - i + 1);
-    int64_t n = 0;
-    for (size_t k = i; k <= j; k++) {
-        bool seen = false;
-        for (size_t q = i; q < k && !seen; q++)
-            seen = r->ctype == SG_CORR_VALUE_COUNT
-                       ? (e[q].val && e[k].val && !strcmp(e[q].val, e[k].val))
-                       : e[q].ref == e[k].ref;
-        if (!seen && (r->ctype != SG_CORR_VALUE_COUNT || e[k].val))
-            n++;
-    }
-    return n;
-}
-
-static int emit_window(ectx *x, const sg_rule *r, const centry *e, size_t i, size_t j, int64_t *nm)
-{
-    size_t n = j - i + 1;
-    ks_sigma_event *evs = malloc(n * sizeof *evs);
-    if (!evs)
-        return KS_ERR(x->err, KS_ENOMEM, "out of memory");
-    size_t m = 0;
-    for (size_t k = 0; k < n; k++) /* an event matching several referenced rules: once */
-        if (m == 0 || evs[m - 1].id != e[i + k].s->ev.id)
-            evs[m++] = e[i + k].s->ev;
-    ks_sigma_result res = {KS_SIGMA_MATCH, &r->info, NULL, NULL, evs, m, e[i].key, 0};
-    (*nm)++;
-    if (x->fn(x->fnctx, &res))
-        x->stop = true;
-    free(evs);
-    return 0;
-}
-
-static int correlate_group(ectx *x, const sg_rule *r, const centry *e, size_t n, int64_t *nm)
-{
-    bool sliding = !r->has_cmp[2] && !r->has_cmp[3] && !r->has_cmp[4];
-    if (r->ctype == SG_CORR_TEMPORAL)
-        sliding = true;
-    int64_t need_refs = (int64_t)r->nrefs;
-    size_t i = 0;
-    int rc = 0;
-    if (sliding) {
-        for (size_t j = 0; j < n && !rc && !x->stop; j++) {
-            while (e[j].s->ev.time_ns - e[i].s->ev.time_ns > r->timespan_ns)
-                i++;
-            int64_t v = measure(r, e, i, j);
-            bool ok = r->ctype == SG_CORR_TEMPORAL ? v == need_refs && cmp_ok(r, (int64_t)(j - i + 1))
-                                                   : cmp_ok(r, v);
-            if (ok) {
-                rc = emit_window(x, r, e, i, j, nm);
-                i = j + 1;
-            }
-        }
-        return rc;
-    }
-    while (i < n && !rc && !x->stop) {
-        size_t j = i;
-        while (j + 1 < n && e[j + 1].s->ev.time_ns - e[i].s->ev.time_ns <= r->timespan_ns)
-            j++;
-        if (cmp_ok(r, measure(r, e, i, j)))
-            rc = emit_window(x, r, e, i, j, nm);
-        i = j + 1;
-    }
-    return rc;
-}
-
-static int run_corr(ectx *x, const sg_rule *r)
-{
-    int rc = 0;
-    centry *ents = NULL;
-    char **keys = NULL;
-    size_t nents = 0, total = 0;
-    int idx[64];
-    int64_t nm = 0;
-    if (r->unsupported) {
-        na(x, "unsupported feature", "%s", r->unsupported);
-        return emit_na(x, r);
-    }
-    if (r->nrefs > 64) {
-        na(x, "unsupported feature", "correlation over more than 64 rules");
-        return emit_na(x, r);
-    }
-    for (size_t k = 0; k < r->nrefs; k++) {
-        idx[k] = find_rule(x->rs, r->refs[k]);
-        if (idx[k] < 0) {
-            na(x, "invalid rule", "correlation references '%.100s', not in this rule set",
-               r->refs[k]);
-            return emit_na(x, r);
-        }
-        const rstate *st = &x->state[idx[k]];
-        if (!st->applicable) {
-            na(x, "referenced rule not applicable", "referenced rule '%.100s' is not applicable",
-               r->refs[k]);
-            return emit_na(x, r);
-        }
-        for (size_t g = 0; g < r->ngroup; g++)
-            if (st->unmapped[field_index(st, r->group_by[g])]) {
-                na(x, "field not mapped", "group-by field '%.100s' has no mapping for '%.100s'",
-                   r->group_by[g], r->refs[k]);
-                return emit_na(x, r);
-            }
-        if (r->vc_field && st->unmapped[field_index(st, r->vc_field)]) {
-            na(x, "field not mapped", "value_count field '%.100s' has no mapping for '%.100s'",
-               r->vc_field, r->refs[k]);
-            return emit_na(x, r);
-        }
-        total += st->nrows;
-    }
-    if (total && (!(ents = calloc(total, sizeof *ents)) || !(keys = calloc(total, sizeof *keys)))) {
-        rc = KS_ERR(x->err, KS_ENOMEM, "out of memory");
-        goto done;
-    }
-    ks_buf kb;
-    ks_buf_init(&kb, 1 << 20);
-    for (size_t k = 0; k < r->nrefs && !rc; k++) {
-        const rstate *st = &x->state[idx[k]];
-        /* the same rule named twice counts once */
-        bool dup = false;
-        for (size_t q = 0; q < k; q++)
-            dup |= idx[q] == idx[k];
-        if (dup)
-            continue;
-        for (size_t i = 0; i < st->nrows && !rc; i++) {
-            ks_buf_reset(&kb);
-            for (size_t g = 0; g < r->ngroup && !rc; g++) {
-                const char *v = st->rows[i].vals[field_index(st, r->group_by[g])];
-                rc = ks_buf_printf(&kb, "%s%s=%s", g ? ", " : "", r->group_by[g], v ? v : "");
-            }
-            if (!rc && !(keys[nents] = strdup(kb.data ? kb.data : "")))
-                rc = KS_ENOMEM;
-            if (rc)
-                break;
-            ents[nents].s = &st->rows[i];
-            ents[nents].ref = k;
-            ents[nents].key = keys[nents];
-            ents[nents].val = r->vc_field ? st->rows[i].vals[field_index(st, r->vc_field)] : NULL;
-            nents++;
-        }
-    }
-    ks_buf_free(&kb);
-    if (rc) {
-        rc = KS_ERR(x->err, rc, "correlation: out of memory");
-        goto done;
-    }
-    if (nents)
-        qsort(ents, nents, sizeof *ents, centry_cmp);
-    for (size_t i = 0; i < nents && !rc && !x->stop;) {
-        size_t j = i;
-        while (j < nents && !strcmp(ents[j].key, ents[i].key))
-            j++;
-        rc = correlate_group(x, r, ents + i, j - i, &nm);
-        i = j;
-    }
-    if (!rc && !x->stop)
-        emit_done(x, r, nm);
-done:
-    for (size_t i = 0; keys && i < nents; i++)
-        free(keys[i]);
-    free(keys);
-    free(ents);
-    return rc;
-}
-
-/* Marks referenced rules and gives each the extra fields its correlations need. */
-static int prepare_state(ectx *x)
-{
-    const ks_sigma_ruleset *rs = x->rs;
-    for (size_t c = 0; c < rs->nrules; c++) {
-        sg_rule *r = rs->rules[c];
-        if (!r->info.correlation)
-            continue;
-        for (size_t k = 0; k < r->nrefs; k++) {
-            int i = find_rule(rs, r->refs[k]);
-            if (i < 0)
-                continue;
-            rstate *st = &x->state[i];
-            st->referenced = true;
-            st->generate |= r->generate;
-            for (size_t g = 0; g <= r->ngroup; g++) {
-                const char *f = g < r->ngroup ? r->group_by[g] : r->vc_field;
-                if (!f || field_index(st, f) != SIZE_MAX)
-                    continue;
-                char **nf = realloc(st->fields, (st->nfields + 1) * sizeof *nf);
-                bool *nu = realloc(st->unmapped, (st->nfields + 1) * sizeof *nu);
-                if (nf)
-                    st->fields = nf;
-                if (nu)
-                    st->unmapped = nu;
-                if (!nf || !nu || !(st->fields[st->nfields] = strdup(f)))
-                    return KS_ERR(x->err, KS_ENOMEM, "out of memory");
-                st->unmapped[st->nfields++] = false;
-            }
-        }
-    }
-    return 0;
+    return (sg_emit_done(&x->run, r, x->nmatch), 0);
 }
 
 int ks_sigma_eval(ks_store *st, const ks_sigma_ruleset *rs, ks_sigma_fn fn, void *ctx,
@@ -1045,27 +772,26 @@ int ks_sigma_eval(ks_store *st, const ks_sigma_ruleset *rs, ks_sigma_fn fn, void
     int rc = 0;
     memset(&x, 0, sizeof x);
     x.st = st;
-    x.rs = rs;
-    x.fn = fn;
-    x.fnctx = ctx;
-    x.err = err;
+    x.run.rs = rs;
+    x.run.fn = fn;
+    x.run.fnctx = ctx;
+    x.run.err = err;
     ks_buf_init(&x.sql, MAX_SQL);
-    if (!(x.state = calloc(rs->nrules + 1, sizeof *x.state)) ||
-        !(x.mctx = pcre2_match_context_create(NULL))) {
+    if (!(x.mctx = pcre2_match_context_create(NULL))) {
         rc = KS_ERR(err, KS_ENOMEM, "out of memory");
         goto done;
     }
     pcre2_set_match_limit(x.mctx, RE_MATCH_LIMIT);
     pcre2_set_depth_limit(x.mctx, 10000);
     if ((rc = ks_store_register_predicate(st, "ks_sigma_match", 2, pred, &x, err)) ||
-        (rc = prepare_state(&x)))
+        (rc = sg_corr_prepare(&x.run)))
         goto done;
-    for (size_t i = 0; i < rs->nrules && !rc && !x.stop; i++)
+    for (size_t i = 0; i < rs->nrules && !rc && !x.run.stop; i++)
         if (!rs->rules[i]->info.correlation)
             rc = run_base(&x, rs->rules[i], i);
-    for (size_t i = 0; i < rs->nrules && !rc && !x.stop; i++)
+    for (size_t i = 0; i < rs->nrules && !rc && !x.run.stop; i++)
         if (rs->rules[i]->info.correlation)
-            rc = run_corr(&x, rs->rules[i]);
+            rc = sg_corr_run(&x.run, rs->rules[i]);
 done:
     matchers_reset(&x);
     free(x.m);
@@ -1081,23 +807,7 @@ done:
         free(x.tables[i].table);
     }
     free(x.tables);
-    for (size_t i = 0; x.state && i < rs->nrules; i++) {
-        rstate *s = &x.state[i];
-        for (size_t k = 0; k < s->nrows; k++) {
-            free((char *)s->rows[k].ev.time);
-            free((char *)s->rows[k].ev.file);
-            free((char *)s->rows[k].ev.message);
-            for (size_t f = 0; s->rows[k].vals && f < s->nfields; f++)
-                free(s->rows[k].vals[f]);
-            free(s->rows[k].vals);
-        }
-        free(s->rows);
-        for (size_t f = 0; f < s->nfields; f++)
-            free(s->fields[f]);
-        free(s->fields);
-        free(s->unmapped);
-    }
-    free(x.state);
+    sg_corr_free(&x.run);
     /* The predicate's ctx (x) dies here: replace it so a later query cannot reach it. */
     ks_store_register_predicate(st, "ks_sigma_match", 2, pred, NULL, NULL);
     return rc;

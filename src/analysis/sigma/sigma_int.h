@@ -4,7 +4,8 @@
  *   sigma_cond.c   the condition grammar -> an AST
  *   sigma_value.c  value transforms (wildcards, base64/base64offset, utf16, windash)
  *   sigma_map.c    logsource and field mapping onto kanshiki's tables (one table)
- *   sigma_eval.c   compiling to SQL, running, correlation
+ *   sigma_eval.c   compiling to SQL and running rules
+ *   sigma_corr.c   correlation rules over the matches kept by sigma_eval.c
  * Memory: every string and node of a rule set lives in the rule set's arena-like lists and
  * is freed with it. */
 #ifndef KS_SIGMA_INT_H
@@ -196,5 +197,44 @@ typedef struct sg_logsource {
 /* The mapping for a rule's logsource, or NULL (then *why says so). */
 const sg_logsource *sg_logsource_find(const ks_sigma_info *r, const char **why);
 const sg_logsource *sg_logsource_table(size_t *n);
+
+/* ---- a run of ks_sigma_eval (sigma_eval.c), shared with sigma_corr.c --------------- */
+typedef struct sg_stored { /* a match kept for correlation */
+    ks_sigma_event ev;     /* strings owned */
+    char **vals;           /* extra field values, per sg_rstate.fields (NULL = none) */
+} sg_stored;
+
+typedef struct sg_rstate { /* per base rule of the set */
+    char **fields;         /* extra fields its correlations need (group-by, value_count) */
+    size_t nfields;
+    bool *unmapped;        /* per field: no mapping in the rule's logsource */
+    sg_stored *rows;
+    size_t nrows, cap;
+    bool applicable;       /* compiled and ran */
+    bool referenced;       /* some correlation of the set refers to this rule */
+    bool generate;         /* ... and one of them says generate: true */
+    bool truncated;        /* more than KS_SIGMA_MAX_CORR_EVENTS matches */
+} sg_rstate;
+
+typedef struct sg_run {
+    const ks_sigma_ruleset *rs;
+    sg_rstate *state;      /* one per rule of rs */
+    ks_sigma_fn fn;
+    void *fnctx;
+    ks_err *err;
+    bool stop;             /* the callback asked to stop */
+    char rclass[64];       /* the last not-applicable reason */
+    char reason[512];
+} sg_run;
+
+/* Reports r as not applicable with run->rclass/reason, or as done with n matches. */
+void sg_emit_na(sg_run *run, const sg_rule *r);
+void sg_emit_done(sg_run *run, const sg_rule *r, int64_t n);
+
+/* Allocates run->state, marks referenced rules and lists the fields they must select. */
+int sg_corr_prepare(sg_run *run);
+/* Evaluates correlation rule r over the kept matches; reports through run->fn. */
+int sg_corr_run(sg_run *run, const sg_rule *r);
+void sg_corr_free(sg_run *run);
 
 #endif
