@@ -9,6 +9,7 @@
  * asks for every referenced rule inside one window. An event matching several referenced
  * rules is listed once per window. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,13 @@ static size_t field_index(const sg_rstate *st, const char *f)
         if (!strcmp(st->fields[i], f))
             return i;
     return SIZE_MAX;
+}
+
+/* The field was selected for the rule (sg_corr_prepare) and has a mapping. */
+static bool field_ok(const sg_rstate *st, const char *f)
+{
+    size_t i = field_index(st, f);
+    return i != SIZE_MAX && !st->unmapped[i];
 }
 
 static bool cmp_ok(const sg_rule *r, int64_t n)
@@ -165,11 +173,11 @@ int sg_corr_run(sg_run *x, const sg_rule *r)
             return na(x, r, "referenced rule not applicable",
                       "referenced rule '%.100s' is not applicable", r->refs[k]);
         for (size_t g = 0; g < r->ngroup; g++)
-            if (st->unmapped[field_index(st, r->group_by[g])])
+            if (!field_ok(st, r->group_by[g]))
                 return na(x, r, "field not mapped",
                           "group-by field '%.100s' has no mapping for '%.100s'", r->group_by[g],
                           r->refs[k]);
-        if (r->vc_field && st->unmapped[field_index(st, r->vc_field)])
+        if (r->vc_field && !field_ok(st, r->vc_field))
             return na(x, r, "field not mapped",
                       "value_count field '%.100s' has no mapping for '%.100s'", r->vc_field,
                       r->refs[k]);
