@@ -303,6 +303,15 @@ KTEST(test_sigma_condition_x_of_patterns_and_them)
     IDS(webc(sels, "\n        - sel_404\n        - _hidden"), "[3] [5]");
 }
 
+KTEST(test_sigma_long_or_chain_evaluates)
+{
+    char cond[4096];
+    size_t n = 0;
+    for (int i = 0; i < 500; i++)
+        n += (size_t)snprintf(cond + n, sizeof cond - n, "%s", i ? " or b" : "a");
+    IDS(webc("    a:\n        status: 404\n    b:\n        method: PUT\n", cond), "[3] [5]");
+}
+
 KTEST(test_sigma_selection_list_of_maps_is_or)
 {
     IDS(web("        - method: POST\n        - status: 404\n          client_ip|cidr: 2001:db8::/32\n"),

@@ -545,11 +545,32 @@ static int cond_sql(ectx *x, const sg_cond *c, int depth)
             return rc;
         return put(x, ")");
     case SG_C_AND:
-    case SG_C_OR:
-        if ((rc = put(x, "(")) || (rc = cond_sql(x, c->a, depth + 1)) ||
-            (rc = put(x, c->op == SG_C_AND ? " AND " : " OR ")) || (rc = cond_sql(x, c->b, depth + 1)))
-            return rc;
-        return put(x, ")");
+    case SG_C_OR: {
+        /* A chain "a or b or c" is a left spine in the AST; written flat, because nested
+         * parentheses would overflow SQLite's parser stack on long chains. */
+        size_t n = 0;
+        const sg_cond *leftmost = c;
+        while (leftmost->op == c->op) {
+            n++;
+            leftmost = leftmost->a;
+        }
+        const sg_cond **right = malloc(n * sizeof *right);
+        if (!right)
+            return KS_ENOMEM;
+        size_t k = n;
+        for (const sg_cond *p = c; p->op == c->op; p = p->a)
+            right[--k] = p->b;
+        rc = put(x, "(");
+        if (!rc)
+            rc = cond_sql(x, leftmost, depth + 1);
+        for (size_t i = 0; i < n && !rc; i++) {
+            rc = put(x, c->op == SG_C_AND ? " AND " : " OR ");
+            if (!rc)
+                rc = cond_sql(x, right[i], depth + 1);
+        }
+        free(right);
+        return rc ? rc : put(x, ")");
+    }
     case SG_C_ONE_OF:
     case SG_C_ALL_OF: {
         size_t n = 0;

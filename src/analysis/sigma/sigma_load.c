@@ -234,12 +234,13 @@ static int check_cond(const sg_rule *r, const sg_cond *c, int depth, ks_err *err
                 return KS_ERR(err, KS_ECORRUPT, "condition names '%s', which matches no selection",
                               c->name);
         }
+        /* the left spine (long and/or chains) is walked by the loop; only right
+         * operands recurse, and their nesting is capped by the parser */
         if (c->b) {
             int rc = check_cond(r, c->b, depth + 1, err);
             if (rc)
                 return rc;
         }
-        depth++;
     }
     return 0;
 }
