@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analysis/sigma/sigma.h"
 #include "analysis/sigma/sigma_int.h"
@@ -462,4 +463,46 @@ KTEST(test_sigma_value_helpers)
     KT_CHECK(sg_name_match("selection_*", "selection_a"));
     KT_CHECK(!sg_name_match("selection_*", "filter_a"));
     KT_CHECK(sg_name_match("*", ""));
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+KTEST(test_sigma_ruleset_load_walks_dirs_and_records_failures)
+{
+    char dir[] = "/tmp/ks-sigma-XXXXXX";
+    KT_REQUIRE(mkdtemp(dir) != NULL);
+    char sub[600];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    KT_REQUIRE(mkdir(sub, 0700) == 0);
+    const char *ok = "title: t\nlogsource: {category: webserver}\ndetection:\n"
+                     "    s: {path: x}\n    condition: s\n";
+    write_file(dir, "a.yml", ok);
+    write_file(sub, "b.yaml", ok);
+    write_file(sub, "notes.txt", "not a rule");
+    write_file(sub, "broken.yml", "title: [x\n");
+    ks_sigma_ruleset *rs = NULL;
+    ks_err err;
+    ks_err_clear(&err);
+    KT_REQUIRE(ks_sigma_ruleset_load(&rs, dir, &err) == 0);
+    KT_EQ_INT(ks_sigma_ruleset_files(rs), 3);
+    KT_EQ_INT(ks_sigma_ruleset_count(rs), 2);
+    KT_EQ_INT(ks_sigma_ruleset_failures(rs), 1);
+    const char *file = NULL, *why = NULL;
+    ks_sigma_ruleset_failure(rs, 0, &file, &why);
+    KT_CHECK(file && strstr(file, "sub/broken.yml"));
+    KT_CHECK(why && strstr(why, "YAML line"));
+    ks_sigma_ruleset_free(rs);
+    KT_CHECK(ks_sigma_ruleset_load(&rs, "/nonexistent/rules", &err) == KS_EIO);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    KT_CHECK(system(cmd) == 0);
 }
