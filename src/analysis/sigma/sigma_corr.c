@@ -172,6 +172,10 @@ int sg_corr_run(sg_run *x, const sg_rule *r)
         if (!st->applicable)
             return na(x, r, "referenced rule not applicable",
                       "referenced rule '%.100s' is not applicable", r->refs[k]);
+        if (st->truncated) /* judging on part of the matches could miss or invent windows */
+            return na(x, r, "rule too large",
+                      "referenced rule '%.100s' has more than %d matches to correlate", r->refs[k],
+                      KS_SIGMA_MAX_CORR_EVENTS);
         for (size_t g = 0; g < r->ngroup; g++)
             if (!field_ok(st, r->group_by[g]))
                 return na(x, r, "field not mapped",
