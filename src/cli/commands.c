@@ -4,6 +4,7 @@
 
 const ks_cmd *const ks_commands[] = {
     &ks_cmd_ingest,
+    &ks_cmd_hunt,
     &ks_cmd_info,
     &ks_cmd_query,
     &ks_cmd_timeline,

@@ -9,6 +9,7 @@ extern const ks_cmd ks_cmd_acquire;
 extern const ks_cmd ks_cmd_fs;
 extern const ks_cmd ks_cmd_db;
 extern const ks_cmd ks_cmd_ingest;
+extern const ks_cmd ks_cmd_hunt;
 extern const ks_cmd ks_cmd_info;
 extern const ks_cmd ks_cmd_query;
 extern const ks_cmd ks_cmd_timeline;

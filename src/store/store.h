@@ -155,6 +155,14 @@ typedef int (*ks_row_fn)(void *ctx, int ncols, const char *const *names,
 int ks_store_query(ks_store *st, const char *sql, const char *const *params, size_t nparams,
                    ks_row_fn fn, void *ctx, ks_err *err);
 
+/* A boolean SQL function for analysis (Sigma's re/cidr/lt matching), registered on this
+ * store's connection, READ stores included (store_funcs.c). fn gets the arguments as text
+ * (p == NULL for SQL NULL) and returns 1 (true), 0 (false) or a negative ks_status, which
+ * aborts the statement. `ctx` is the caller's and must outlive the queries using it. */
+typedef int (*ks_store_pred_fn)(void *ctx, int argc, const ks_str *argv);
+int ks_store_register_predicate(ks_store *st, const char *name, int nargs, ks_store_pred_fn fn,
+                                void *ctx, ks_err *err);
+
 /* Case-level metadata (key/value) for report/custody use. */
 int ks_store_meta_get(ks_store *st, const char *key, char **out, ks_err *err);
 int ks_store_meta_set(ks_store *st, const char *key, const char *value, ks_err *err);

@@ -13,6 +13,7 @@
  * setting pragmas, so `kanshiki query` cannot change the case or write files elsewhere.
  */
 #include "store/store.h"
+#include "store/store_int.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -96,6 +97,9 @@ static const char *SCHEMA_SQL =
     "  e.host, e.actor, e.src_ip, e.action, e.target, e.outcome, e.account, e.region,\n"
     "  e.message, e.raw, e.error, e.time_ns, e.evidence_id\n"
     "  FROM event e JOIN evidence v ON v.id = e.evidence_id;\n";
+
+/* For store_funcs.c (store_int.h): the connection behind a store. */
+sqlite3 *ks_store_sqlite_db(ks_store *st) { return st->db; }
 
 static int db_err(ks_err *err, sqlite3 *db, const char *what)
 {
