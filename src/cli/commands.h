@@ -9,6 +9,8 @@ extern const ks_cmd ks_cmd_ingest;
 extern const ks_cmd ks_cmd_info;
 extern const ks_cmd ks_cmd_query;
 extern const ks_cmd ks_cmd_timeline;
+extern const ks_cmd ks_cmd_investigate;
+extern const ks_cmd ks_cmd_report;
 
 /* NULL-terminated, in the order `kanshiki help` lists them. */
 extern const ks_cmd *const ks_commands[];
