@@ -209,6 +209,14 @@ static int set_text(ks_report_answer *a, ks_buf *b, ks_err *err)
     return ks_finding_set_text(a->ev, a->question, b->data ? b->data : "", err);
 }
 
+static bool in_list(const ks_entlist *l, const ks_entity *e)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i]->kind == e->kind && !strcmp(l->v[i]->value, e->value))
+            return true;
+    return false;
+}
+
 static bool any_analyzer(const ks_report *r, const ks_chain *c, const char *name)
 {
     for (size_t i = 0; i < c->n; i++)
@@ -274,7 +282,7 @@ static int answers(ks_report *r, ks_err *err)
         for (size_t ci = 0; ci < r->chains.n; ci++)
             for (size_t k = 0; k < r->chains.v[ci].n; k++) {
                 const ks_finding *f = r->findings.v[r->chains.v[ci].members[k]];
-                if (f->sev < KS_SEV_MEDIUM || shown >= 12)
+                if (f->sev < KS_SEV_HIGH || shown >= 6)
                     continue;
                 ks_buf_printf(&b, "%s%s", shown++ ? "; " : "", f->title);
             }
@@ -483,7 +491,8 @@ static int answers(ks_report *r, ks_err *err)
         const ks_entity *e = all[KS_SCOPE_CREDENTIALS].v[i];
         if (e->kind == KS_ENT_PRINCIPAL && strstr(e->value, ":role/"))
             rc = item(a, "containment", err, "Revoke the active sessions of role %s (a deny policy on aws:TokenIssueTime, \"Revoke active sessions\" in the console).", e->value);
-        else if (e->kind == KS_ENT_ACCESS_KEY && !strncmp(e->value, "AKIA", 4))
+        else if (e->kind == KS_ENT_ACCESS_KEY && !strncmp(e->value, "AKIA", 4) &&
+                 !in_list(&all[KS_SCOPE_PERSISTENCE], e))
             rc = item(a, "containment", err, "Deactivate long-term access key %s, used by the attacker.", e->value);
     }
     if (!rc && all[KS_SCOPE_TARGETS].n)
