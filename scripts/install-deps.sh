@@ -10,7 +10,7 @@ BUILD_PKGS="gcc make pkg-config libsqlite3-dev libarchive-dev zlib1g-dev libzstd
 # Tests and oracles: jq (CloudTrail differential tests), python3 (fixture generators),
 # clang (libFuzzer harnesses), sqlite3 CLI, gzip/zstd/bzip2/xz/zip/tar to build compressed fixtures,
 # libjansson-dev (benchmark comparison against our JSON reader).
-TEST_PKGS="jq python3 clang sqlite3 gzip zstd bzip2 xz-utils zip unzip tar libjansson-dev tzdata file time bc"
+TEST_PKGS="jq python3 clang sqlite3 gzip zstd bzip2 xz-utils zip unzip tar libjansson-dev tzdata file time bc chromium"
 EXTRA_PKGS="${KS_EXTRA_PKGS:-}"
 
 missing=""

@@ -131,8 +131,9 @@ static int on_total(void *ctx, int ncols, const char *const *names, const char *
     return 0;
 }
 
-int ks_findings_load(ks_store *st, ks_findings *out, ks_err *err)
+int ks_findings_load(ks_store *st, ks_findings *out, bool *out_saved, ks_err *err)
 {
+    *out_saved = false;
     load_ctx c = {out, out->n, NULL, 0, 0, err, 0};
     int rc = ks_store_query(st,
         "SELECT id, analyzer, layer, severity, title, explanation, first_seen_ns, last_seen_ns "
@@ -144,6 +145,7 @@ int ks_findings_load(ks_store *st, ks_findings *out, ks_err *err)
     }
     if (rc || (rc = c.rc))
         goto done;
+    *out_saved = true;
     if ((rc = ks_store_query(st, "SELECT finding_id, kind, role, value FROM finding_entities "
                              "ORDER BY rowid", NULL, 0, on_entity, &c, err)) || (rc = c.rc))
         goto done;

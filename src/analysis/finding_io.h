@@ -9,7 +9,8 @@
 
 /* chains may be NULL (no chain numbers recorded). Needs a WRITE store. */
 int ks_findings_save(ks_store *st, const ks_findings *fs, const ks_chains *chains, ks_err *err);
-/* Appends the case's findings to out, in time order; a case without findings gives none. */
-int ks_findings_load(ks_store *st, ks_findings *out, ks_err *err);
+/* Appends the case's findings to out, in time order. *out_saved tells whether the case has
+ * findings saved at all (it may have been analysed with nothing found). */
+int ks_findings_load(ks_store *st, ks_findings *out, bool *out_saved, ks_err *err);
 
 #endif

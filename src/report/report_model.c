@@ -562,9 +562,10 @@ int ks_report_build(ks_store *st, ks_report **out, ks_err *err)
                              "(SELECT count(*) FROM evidence)", NULL, 0, on_span, &c, err)))
         goto done;
     /* findings saved by investigate; else run the analyzers now (read-only case) */
-    if ((rc = ks_findings_load(st, &r->findings, err)))
+    bool saved = false;
+    if ((rc = ks_findings_load(st, &r->findings, &saved, err)))
         goto done;
-    if (!r->findings.n) {
+    if (!saved) {
         /* a case that was ingested but never investigated */
         if ((rc = ks_analyze_case(st, KS_TIME_NONE, KS_TIME_NONE, &r->findings, err)))
             goto done;
