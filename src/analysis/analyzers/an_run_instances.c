@@ -1,9 +1,11 @@
 /* an_run_instances.c — bursts of RunInstances, large or accelerated instance types.
  *
- * RunInstances calls of one principal are grouped into bursts (calls less than an hour
- * apart). A burst is reported when it asks for accelerated or very large instances (GPU
- * and ML families p, g, inf, trn, dl, f, vt; memory families x, u-, hpc; sizes of 8xlarge and
- * above or metal) or launches five instances or more. High when instances were actually
+ * RunInstances calls of one principal are grouped into bursts (calls within an hour of the
+ * burst's first call). A burst is reported when it asks for accelerated or very large
+ * instances (GPU and ML families p, g, inf, trn, dl, f, vt; memory families x, u-, hpc; sizes
+ * of 8xlarge and above or metal), or for many instances: at least five, and more than three
+ * times the most that principal launched in any hour of the learning window (so a deployment
+ * pipeline that always launches twenty is its own normal). High when instances were actually
  * created (instance ids in the response) with such a type or ten or more of them; medium
  * otherwise. The created instance ids are the finding's "created" entities. */
 #include <stdio.h>
@@ -43,7 +45,8 @@ static bool large_type(const char *t)
 
 typedef struct burst {
     ks_finding *f;
-    int64_t last;
+    int64_t start;
+    int64_t base; /* most instances requested in one hour of the learning window */
     int64_t created, requested;
     bool large, large_created;
     char type[64];
@@ -70,7 +73,9 @@ static int finish(burst *b, ks_err *err)
 {
     if (!b->f)
         return 0;
-    bool report = b->large || b->requested >= 5 || b->created >= 5;
+    int64_t n = b->requested > b->created ? b->requested : b->created;
+    int64_t many = 3 * b->base + 1 > 5 ? 3 * b->base + 1 : 5;
+    bool report = b->large || n >= many;
     if (!report) {
         b->f->sev = KS_SEV_INFO; /* dropped by the caller */
         return 0;
@@ -80,26 +85,69 @@ static int finish(burst *b, ks_err *err)
     snprintf(title, sizeof title, "RunInstances burst: %lld instance(s) created%s%s",
              (long long)b->created, b->type[0] ? ", type " : "", b->type);
     snprintf(expl, sizeof expl,
-             "%lld instance(s) requested, %lld created in calls less than an hour apart by one "
-             "principal%s. Bursts of large or GPU instances are how stolen cloud credentials are "
+             "%lld instance(s) requested, %lld created within an hour by one principal (at most "
+             "%lld in an hour during the learning window)%s. Bursts of large or GPU instances are how stolen cloud credentials are "
              "turned into crypto-mining.",
-             (long long)b->requested, (long long)b->created,
+             (long long)b->requested, (long long)b->created, (long long)b->base,
              b->large ? ", of an accelerated or very large instance type" : "");
     return ks_finding_set_text(b->f, title, expl, err);
 }
 
+static int64_t requested(ks_json_doc *doc, const ks_ct_event *e)
+{
+    char count[32];
+    ks_an_json_first(doc, e->req, "maxCount", count, sizeof count);
+    long req = count[0] ? strtol(count, NULL, 10) : 1;
+    return req > 0 && req < 100000 ? req : 1;
+}
+
+/* Per principal, the most instances requested within one hour (of the first call of the
+ * hour) during the learning window: a. = count in the current hour, b. = its start, p unused;
+ * the maximum goes to `max` keyed the same way with a "max|" prefix. */
+static int learn(const ks_an_input *in, ks_json_doc *doc, ks_strmap *m, ks_err *err)
+{
+    int64_t t0, tb;
+    char key[2048];
+    ks_an_baseline_window(in->ct, &t0, &tb);
+    size_t n = ks_ct_count(in->ct);
+    for (size_t i = 0; i < n; i++) {
+        const ks_ct_event *e = ks_ct_at(in->ct, i);
+        if (e->time >= tb)
+            break;
+        if (strcmp(e->name, "RunInstances") != 0)
+            continue;
+        ks_strmap_ent *cur = ks_strmap_get(m, e->principal, err);
+        snprintf(key, sizeof key, "max|%s", e->principal);
+        ks_strmap_ent *mx = ks_strmap_get(m, key, err);
+        if (!cur || !mx)
+            return err->code ? err->code : KS_ENOMEM;
+        if (!cur->a || e->time - cur->b > BURST_GAP_NS) {
+            cur->a = 0;
+            cur->b = e->time;
+        }
+        cur->a += requested(doc, e);
+        if (cur->a > mx->a)
+            mx->a = cur->a;
+    }
+    return 0;
+}
+
 int ks_an_run_instances(const ks_an_input *in, ks_findings *out, ks_err *err)
 {
-    ks_strmap by_actor;
+    ks_strmap by_actor, base;
     ks_strmap_init(&by_actor);
+    ks_strmap_init(&base);
     ks_json_doc *doc = NULL;
     int rc = ks_json_doc_new(&doc, NULL);
     size_t n = ks_ct_count(in->ct);
     size_t first_new = out->n;
+    char key[2048];
     if (rc) {
         rc = KS_ERR(err, rc, "out of memory");
         goto done;
     }
+    if ((rc = learn(in, doc, &base, err)))
+        goto done;
     for (size_t i = 0; i < n; i++) {
         const ks_ct_event *e = ks_ct_at(in->ct, i);
         if (strcmp(e->name, "RunInstances") != 0)
@@ -116,20 +164,25 @@ int ks_an_run_instances(const ks_an_input *in, ks_findings *out, ks_err *err)
                 goto done;
             }
             a->p = b;
+            snprintf(key, sizeof key, "max|%s", e->principal);
+            const ks_strmap_ent *mx = ks_strmap_find(&base, key);
+            b->base = mx ? mx->a : 0;
         }
-        if (b->f && e->time - b->last > BURST_GAP_NS) {
+        if (b->f && e->time - b->start > BURST_GAP_NS) {
             if ((rc = finish(b, err)))
                 goto done;
+            int64_t learned = b->base;
             memset(b, 0, sizeof *b);
+            b->base = learned;
         }
-        if (!b->f && (rc = ks_findings_add(out, "run_instances", "cloud", KS_SEV_MEDIUM, &b->f, err)))
-            goto done;
-        b->last = e->time;
-        char type[64], count[32];
+        if (!b->f) {
+            if ((rc = ks_findings_add(out, "run_instances", "cloud", KS_SEV_MEDIUM, &b->f, err)))
+                goto done;
+            b->start = e->time;
+        }
+        char type[64];
         ks_an_json_first(doc, e->req, "instanceType", type, sizeof type);
-        ks_an_json_first(doc, e->req, "maxCount", count, sizeof count);
-        long req = count[0] ? strtol(count, NULL, 10) : 1;
-        b->requested += req > 0 && req < 100000 ? req : 1;
+        b->requested += requested(doc, e);
         if (large_type(type)) {
             b->large = true;
             snprintf(b->type, sizeof b->type, "%s", type);
@@ -159,6 +212,7 @@ done:
     for (size_t i = 0; i < by_actor.cap; i++)
         free(by_actor.v[i].p);
     ks_strmap_free(&by_actor);
+    ks_strmap_free(&base);
     ks_json_doc_free(doc);
     return rc;
 }
