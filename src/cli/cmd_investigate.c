@@ -81,17 +81,17 @@ static int run(int argc, char **argv)
         }
     }
     if ((rc = ks_store_open(&st, case_dir, KS_STORE_CREATE, &err)))
-        goto fail;
+        goto done;
     step(progress, "1/4 ingesting evidence");
     ks_ingest_opts io = {0};
     io.quiet = quiet;
     if ((rc = ks_ingest_run(st, o.pos, o.npos, &io, &stats, &err)))
-        goto fail;
+        goto done;
     if (!quiet)
         ks_ingest_print(stdout, stats);
     step(progress, "2/4 running the built-in analyzers");
     if ((rc = ks_analyze_case(st, from, to, &fs, &err)))
-        goto fail;
+        goto done;
     /* ==== SIGMA HOOK ==================================================================
      * When the Sigma engine lands (src/analysis/sigma/), run the rule set here over the
      * same range and append its matches to `fs` as findings (analyzer = rule id, layer
@@ -100,14 +100,14 @@ static int run(int argc, char **argv)
      * ================================================================================== */
     step(progress, "3/4 correlating findings into attack chains");
     if ((rc = ks_chains_build(&fs, &chains, &err)) || (rc = ks_findings_save(st, &fs, &chains, &err)))
-        goto fail;
+        goto done;
     step(progress, "4/4 writing the reports");
     if ((rc = ks_report_build(st, &r, &err)))
-        goto fail;
+        goto done;
     for (size_t i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/report.%s", case_dir, fmts[i]);
         if ((rc = ks_cli_render_report(r, st, tz, fmts[i], path, &err)))
-            goto fail;
+            goto done;
     }
     int nsev[KS_SEV_CRITICAL + 1] = {0};
     for (size_t i = 0; i < r->findings.n; i++)
@@ -122,11 +122,11 @@ static int run(int argc, char **argv)
     }
     printf("reports: %s/report.html  %s/report.json  %s/report.md\n", case_dir, case_dir, case_dir);
     code = ks_ingest_had_problems(stats) ? KS_EXIT_INPUT : KS_EXIT_OK;
-    goto done;
-fail:
-    ks_cli_error(&err);
-    code = ks_cli_exit_for(rc);
 done:
+    if (rc) {
+        ks_cli_error(&err);
+        code = ks_cli_exit_for(rc);
+    }
     ks_report_free(r);
     ks_chains_free(&chains);
     ks_findings_free(&fs);

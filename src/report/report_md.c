@@ -1,6 +1,7 @@
 /* report_md.c — report.md (Markdown). Evidence text is escaped for Markdown: control
- * characters made visible (as on a terminal), Markdown punctuation backslash-escaped and
- * < > & written as entities, so no evidence string can open a link, an image or HTML. */
+ * characters made visible (as on a terminal), the Markdown characters that could start
+ * emphasis, code, links, tables or headings backslash-escaped, and < > & written as
+ * entities, so no evidence string can open a link, an image or HTML. */
 #include <stdio.h>
 #include <string.h>
 
@@ -20,7 +21,7 @@ static void md(ks_buf *b, const char *s)
                 ks_buf_puts(b, "&gt;");
             else if (c == '&')
                 ks_buf_puts(b, "&amp;");
-            else if (strchr("\\`*_{}[]()#+-.!|~", c)) {
+            else if (strchr("\\`*_[]|~", c) || (i == 0 && strchr("#+-=>", c))) {
                 ks_buf_putc(b, '\\');
                 ks_buf_putc(b, c);
             } else
@@ -33,9 +34,13 @@ static void md(ks_buf *b, const char *s)
 static void tm(ks_buf *b, int64_t ns, const ks_tz *tz)
 {
     char t[48];
+    if (ns == KS_TIME_NONE) {
+        ks_buf_puts(b, "—");
+        return;
+    }
     ks_time_format(ns, NULL, 0, t, sizeof t);
     ks_buf_puts(b, t);
-    if (tz && ns != KS_TIME_NONE) {
+    if (tz) {
         ks_time_format(ns, tz, 0, t, sizeof t);
         ks_buf_printf(b, " (%s)", t);
     }
