@@ -296,6 +296,13 @@ static int answers(ks_report *r, ks_err *err)
         for (size_t ci = 0; ci < r->chains.n && !rc; ci++)
             if (r->chains.v[ci].first_ref)
                 rc = ks_finding_ref(a->ev, r->chains.v[ci].first_ref, err);
+        /* and the first record of each high or critical finding */
+        for (size_t ci = 0; ci < r->chains.n && !rc; ci++)
+            for (size_t k = 0; k < r->chains.v[ci].n && !rc; k++) {
+                const ks_finding *f = r->findings.v[r->chains.v[ci].members[k]];
+                if (f->sev >= KS_SEV_HIGH)
+                    rc = add_refs(a->ev, f, 1, err);
+            }
         if (rc)
             goto done;
     }
