@@ -133,14 +133,17 @@ int ks_chains_build(const ks_findings *fs, ks_chains *out, ks_err *err)
             root_chain[r] = (int)out->n;
             ks_chain *c = &out->v[out->n++];
             c->first = c->last = KS_TIME_NONE;
-            c->members = malloc(n * sizeof *c->members);
-            if (!c->members) {
-                rc = KS_ERR(err, KS_ENOMEM, "out of memory");
-                goto done;
-            }
         }
         ks_chain *c = &out->v[root_chain[r]];
         const ks_finding *f = fs->v[i];
+        if ((c->n & (c->n - 1)) == 0) { /* grows at 0, 1, 2, 4, 8, ... members */
+            size_t *nm = realloc(c->members, (c->n ? c->n * 2 : 1) * sizeof *nm);
+            if (!nm) {
+                rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+                goto done;
+            }
+            c->members = nm;
+        }
         c->members[c->n++] = i;
         if (f->sev > c->sev)
             c->sev = f->sev;
