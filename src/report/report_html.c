@@ -555,6 +555,7 @@ int ks_report_write_html(const ks_report *r, ks_store *st, const ks_tz *tz, ks_b
     if (r->evidence_total > (int64_t)r->nevidence)
         ks_buf_printf(b, "<p class=\"meta\">%lld more files are in the case (table evidence).</p>",
                       (long long)(r->evidence_total - (int64_t)r->nevidence));
-    ks_buf_printf(b, "</section>\n</main>\n<script>%s</script>\n</body></html>\n", ks_report_js);
+    if (ks_buf_printf(b, "</section>\n</main>\n<script>%s</script>\n</body></html>\n", ks_report_js) != 0)
+        return KS_ERR(err, KS_ELIMIT, "report.html larger than the output limit");
     return 0;
 }

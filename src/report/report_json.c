@@ -196,8 +196,8 @@ int ks_report_write_json(const ks_report *r, ks_store *st, ks_buf *b, ks_err *er
         ks_buf_printf(b, ",\"records\":%lld,\"errors\":%lld}", (long long)e->records,
                       (long long)e->errors);
     }
-    ks_buf_puts(b, "]}\n");
-    if (b->len >= b->max || !b->data)
+    /* a failed append (size limit, memory) would show as a missing end */
+    if (ks_buf_puts(b, "]}\n") != 0 || !b->data || b->len < 3 || memcmp(b->data + b->len - 3, "]}\n", 3))
         return KS_ERR(err, KS_ELIMIT, "report.json larger than the output limit");
     return 0;
 }
