@@ -11,6 +11,8 @@ BUILD_PKGS="gcc make pkg-config libsqlite3-dev libarchive-dev zlib1g-dev libzstd
 # clang (libFuzzer harnesses), sqlite3 CLI, gzip/zstd/bzip2/xz/zip/tar to build compressed fixtures,
 # libjansson-dev (benchmark comparison against our JSON reader).
 TEST_PKGS="jq python3 clang sqlite3 gzip zstd bzip2 xz-utils zip unzip tar libjansson-dev tzdata file time bc"
+# Report tests: headless Chromium renders report.html (CSP, timeline filter, planted scripts).
+TEST_PKGS="$TEST_PKGS chromium"
 # Preservation tests and bench: dc3dd (bench/acquire.sh), dmsetup (device-mapper `error`
 # target for bad-sector tests where the kernel allows it), util-linux (losetup, mount, script).
 TEST_PKGS="$TEST_PKGS dc3dd dmsetup util-linux"

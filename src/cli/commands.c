@@ -3,11 +3,13 @@
 #include <string.h>
 
 const ks_cmd *const ks_commands[] = {
+    &ks_cmd_investigate,
     &ks_cmd_ingest,
-    &ks_cmd_hunt,
     &ks_cmd_info,
     &ks_cmd_query,
     &ks_cmd_timeline,
+    &ks_cmd_hunt,
+    &ks_cmd_report,
     &ks_cmd_fs,
     &ks_cmd_db,
     &ks_cmd_acquire,

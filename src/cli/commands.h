@@ -15,6 +15,8 @@ extern const ks_cmd ks_cmd_query;
 extern const ks_cmd ks_cmd_timeline;
 extern const ks_cmd ks_cmd_verify;
 extern const ks_cmd ks_cmd_custody;
+extern const ks_cmd ks_cmd_investigate;
+extern const ks_cmd ks_cmd_report;
 
 /* NULL-terminated, in the order `kanshiki help` lists them. */
 extern const ks_cmd *const ks_commands[];

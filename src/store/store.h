@@ -167,4 +167,26 @@ int ks_store_register_predicate(ks_store *st, const char *name, int nargs, ks_st
 int ks_store_meta_get(ks_store *st, const char *key, char **out, ks_err *err);
 int ks_store_meta_set(ks_store *st, const char *key, const char *value, ks_err *err);
 
+/* ---- findings (src/store/findings_store.c) ----------------------------------------
+ * What analysis concluded, kept in the case beside the evidence so reports can be rebuilt
+ * and queried: tables `findings`, `finding_entities`, `finding_events` (docs/case-schema.md).
+ * The store knows nothing of the analysis layer's types; it is handed plain values. Writing
+ * needs a WRITE store. ks_store_findings_begin creates the tables when missing, deletes the
+ * findings of earlier runs and opens a transaction that ks_store_findings_end commits
+ * (or rolls back when ok is false). */
+typedef struct ks_store_finding {
+    const char *analyzer, *layer, *severity, *title, *explanation;
+    int severity_rank;          /* 0 info .. 4 critical */
+    int64_t first_ns, last_ns;  /* KS_TIME_NONE (INT64_MIN) when unknown */
+    int64_t nrecords;           /* records behind it (may exceed the references kept) */
+    int64_t chain;              /* attack chain number (1-based), 0 when in none */
+} ks_store_finding;
+
+int ks_store_findings_begin(ks_store *st, ks_err *err);
+int ks_store_finding_add(ks_store *st, const ks_store_finding *f, int64_t *out_id, ks_err *err);
+int ks_store_finding_entity(ks_store *st, int64_t finding_id, const char *kind, const char *role,
+                            const char *value, ks_err *err);
+int ks_store_finding_event(ks_store *st, int64_t finding_id, int64_t event_id, ks_err *err);
+int ks_store_findings_end(ks_store *st, bool ok, ks_err *err);
+
 #endif
