@@ -71,6 +71,9 @@ void ks_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ks_cli_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Exit code for a ks_status from a failed operation. */
 int ks_cli_exit_for(int status);
+/* The rules/ directory shipped with kanshiki ($KS_RULES, else beside the program). 0 when
+ * found. */
+int ks_cli_default_rules(char *out, size_t outsz);
 /* Whether stderr is a terminal (progress displays only then). */
 bool ks_cli_tty(void);
 

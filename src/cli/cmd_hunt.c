@@ -172,7 +172,7 @@ static int on_result(void *ctx, const ks_sigma_result *r)
 
 /* The rules/ directory shipped with kanshiki: $KS_RULES, else next to the program
  * (build/kanshiki -> rules/, build/asan/kanshiki -> rules/, PREFIX/bin -> share/kanshiki). */
-static int default_rules(char *out, size_t outsz)
+int ks_cli_default_rules(char *out, size_t outsz)
 {
     const char *env = getenv("KS_RULES");
     struct stat sb;
@@ -302,7 +302,7 @@ static int run(int argc, char **argv)
     char defdir[PATH_MAX];
     const char *one[1];
     if (ndirs == 0) {
-        if (default_rules(defdir, sizeof defdir)) {
+        if (ks_cli_default_rules(defdir, sizeof defdir)) {
             ks_cli_errorf("hunt: cannot find kanshiki's rules/ directory; give --rules DIR "
                           "or set KS_RULES");
             return KS_EXIT_USAGE;

@@ -6,6 +6,7 @@
 #include "analysis/analyze.h"
 #include "analysis/chain.h"
 #include "analysis/finding_io.h"
+#include "analysis/sigma_findings.h"
 #include "cli/commands.h"
 #include "cli/ingest.h"
 #include "cli/report_out.h"
@@ -19,6 +20,8 @@ static const ks_opt_spec opts[] = {
     {"from", 0, "TIME", "analyse only records at or after TIME (ISO 8601; without offset read in --tz)", false},
     {"to", 0, "TIME", "analyse only records before TIME", false},
     {"quiet", 'q', NULL, "print only the summary and errors", false},
+    {"rules", 'r', "DIR", "Sigma rules to hunt with (default: kanshiki's rules/)", true},
+    {"no-sigma", 0, NULL, "run the built-in analyzers only", false},
 };
 
 static int parse_bound(const char *s, const ks_tz *tz, int64_t *out)
@@ -92,12 +95,38 @@ static int run(int argc, char **argv)
     step(progress, "2/4 running the built-in analyzers");
     if ((rc = ks_analyze_case(st, from, to, &fs, &err)))
         goto done;
-    /* ==== SIGMA HOOK ==================================================================
-     * When the Sigma engine lands (src/analysis/sigma/), run the rule set here over the
-     * same range and append its matches to `fs` as findings (analyzer = rule id, layer
-     * from the logsource), then ks_findings_sort(&fs). Chains, the saved findings and the
-     * reports pick them up unchanged.
-     * ================================================================================== */
+    /* Sigma rules: matches become findings beside the built-in analyzers' ones. */
+    if (!ks_opt_flag(&o, "no-sigma")) {
+        const char *const *dirs = NULL;
+        size_t ndirs = ks_opt_all(&o, "rules", &dirs);
+        char defdir[4096];
+        const char *one[1];
+        if (!ndirs && ks_cli_default_rules(defdir, sizeof defdir) == 0) {
+            one[0] = defdir;
+            dirs = one;
+            ndirs = 1;
+        }
+        for (size_t i = 0; i < ndirs; i++) {
+            ks_sigma_ruleset *rs = NULL;
+            size_t added = 0;
+            ks_err se;
+            ks_err_clear(&se);
+            if (ks_sigma_ruleset_load(&rs, dirs[i], &se) != 0) {
+                ks_cli_error(&se);
+                code = KS_EXIT_INPUT;
+                ks_sigma_ruleset_free(rs);
+                continue;
+            }
+            rc = ks_sigma_findings(st, rs, from, to, &fs, &added, &err);
+            if (!quiet)
+                printf("sigma: %s: %zu rules, %zu matches as findings\n", dirs[i],
+                       ks_sigma_ruleset_count(rs), added);
+            ks_sigma_ruleset_free(rs);
+            if (rc)
+                goto done;
+        }
+        ks_findings_sort(&fs);
+    }
     step(progress, "3/4 correlating findings into attack chains");
     if ((rc = ks_chains_build(&fs, &chains, &err)) || (rc = ks_findings_save(st, &fs, &chains, &err)))
         goto done;
