@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Writes web-server log fixtures with edge cases into DIR (tests/cli/web_fixture.sh).
+
+Every file is generated here so the tests need no checked-in blobs. Expected values are
+stated next to each line in tests/cli/web_fixture.sh.
+"""
+import os
+import sys
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+
+
+def w(name, lines, end="\n"):
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(end.join(lines).encode("latin-1") if isinstance(lines[0], str) else b"\n".join(lines))
+        if end == "\n":
+            f.write(b"\n")
+
+
+UA = "Mozilla/5.0 (X11; Linux x86_64)"
+access = [
+    # 1: local offset +0900, percent-encoding in path and query, a user
+    f'203.0.113.5 - alice [22/Nov/2026:18:21:59 +0900] "GET /a%20b/c.php?x=%41&y=1+2 HTTP/1.1" 200 12 "-" "{UA}"',
+    # 2: nginx escapes a quote as \x22 (attacker-controlled request and user agent)
+    r'198.51.100.7 - - [22/Nov/2026:10:00:00 +0000] "GET /\x22onmouseover=alert(1)\x22 HTTP/1.1" 404 0 "-" "Mozilla \x22evil\x22"',
+    # 3: Apache escapes a quote as \"
+    r'198.51.100.8 - - [22/Nov/2026:10:00:01 +0000] "GET /q?s=\"x\" HTTP/1.0" 404 - "-" "sqlmap/1.7"',
+    # 4: behind a proxy: the X-Forwarded-For chain in a trailing field
+    f'10.0.0.5 - - [22/Nov/2026:10:00:02 +0000] "POST /login HTTP/1.1" 401 17 "https://example.com/" "{UA}" "203.0.113.9, 10.1.2.3"',
+    # 5: a spoofed leftmost X-Forwarded-For entry must not become the client
+    f'10.0.0.5 - - [22/Nov/2026:10:00:03 +0000] "GET /admin HTTP/1.1" 403 5 "-" "{UA}" "1.1.1.1, 203.0.113.66"',
+    # 6: TLS handshake bytes sent to the plain-HTTP port
+    r'192.0.2.50 - - [22/Nov/2026:10:00:04 -0500] "\x16\x03\x01\x00\xA5\x01\x00\x00\xA1\x03\x03" 400 157 "-" "-"',
+    # 7: IPv6 client, empty request
+    '2001:db8::1 - - [22/Nov/2026:10:00:05 +0000] "" 400 0 "-" "-"',
+    # 8: not an access log line at all
+    "this line is not a web log line",
+    # 9: unescaped quotes inside the request (old Apache): the request ends at '" 404'
+    '192.0.2.51 - - [22/Nov/2026:10:00:06 +0000] "GET /x?t=<script>alert("a")</script> HTTP/1.1" 404 9 "-" "-"',
+    # 10: vhost:port prefix (vhost_combined) and fractional seconds in the time
+    f'www.example.com:443 192.0.2.52 - - [22/Nov/2026:10:00:07.250 +0000] "HEAD / HTTP/2.0" 200 - "-" "{UA}"',
+    # 11: a too-long line (1.1 MiB request)
+    '192.0.2.53 - - [22/Nov/2026:10:00:08 +0000] "GET /' + "A" * (1100 * 1024) + ' HTTP/1.1" 414 0 "-" "-"',
+    # 12: last line without a newline
+    '192.0.2.54 - - [22/Nov/2026:10:00:09 +0000] "GET /end HTTP/1.1" 200 1',
+]
+with open(os.path.join(out, "access_edge.log"), "wb") as f:
+    f.write(("\n".join(access)).encode("latin-1"))
+
+# nginx log_format with extra variables
+w("nginx_custom.log", [
+    '203.0.113.10 - bob [22/Nov/2026:11:00:00 +0100] "GET /api/v1/items?id=7 HTTP/1.1" 200 321 "-" "curl/8.5" "-" rt=0.012 host=api.example.com',
+    '10.2.0.1 - - [22/Nov/2026:11:00:01 +0100] "DELETE /api/v1/items/7 HTTP/1.1" 204 0 "-" "python-requests/2.31" "198.51.100.99" rt=1.500 host=api.example.com',
+    'garbage that does not follow the format',
+])
+# Apache LogFormat with %D (microseconds) and the X-Forwarded-For header
+w("apache_custom.log", [
+    '10.3.0.9 - - [22/Nov/2026:12:00:00 +0000] "GET /wp-login.php HTTP/1.1" 200 4521 250000 "198.51.100.200, 10.3.0.1"',
+])
+# nginx with $time_iso8601 and $msec
+w("nginx_iso.log", [
+    '2026-11-22T12:30:00+09:00 192.0.2.60 "GET /iso HTTP/1.1" 302',
+])
+w("nginx_msec.log", [
+    '1763814600.123 192.0.2.61 "GET /msec HTTP/1.1" 200',
+])
+# error logs: nginx multi-line FastCGI stderr, and Apache 2.4 with an IPv6 client
+w("nginx_error.log", [
+    '2026/11/22 09:00:00 [error] 100#100: *5 FastCGI sent in stderr: "PHP message: first',
+    'PHP message: second" while reading response header from upstream, client: 203.0.113.7, server: example.com, request: "GET /x.php HTTP/1.1", upstream: "fastcgi://unix:/run/php.sock:", host: "example.com"',
+    '2026/11/22 09:00:01 [crit] 100#100: *6 SSL_do_handshake() failed while SSL handshaking, client: 198.51.100.3, server: 0.0.0.0:443',
+])
+w("apache_error.log", [
+    '[Sun Nov 22 09:00:02.123456 2026] [authz_core:error] [pid 77:tid 140000] [client [2001:db8::7]:40000] AH01630: client denied by server configuration: /srv/www/secret',
+    'orphan continuation line',
+])
+w("orphan_error.log", [
+    'a continuation without a record',
+    '2026/11/22 09:00:03 [warn] 1#1: an upstream response is buffered',
+])
