@@ -1,0 +1,21 @@
+#!/usr/bin/env python3
+"""Writes small seed inputs for tests/fuzz/fuzz_weblogs.c into DIR (one per layout)."""
+import os
+import sys
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+seeds = {
+    "combined.log": '203.0.113.5 - alice [22/Nov/2026:18:21:59 +0900] "GET /a%20b?x=%41 HTTP/1.1" 200 12 "-" "curl/8" "198.51.100.1, 10.0.0.1"\n',
+    "escapes.log": '198.51.100.7 - - [22/Nov/2026:10:00:00 +0000] "GET /\\x22a\\\\b\\"c HTTP/1.1" 404 - "-" "\\x16\\x03"\n',
+    "vhost.log": 'www.example.com:443 "10.5.1.1, 175.16.199.1" 10.2.1.185 - - [22/Jan/2016:13:18:29 +0000] "GET /x?q=1 HTTP/1.1" 200 5 "-" "ua"\n',
+    "ssl_request.log": '[10/Aug/2018:09:45:56 +0200] 172.30.0.119 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 "GET /x HTTP/1.1" 1375\n',
+    "nginx_custom.log": '10.0.0.1 - - [22/Nov/2026:11:00:01 +0100] "GET / HTTP/1.1" 200 0 "-" "ua" "1.2.3.4" 0.001 example.com\n',
+    "apache_custom.log": 'example.com:80 10.3.0.9 - - [22/Nov/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 1 250 "198.51.100.200"\n',
+    "iso.log": '2026-11-22T12:30:00+09:00|1763814600.123|192.0.2.60|GET /iso HTTP/1.1|302\n',
+    "nginx_error.log": '2026/11/22 09:00:00 [error] 100#100: *5 FastCGI sent in stderr: "x\ny", client: 203.0.113.7, server: s, request: "GET / HTTP/1.1", host: "h"\n',
+    "apache_error.log": '[Sun Nov 22 09:00:02.123456 2026] [authz_core:error] [pid 77:tid 1] [client [2001:db8::7]:40000] AH01630: denied\n[Mon Dec 26 16:22:08 2016] [error] [client 192.168.33.1] File does not exist\n',
+}
+for name, text in seeds.items():
+    with open(os.path.join(out, name), "w") as f:
+        f.write(text)
