@@ -4,12 +4,14 @@
 #define KS_REGISTRY_LIST_H
 
 #include "parsers/cloud/cloudtrail.h"
+#include "parsers/cloud/elb.h"
 #include "parsers/web/web.h"
 
 #define KS_PARSER_LIST                        \
     KS_PARSER_ENTRY(ks_parser_cloudtrail)     \
     KS_PARSER_ENTRY(ks_parser_cloudtrail_digest) \
     KS_PARSER_ENTRY(ks_parser_web_access)     \
-    KS_PARSER_ENTRY(ks_parser_web_error)
+    KS_PARSER_ENTRY(ks_parser_web_error)      \
+    KS_PARSER_ENTRY(ks_parser_elb)
 
 #endif
