@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes small seed inputs for tests/fuzz/fuzz_weblogs.c into DIR (one per layout)."""
+"""Writes small seed inputs for tests/fuzz/fuzz_textlogs.c into DIR (one per layout)."""
 import os
 import sys
 
@@ -15,6 +15,9 @@ seeds = {
     "iso.log": '2026-11-22T12:30:00+09:00|1763814600.123|192.0.2.60|GET /iso HTTP/1.1|302\n',
     "nginx_error.log": '2026/11/22 09:00:00 [error] 100#100: *5 FastCGI sent in stderr: "x\ny", client: 203.0.113.7, server: s, request: "GET / HTTP/1.1", host: "h"\n',
     "apache_error.log": '[Sun Nov 22 09:00:02.123456 2026] [authz_core:error] [pid 77:tid 1] [client [2001:db8::7]:40000] AH01630: denied\n[Mon Dec 26 16:22:08 2016] [error] [client 192.168.33.1] File does not exist\n',
+    "alb.log": 'https 2026-11-22T10:00:00.123456Z app/web/abc 203.0.113.5:51000 10.0.1.10:8080 0.001 0.020 0.000 200 200 512 2048 "GET https://h:443/?a HTTP/1.1" "ua \\"q\\"" C TLSv1.2 arn:aws:elasticloadbalancing:r:1:tg "Root=1" "h" "-" 10 2026-11-22T10:00:00.100000Z "waf,forward" "-" "-" "10.0.1.10:8080" "200" "-" "-" TID_1 "x"\n',
+    "nlb.log": 'tls 2.0 2018-12-20T02:59:40 net/n/c6 g3 89.160.20.112:51341 172.100.100.185:443 5 2 98 246 - arn:aws:acm:r:1:c - ECDHE tlsv12 - d.example h2 h2 "h2","http/1.1" 2018-12-20T02:59:30\n',
+    "clb.log": '2015-05-13T23:39:43.945958Z my-lb 192.168.131.39:2817 - -1 -1 -1 503 - 0 0 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -\n',
 }
 for name, text in seeds.items():
     with open(os.path.join(out, name), "w") as f:

@@ -79,3 +79,27 @@ w("orphan_error.log", [
     'a continuation without a record',
     '2026/11/22 09:00:03 [warn] 1#1: an upstream response is buffered',
 ])
+
+# ---- ELB ----------------------------------------------------------------------------
+TG = "arn:aws:elasticloadbalancing:ap-northeast-1:111122223333:targetgroup/web/0123456789abcdef"
+CERT = "arn:aws:acm:ap-northeast-1:111122223333:certificate/11111111-2222-3333-4444-555555555555"
+alb = [
+    # 1: every field of the current format incl. classification and conn_trace_id
+    f'https 2026-11-22T10:00:00.123456Z app/web/abc 203.0.113.5:51000 10.0.1.10:8080 0.001 0.020 0.000 200 200 512 2048 '
+    f'"GET https://www.example.com:443/login?next=%2Fadmin HTTP/1.1" "Mozilla/5.0 \\"quoted\\"" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 {TG} '
+    f'"Root=1-6740-abc" "www.example.com" "{CERT}" 10 2026-11-22T10:00:00.100000Z "waf,forward" "-" "-" "10.0.1.10:8080" "200" '
+    f'"Ambiguous" "UndefinedContentLengthSemantics" TID_1234abcd',
+    # 2: two fields AWS might add later: kept in extra
+    f'http 2026-11-22T10:00:01.000000Z app/web/abc 2001:db8::5:40000 - -1 -1 -1 503 - 100 300 "GET http://www.example.com:80/ HTTP/1.1" "curl/8" - - {TG} '
+    f'"Root=1-6740-def" "-" "-" 0 2026-11-22T10:00:00.900000Z "forward" "-" "-" "-" "-" "-" "-" TID_5678 "future1" future2',
+    # 3: a redirect and an authentication error reason
+    f'https 2026-11-22T10:00:02.000000Z app/web/abc 198.51.100.9:1234 - -1 -1 -1 302 - 80 150 "GET https://www.example.com:443/old HTTP/2.0" "-" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.3 - '
+    f'"Root=1-6740-ghi" "www.example.com" "{CERT}" 5 2026-11-22T10:00:02.000000Z "redirect" "https://www.example.com:443/new" "AuthInvalidCookie"',
+    # 4: too few fields
+    'https 2026-11-22T10:00:03.000000Z app/web/abc 198.51.100.9:1234',
+    # 5: a bad time
+    f'http 2026-13-45T99:00:00.000000Z app/web/abc 198.51.100.9:1234 - -1 -1 -1 400 - 0 0 "- - - " "-" - -',
+    # 6: unterminated quoted field
+    f'http 2026-11-22T10:00:05.000000Z app/web/abc 198.51.100.9:1234 - -1 -1 -1 400 - 0 0 "GET /x HTTP/1.1',
+]
+w("alb_edge.log", alb)

@@ -76,3 +76,19 @@ expect_eq apache_error_v6_client "$(erow apache_error.log "client||'|'||client_p
 expect_rc orphan_continuation_kept 3 "$KS" ingest -q "$TMP/o" -f web_error "$F/orphan_error.log"
 expect_eq orphan_continuation_error_record "$(q "$TMP/o" "SELECT group_concat(line||':'||ifnull(error,'ok')) FROM (SELECT * FROM events ORDER BY line)")" \
   "1:not an nginx/Apache error log line,2:ok"
+
+# ALB edge cases: all current fields, fields added later, IPv6 clients, redirects/error
+# reasons, short/garbled lines kept as error records
+B=$TMP/b
+expect_rc alb_edge_ingest 3 "$KS" ingest -q "$B" "$F/alb_edge.log"
+expect_eq alb_edge_accounting "$(q "$B" "SELECT records||'/'||errors FROM evidence")" "3/3"
+expect_eq alb_edge_errors "$(q "$B" "SELECT group_concat(line||':'||error, ';') FROM (SELECT * FROM events WHERE error IS NOT NULL ORDER BY line)")" \
+  "4:ALB line with fewer than 14 fields;5:ALB time is not ISO 8601;6:unterminated quoted field"
+brow() { q "$B" "SELECT $2 FROM alb WHERE line = $1"; }
+expect_eq alb_all_fields "$(brow 1 "json_array(time, client_ip, client_port, target_ip, target_port, request_verb, request_url, request_proto, user_agent, domain_name, matched_rule_priority, actions_executed, target_port_list, target_status_code_list, classification, classification_reason, conn_trace_id, extra)")" \
+  '["2026-11-22T10:00:00.123456000Z","203.0.113.5",51000,"10.0.1.10",8080,"GET","https://www.example.com:443/login?next=%2Fadmin","HTTP/1.1","Mozilla/5.0 \"quoted\"","www.example.com","10","waf,forward","10.0.1.10:8080","200","Ambiguous","UndefinedContentLengthSemantics","TID_1234abcd",null]'
+expect_eq alb_later_fields_in_extra "$(brow 2 extra)" '["future1","future2"]'
+expect_eq alb_ipv6_client "$(brow 2 "client_ip||'|'||client_port||'|'||ifnull(target_ip,'NULL')||'|'||request_processing_time")" "2001:db8::5|40000|NULL|-1.0"
+expect_eq alb_redirect_and_reason "$(brow 3 "redirect_url||'|'||lambda_error_reason||'|'||ifnull(target_group_arn,'NULL')")" "https://www.example.com:443/new|AuthInvalidCookie|NULL"
+expect_eq alb_event_mapping "$(q "$B" "SELECT src_ip||'|'||action||'|'||outcome||'|'||account||'|'||region||'|'||host FROM events WHERE line = 2")" \
+  "2001:db8::5|GET|failure|111122223333|ap-northeast-1|app/web/abc"

@@ -17,6 +17,7 @@
 
 #include "core/escape.h"
 #include "core/time.h"
+#include "core/url.h"
 #include "parsers/sniff.h"
 
 #define ELB_MAX_LINE ((size_t)1 << 20)
@@ -139,13 +140,16 @@ const ks_table_def ks_table_elb_classic = {"elb_classic", "Classic Load Balancer
 typedef struct elb_line {
     ks_str f[ELB_MAX_FIELDS];
     size_t n;
+    char scr[ELB_MAX_LINE]; /* quoted fields with \" escapes, undone */
+    size_t scrn;
 } elb_line;
 
-/* Splits on blanks; "quoted" fields (with \" escapes) are one field without the quotes.
- * Returns NULL or why the line is unreadable. */
+/* Splits on blanks; "quoted" fields (with \" escapes, undone) are one field without the
+ * quotes. Returns NULL or why the line is unreadable. */
 static const char *split(const char *p, size_t n, elb_line *out)
 {
     out->n = 0;
+    out->scrn = 0;
     size_t i = 0;
     while (i < n) {
         while (i < n && p[i] == ' ')
@@ -160,6 +164,12 @@ static const char *split(const char *p, size_t n, elb_line *out)
             if (j >= n)
                 return "unterminated quoted field";
             s = (ks_str){p + i + 1, j - i - 1};
+            if (memchr(s.p, '\\', s.n) && ks_fits(out->scrn, s.n, sizeof out->scr)) {
+                char *o = out->scr + out->scrn;
+                size_t m = ks_log_unescape(o, s.p, s.n);
+                out->scrn += m;
+                s = (ks_str){o, m};
+            }
             i = j + 1;
         } else {
             size_t b = i;
