@@ -18,6 +18,7 @@ seeds = {
     "alb.log": 'https 2026-11-22T10:00:00.123456Z app/web/abc 203.0.113.5:51000 10.0.1.10:8080 0.001 0.020 0.000 200 200 512 2048 "GET https://h:443/?a HTTP/1.1" "ua \\"q\\"" C TLSv1.2 arn:aws:elasticloadbalancing:r:1:tg "Root=1" "h" "-" 10 2026-11-22T10:00:00.100000Z "waf,forward" "-" "-" "10.0.1.10:8080" "200" "-" "-" TID_1 "x"\n',
     "nlb.log": 'tls 2.0 2018-12-20T02:59:40 net/n/c6 g3 89.160.20.112:51341 172.100.100.185:443 5 2 98 246 - arn:aws:acm:r:1:c - ECDHE tlsv12 - d.example h2 h2 "h2","http/1.1" 2018-12-20T02:59:30\n',
     "clb.log": '2015-05-13T23:39:43.945958Z my-lb 192.168.131.39:2817 - -1 -1 -1 503 - 0 0 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -\n',
+    "vpcflow.log": 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n2 123456789010 eni-1 2001:db8::1 10.0.0.1 1 22 6 20 4249 1418530010 1418530070 ACCEPT OK\n2 1 eni-2 - - - - - - - 1431280876 1431280934 - NODATA\nversion vpc-id tcp-flags x-unknown\n3 vpc-1 2 y\n',
 }
 for name, text in seeds.items():
     with open(os.path.join(out, name), "w") as f:

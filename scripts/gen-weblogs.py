@@ -103,3 +103,20 @@ alb = [
     f'http 2026-11-22T10:00:05.000000Z app/web/abc 198.51.100.9:1234 - -1 -1 -1 400 - 0 0 "GET /x HTTP/1.1',
 ]
 w("alb_edge.log", alb)
+
+# ---- VPC Flow Logs --------------------------------------------------------------------
+# 1: a v5 custom format given on the command line (no header), one unknown field name
+w("vpcflow_custom.log", [
+    "5 123456789012 ap-northeast-1 vpc-0a1 eni-0b2 2001:db8::10 2001:db8::20 443 51515 6 10 5000 1763805600 1763805660 ACCEPT OK egress 8 s3 - future-x",
+    "5 123456789012 ap-northeast-1 vpc-0a1 eni-0b2 198.51.100.7 10.0.0.5 55555 22 6 3 180 1763805600 1763805660 REJECT OK ingress - - - -",
+    "5 123456789012 ap-northeast-1 vpc-0a1 eni-0b2 - - - - - - - 1763805600 1763805660 - NODATA - - - - -",
+    "5 123456789012 too few values",
+    "5 123456789012 ap-northeast-1 vpc-0a1 eni-0b2 198.51.100.7 10.0.0.5 http 22 6 3 180 1763805600 1763805660 REJECT OK ingress - - - -",
+])
+# 2: two delivery files concatenated: the second header changes the format
+w("vpcflow_two_headers.log", [
+    "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status",
+    "2 123456789012 eni-0c3 203.0.113.9 10.0.0.6 40000 3389 6 4 240 1763805700 1763805760 REJECT OK",
+    "version vpc-id srcaddr dstaddr tcp-flags reject-reason log-status",
+    "8 vpc-0a1 203.0.113.10 10.0.0.7 2 BPA OK",
+])

@@ -92,3 +92,21 @@ expect_eq alb_ipv6_client "$(brow 2 "client_ip||'|'||client_port||'|'||ifnull(ta
 expect_eq alb_redirect_and_reason "$(brow 3 "redirect_url||'|'||lambda_error_reason||'|'||ifnull(target_group_arn,'NULL')")" "https://www.example.com:443/new|AuthInvalidCookie|NULL"
 expect_eq alb_event_mapping "$(q "$B" "SELECT src_ip||'|'||action||'|'||outcome||'|'||account||'|'||region||'|'||host FROM events WHERE line = 2")" \
   "2001:db8::5|GET|failure|111122223333|ap-northeast-1|app/web/abc"
+
+# VPC Flow Logs: a custom format on the command line, unknown fields, IPv6, NODATA, bad
+# records, a second header switching the format
+V=$TMP/v
+expect_rc vpcflow_custom_ingest 3 "$KS" ingest -q "$V" -f vpcflow --opt \
+  'flow-format=${version} ${account-id} ${region} ${vpc-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${flow-direction} ${traffic-path} ${pkt-dst-aws-service} ${pkt-src-aws-service} ${future-field}' \
+  "$F/vpcflow_custom.log"
+expect_eq vpcflow_custom_accounting "$(q "$V" "SELECT records||'/'||errors FROM evidence")" "3/2"
+expect_eq vpcflow_custom_errors "$(q "$V" "SELECT group_concat(line||':'||error, ';') FROM (SELECT * FROM events WHERE error IS NOT NULL ORDER BY line)")" \
+  "4:number of values differs from the format's fields (see --opt flow-format);5:a numeric field is not a number"
+expect_eq vpcflow_ipv6_v5 "$(q "$V" "SELECT json_array(srcaddr, dstaddr, srcport, dstport, region, flow_direction, traffic_path, pkt_dst_aws_service, start_time, end_time, extra) FROM vpcflow WHERE line = 1")" \
+  '["2001:db8::10","2001:db8::20",443,51515,"ap-northeast-1","egress",8,"s3","2025-11-22T10:00:00.000000000Z","2025-11-22T10:01:00.000000000Z","{\"future-field\":\"future-x\"}"]'
+expect_eq vpcflow_reject_event "$(q "$V" "SELECT src_ip||'|'||target||'|'||action||'|'||outcome||'|'||region||'|'||account||'|'||time FROM events WHERE line = 2")" \
+  "198.51.100.7|10.0.0.5:22|REJECT|failure|ap-northeast-1|123456789012|2025-11-22T10:01:00.000000000Z"
+expect_eq vpcflow_nodata "$(q "$V" "SELECT log_status||'|'||ifnull(srcaddr,'NULL')||'|'||e.action FROM vpcflow v JOIN events e ON e.id = v.event_id WHERE v.line = 3")" "NODATA|NULL|NODATA"
+expect_rc vpcflow_headers_ingest 0 "$KS" ingest -q "$TMP/v2" "$F/vpcflow_two_headers.log"
+expect_eq vpcflow_second_header_switches "$(q "$TMP/v2" "SELECT group_concat(line||':'||version||':'||ifnull(dstport,'-')||':'||ifnull(tcp_flags,'-')||':'||ifnull(reject_reason,'-'), ';') FROM (SELECT * FROM vpcflow ORDER BY line)")" \
+  "2:2:3389:-:-;4:8:-:2:BPA"
