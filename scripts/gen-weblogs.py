@@ -120,3 +120,16 @@ w("vpcflow_two_headers.log", [
     "version vpc-id srcaddr dstaddr tcp-flags reject-reason log-status",
     "8 vpc-0a1 203.0.113.10 10.0.0.7 2 BPA OK",
 ])
+
+# ---- S3 server access ------------------------------------------------------------------
+OWNER = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
+w("s3access_edge.log", [
+    # 1: anonymous requester, encoded key, access denied, fields added after aclrequired
+    f'{OWNER} bkt [22/Nov/2026:10:00:00 +0000] 198.51.100.4 - REQ1 REST.GET.OBJECT secret%20plans.pdf "GET /bkt/secret%20plans.pdf HTTP/1.1" 403 AccessDenied 243 - 7 - "-" "curl/8" - HID1 SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader bkt.s3.ap-northeast-1.amazonaws.com TLSv1.3 - - future1 future2',
+    # 2: presigned URL download by an assumed role, a quote escaped in the user agent
+    f'{OWNER} bkt [22/Nov/2026:19:00:01 +0900] 203.0.113.8 arn:aws:sts::111122223333:assumed-role/exfil/s1 REQ2 REST.GET.OBJECT data.csv "GET /bkt/data.csv?X-Amz-Signature=abc HTTP/1.1" 200 - 1048576 1048576 120 20 "-" "python \\"x\\"" - HID2 SigV4 ECDHE-RSA-AES128-GCM-SHA256 QueryString bkt.s3.amazonaws.com TLSv1.2 - -',
+    # 3: an old line that stops after the user agent
+    f'{OWNER} bkt [06/Feb/2014:00:00:38 +0000] 192.0.2.3 - REQ3 REST.HEAD.OBJECT k "HEAD /bkt/k HTTP/1.1" 200 - - 5 1 1 "-" "aws-cli"',
+    # 4: a broken line
+    f'{OWNER} bkt [22/Nov/2026:10:00:00 +0000] 198.51.100.4 - REQ4 "unterminated',
+])

@@ -5,6 +5,7 @@
 
 #include "parsers/cloud/cloudtrail.h"
 #include "parsers/cloud/elb.h"
+#include "parsers/cloud/s3access.h"
 #include "parsers/cloud/vpcflow.h"
 #include "parsers/web/web.h"
 
@@ -14,6 +15,7 @@
     KS_PARSER_ENTRY(ks_parser_web_access)     \
     KS_PARSER_ENTRY(ks_parser_web_error)      \
     KS_PARSER_ENTRY(ks_parser_elb)            \
-    KS_PARSER_ENTRY(ks_parser_vpcflow)
+    KS_PARSER_ENTRY(ks_parser_vpcflow)        \
+    KS_PARSER_ENTRY(ks_parser_s3access)
 
 #endif

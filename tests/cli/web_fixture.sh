@@ -110,3 +110,16 @@ expect_eq vpcflow_nodata "$(q "$V" "SELECT log_status||'|'||ifnull(srcaddr,'NULL
 expect_rc vpcflow_headers_ingest 0 "$KS" ingest -q "$TMP/v2" "$F/vpcflow_two_headers.log"
 expect_eq vpcflow_second_header_switches "$(q "$TMP/v2" "SELECT group_concat(line||':'||version||':'||ifnull(dstport,'-')||':'||ifnull(tcp_flags,'-')||':'||ifnull(reject_reason,'-'), ';') FROM (SELECT * FROM vpcflow ORDER BY line)")" \
   "2:2:3389:-:-;4:8:-:2:BPA"
+
+# S3 server access: anonymous requests, presigned downloads, newer and older field counts
+S=$TMP/s
+expect_rc s3access_edge_ingest 3 "$KS" ingest -q "$S" "$F/s3access_edge.log"
+expect_eq s3access_accounting "$(q "$S" "SELECT records||'/'||errors FROM evidence")" "3/1"
+srow() { q "$S" "SELECT $2 FROM s3access WHERE line = $1"; }
+expect_eq s3access_anonymous_denied "$(srow 1 "ifnull(requester,'NULL')||'|'||key||'|'||httpstatus||'|'||errorcode||'|'||extra")" \
+  'NULL|secret%20plans.pdf|403|AccessDenied|["future1","future2"]'
+expect_eq s3access_presigned "$(srow 2 "time||'|'||authtype||'|'||bytessent||'|'||useragent")" \
+  '2026-11-22T10:00:01.000000000Z|QueryString|1048576|python "x"'
+expect_eq s3access_presigned_event "$(q "$S" "SELECT actor||'|'||account||'|'||target||'|'||action FROM events WHERE line = 2")" \
+  "arn:aws:sts::111122223333:assumed-role/exfil/s1|111122223333|s3://bkt/data.csv|REST.GET.OBJECT"
+expect_eq s3access_old_line "$(srow 3 "ifnull(bytessent,'NULL')||'|'||objectsize||'|'||ifnull(sigv,'NULL')")" "NULL|5|NULL"

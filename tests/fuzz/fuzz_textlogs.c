@@ -1,5 +1,6 @@
 /* fuzz_textlogs.c — the line-based log readers on arbitrary bytes: web_access in automatic
- * mode, with an nginx log_format and with an Apache LogFormat, web_error, elb, vpcflow.
+ * mode, with an nginx log_format and with an Apache LogFormat, web_error, elb, vpcflow,
+ * s3access.
  * Properties: no crash/leak/hang; parsing never fails on content; every non-blank line of
  * an access log is either a record or an error record (nothing dropped), and the error-log
  * reader (which joins continuation lines) never reports more records than there are lines. */
@@ -9,6 +10,7 @@
 
 #include "core/io.h"
 #include "parsers/cloud/elb.h"
+#include "parsers/cloud/s3access.h"
 #include "parsers/cloud/vpcflow.h"
 #include "parsers/web/web.h"
 #include "store/store.h"
@@ -53,7 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 {&ks_parser_web_access, &o_iso},
                 {&ks_parser_web_error, NULL},
                 {&ks_parser_elb, NULL},
-                {&ks_parser_vpcflow, NULL}};
+                {&ks_parser_vpcflow, NULL},
+                {&ks_parser_s3access, NULL}};
     int64_t lines = nonblank_lines(data, size);
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         ks_evidence_info ev = {"fuzz.log", "fuzz.log", NULL, "0", (int64_t)size, ""};
