@@ -4,6 +4,7 @@
 #define KS_REGISTRY_LIST_H
 
 #include "parsers/cloud/cloudtrail.h"
+#include "parsers/cloud/cloudfront.h"
 #include "parsers/cloud/elb.h"
 #include "parsers/cloud/s3access.h"
 #include "parsers/cloud/vpcflow.h"
@@ -16,6 +17,7 @@
     KS_PARSER_ENTRY(ks_parser_web_error)      \
     KS_PARSER_ENTRY(ks_parser_elb)            \
     KS_PARSER_ENTRY(ks_parser_vpcflow)        \
-    KS_PARSER_ENTRY(ks_parser_s3access)
+    KS_PARSER_ENTRY(ks_parser_s3access)       \
+    KS_PARSER_ENTRY(ks_parser_cloudfront)
 
 #endif
