@@ -133,3 +133,25 @@ w("s3access_edge.log", [
     # 4: a broken line
     f'{OWNER} bkt [22/Nov/2026:10:00:00 +0000] 198.51.100.4 - REQ4 "unterminated',
 ])
+
+# ---- WAF -----------------------------------------------------------------------------
+import json as _json
+ACL = "arn:aws:wafv2:ap-northeast-1:111122223333:regional/webacl/shop/abcd"
+def waf(ts, action, rule, ip, uri, args, extra=None):
+    d = {"timestamp": ts, "formatVersion": 1, "webaclId": ACL, "terminatingRuleId": rule,
+         "terminatingRuleType": "MANAGED_RULE_GROUP" if action == "BLOCK" else "REGULAR", "action": action,
+         "terminatingRuleMatchDetails": [{"conditionType": "SQL_INJECTION", "location": "QUERY_STRING", "matchedData": ["1", "OR", "1=1"]}] if action == "BLOCK" else [],
+         "httpSourceName": "ALB", "httpSourceId": "111122223333-app/shop/1", "ruleGroupList": [], "rateBasedRuleList": [],
+         "nonTerminatingMatchingRules": [], "requestHeadersInserted": None, "responseCodeSent": None,
+         "httpRequest": {"clientIp": ip, "country": "JP", "headers": [{"name": "Host", "value": "shop.example.com"}, {"name": "User-Agent", "value": "sqlmap/1.7"}],
+                         "uri": uri, "args": args, "httpVersion": "HTTP/1.1", "httpMethod": "GET", "requestId": "rid-" + str(ts)},
+         "labels": [{"name": "awswaf:managed:aws:sql-database:SQLi_QueryArguments"}] if action == "BLOCK" else None}
+    if extra:
+        d.update(extra)
+    return _json.dumps(d, separators=(",", ":"))
+with open(os.path.join(out, "waf_edge.log"), "w") as f:
+    f.write(waf(1763805600123, "BLOCK", "AWS-AWSManagedRulesSQLiRuleSet", "198.51.100.66", "/search", "q=1%20OR%201=1", {"ja3Fingerprint": "abc123", "futureField": {"x": 1}}) + "\n")
+    # two records on one line (Firehose concatenation)
+    f.write(waf(1763805601000, "ALLOW", "Default_Action", "203.0.113.1", "/", "") + waf(1763805602000, "COUNT", "Default_Action", "203.0.113.2", "/a", "b=c") + "\n")
+    f.write('{"webaclId": "x", "httpRequest": {}, "action": "ALLOW"}\n')  # no timestamp
+    f.write('{"timestamp": 1763805603000, "webaclId": "x", "httpRequest": {"clientIp": "1.2.3.4"\n')  # truncated

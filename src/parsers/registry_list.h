@@ -8,6 +8,7 @@
 #include "parsers/cloud/elb.h"
 #include "parsers/cloud/s3access.h"
 #include "parsers/cloud/vpcflow.h"
+#include "parsers/cloud/waf.h"
 #include "parsers/web/web.h"
 
 #define KS_PARSER_LIST                        \
@@ -18,6 +19,7 @@
     KS_PARSER_ENTRY(ks_parser_elb)            \
     KS_PARSER_ENTRY(ks_parser_vpcflow)        \
     KS_PARSER_ENTRY(ks_parser_s3access)       \
-    KS_PARSER_ENTRY(ks_parser_cloudfront)
+    KS_PARSER_ENTRY(ks_parser_cloudfront)     \
+    KS_PARSER_ENTRY(ks_parser_waf)
 
 #endif

@@ -123,3 +123,14 @@ expect_eq s3access_presigned "$(srow 2 "time||'|'||authtype||'|'||bytessent||'|'
 expect_eq s3access_presigned_event "$(q "$S" "SELECT actor||'|'||account||'|'||target||'|'||action FROM events WHERE line = 2")" \
   "arn:aws:sts::111122223333:assumed-role/exfil/s1|111122223333|s3://bkt/data.csv|REST.GET.OBJECT"
 expect_eq s3access_old_line "$(srow 3 "ifnull(bytessent,'NULL')||'|'||objectsize||'|'||ifnull(sigv,'NULL')")" "NULL|5|NULL"
+
+# WAF: a block with match details and later fields, two records on one line, bad records
+W=$TMP/w
+expect_rc waf_edge_ingest 3 "$KS" ingest -q "$W" "$F/waf_edge.log"
+expect_eq waf_accounting "$(q "$W" "SELECT records||'/'||errors FROM evidence")" "3/2"
+expect_eq waf_block_row "$(q "$W" "SELECT json_array(time, action, terminatingruleid, client_ip, uri, args, host, user_agent, ja3fingerprint, terminatingrulematchdetails->>'\$[0].conditionType', labels->>'\$[0].name', extra) FROM waf ORDER BY offset LIMIT 1")" \
+  '["2025-11-22T10:00:00.123000000Z","BLOCK","AWS-AWSManagedRulesSQLiRuleSet","198.51.100.66","/search","q=1%20OR%201=1","shop.example.com","sqlmap/1.7","abc123","SQL_INJECTION","awswaf:managed:aws:sql-database:SQLi_QueryArguments","{\"futureField\":{\"x\":1}}"]'
+expect_eq waf_block_event "$(q "$W" "SELECT src_ip||'|'||action||'|'||outcome||'|'||target||'|'||account||'|'||region FROM events WHERE error IS NULL ORDER BY offset LIMIT 1")" \
+  "198.51.100.66|BLOCK|failure|/search?q=1%20OR%201=1|111122223333|ap-northeast-1"
+expect_eq waf_same_line_records "$(q "$W" "SELECT group_concat(line||':'||action) FROM (SELECT line, action FROM waf ORDER BY offset)")" "1:BLOCK,2:ALLOW,2:COUNT"
+expect_eq waf_errors "$(q "$W" "SELECT group_concat(line||':'||(error LIKE 'WAF record without%')) FROM (SELECT * FROM events WHERE error IS NOT NULL ORDER BY offset)")" "3:1,4:0"
