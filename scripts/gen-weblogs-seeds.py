@@ -22,6 +22,7 @@ seeds = {
     "s3access.log": '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be bkt [06/Feb/2019:00:00:38 +0000] 192.0.2.3 - 3E57 REST.GET.OBJECT a%20b.txt "GET /bkt/a%20b.txt HTTP/1.1" 403 AccessDenied 243 - 7 - "-" "curl" - hid SigV4 ECDHE AuthHeader bkt.s3.amazonaws.com TLSv1.2 - Yes new1\n',
     "cloudfront.log": '#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status future-field\n2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td1.cloudfront.net\t/a%20b\t200\tx\t\n',
     "waf.log": '{"timestamp":1763805600123,"formatVersion":1,"webaclId":"arn:aws:wafv2:r:1:regional/webacl/a/b","terminatingRuleId":"Default_Action","action":"BLOCK","httpRequest":{"clientIp":"1.2.3.4","headers":[{"name":"Host","value":"h"}],"uri":"/","args":"a=b"},"x":[1]}{"timestamp":"bad"}\n',
+    "guardduty.json": '{"Findings":[{"Id":"a","Type":"Recon:IAMUser/UserPermissions","Severity":5,"AccountId":"1","Region":"r","CreatedAt":"2020-05-26T22:02:24Z","Resource":{"ResourceType":"AccessKey","AccessKeyDetails":{"UserName":"u"}},"Service":{"EventFirstSeen":"2020-05-26T22:02:24Z","Count":5,"Action":{"ActionType":"PORT_PROBE","PortProbeAction":{"PortProbeDetails":[{"LocalPortDetails":{"Port":80},"RemoteIpDetails":{"IpAddressV4":"198.51.100.0"}}]}}}},{"detail":{"type":"T","severity":9.5}}]}\n',
 }
 for name, text in seeds.items():
     with open(os.path.join(out, name), "w") as f:

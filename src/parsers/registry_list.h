@@ -6,6 +6,7 @@
 #include "parsers/cloud/cloudtrail.h"
 #include "parsers/cloud/cloudfront.h"
 #include "parsers/cloud/elb.h"
+#include "parsers/cloud/guardduty.h"
 #include "parsers/cloud/s3access.h"
 #include "parsers/cloud/vpcflow.h"
 #include "parsers/cloud/waf.h"
@@ -20,6 +21,7 @@
     KS_PARSER_ENTRY(ks_parser_vpcflow)        \
     KS_PARSER_ENTRY(ks_parser_s3access)       \
     KS_PARSER_ENTRY(ks_parser_cloudfront)     \
-    KS_PARSER_ENTRY(ks_parser_waf)
+    KS_PARSER_ENTRY(ks_parser_waf)            \
+    KS_PARSER_ENTRY(ks_parser_guardduty)
 
 #endif
