@@ -23,6 +23,8 @@ seeds = {
     "cloudfront.log": '#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status future-field\n2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td1.cloudfront.net\t/a%20b\t200\tx\t\n',
     "waf.log": '{"timestamp":1763805600123,"formatVersion":1,"webaclId":"arn:aws:wafv2:r:1:regional/webacl/a/b","terminatingRuleId":"Default_Action","action":"BLOCK","httpRequest":{"clientIp":"1.2.3.4","headers":[{"name":"Host","value":"h"}],"uri":"/","args":"a=b"},"x":[1]}{"timestamp":"bad"}\n',
     "guardduty.json": '{"Findings":[{"Id":"a","Type":"Recon:IAMUser/UserPermissions","Severity":5,"AccountId":"1","Region":"r","CreatedAt":"2020-05-26T22:02:24Z","Resource":{"ResourceType":"AccessKey","AccessKeyDetails":{"UserName":"u"}},"Service":{"EventFirstSeen":"2020-05-26T22:02:24Z","Count":5,"Action":{"ActionType":"PORT_PROBE","PortProbeAction":{"PortProbeDetails":[{"LocalPortDetails":{"Port":80},"RemoteIpDetails":{"IpAddressV4":"198.51.100.0"}}]}}}},{"detail":{"type":"T","severity":9.5}}]}\n',
+    "cloudwatch.json": '{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"/g","logStream":"s","subscriptionFilters":["f"],"logEvents":[{"id":"1","timestamp":1645164142837,"message":"2 1 eni-1 - - - - - - - 1 2 - NODATA"},{"id":"2","timestamp":"x"}]}{"events":[{"timestamp":1,"message":"m","ingestionTime":2}]}\n',
+    "cloudwatch_export.log": '2020-02-20T07:01:01.000Z Feb 20 07:01:01 host systemd: x\nno time here\n',
 }
 for name, text in seeds.items():
     with open(os.path.join(out, name), "w") as f:

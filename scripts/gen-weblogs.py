@@ -155,3 +155,13 @@ with open(os.path.join(out, "waf_edge.log"), "w") as f:
     f.write(waf(1763805601000, "ALLOW", "Default_Action", "203.0.113.1", "/", "") + waf(1763805602000, "COUNT", "Default_Action", "203.0.113.2", "/a", "b=c") + "\n")
     f.write('{"webaclId": "x", "httpRequest": {}, "action": "ALLOW"}\n')  # no timestamp
     f.write('{"timestamp": 1763805603000, "webaclId": "x", "httpRequest": {"clientIp": "1.2.3.4"\n')  # truncated
+
+# ---- CloudWatch Logs -------------------------------------------------------------------
+flow = "2 123456789012 eni-0b2 198.51.100.7 10.0.0.5 55555 22 6 3 180 1763805600 1763805660 REJECT OK"
+with open(os.path.join(out, "cw_filter.json"), "w") as f:
+    _json.dump({"events": [
+        {"logStreamName": "eni-0b2-all", "timestamp": 1763805660000, "message": flow, "ingestionTime": 1763805665000, "eventId": "e1"},
+        {"logStreamName": "web-1", "timestamp": 1763805661000, "message": '203.0.113.5 - - [22/Nov/2026:10:01:01 +0000] "GET /x HTTP/1.1" 404 1 "-" "ua"', "ingestionTime": 1763805662000, "eventId": "e2"},
+        {"logStreamName": "app", "timestamp": 1763805662000, "message": "plain application text\nsecond line", "ingestionTime": 1763805663000, "eventId": "e3"},
+        {"logStreamName": "app", "timestamp": "not-a-number", "message": "bad", "eventId": "e4"},
+    ], "searchedLogStreams": []}, f, indent=2)

@@ -5,6 +5,7 @@
 
 #include "parsers/cloud/cloudtrail.h"
 #include "parsers/cloud/cloudfront.h"
+#include "parsers/cloud/cloudwatch.h"
 #include "parsers/cloud/elb.h"
 #include "parsers/cloud/guardduty.h"
 #include "parsers/cloud/s3access.h"
@@ -22,6 +23,7 @@
     KS_PARSER_ENTRY(ks_parser_s3access)       \
     KS_PARSER_ENTRY(ks_parser_cloudfront)     \
     KS_PARSER_ENTRY(ks_parser_waf)            \
-    KS_PARSER_ENTRY(ks_parser_guardduty)
+    KS_PARSER_ENTRY(ks_parser_guardduty)      \
+    KS_PARSER_ENTRY(ks_parser_cloudwatch)
 
 #endif

@@ -1,6 +1,6 @@
 /* fuzz_textlogs.c — the line-based log readers on arbitrary bytes: web_access in automatic
  * mode, with an nginx log_format and with an Apache LogFormat, web_error, elb, vpcflow,
- * s3access, cloudfront, and the JSON waf and guardduty readers (no line-count property
+ * s3access, cloudfront, cloudwatch, and the JSON waf and guardduty readers (no line-count property
  * there: several records may share a line).
  * Properties: no crash/leak/hang; parsing never fails on content; every non-blank line of
  * an access log is either a record or an error record (nothing dropped), and the error-log
@@ -12,6 +12,7 @@
 
 #include "core/io.h"
 #include "parsers/cloud/cloudfront.h"
+#include "parsers/cloud/cloudwatch.h"
 #include "parsers/cloud/elb.h"
 #include "parsers/cloud/guardduty.h"
 #include "parsers/cloud/s3access.h"
@@ -64,7 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 {&ks_parser_s3access, NULL},
                 {&ks_parser_cloudfront, NULL},
                 {&ks_parser_waf, NULL},
-                {&ks_parser_guardduty, NULL}};
+                {&ks_parser_guardduty, NULL},
+                {&ks_parser_cloudwatch, NULL}};
     int64_t lines = nonblank_lines(data, size);
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         ks_evidence_info ev = {"fuzz.log", "fuzz.log", NULL, "0", (int64_t)size, ""};
@@ -82,7 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* web_error joins continuation lines; vpcflow/cloudfront header lines are not records */
         bool le = runs[i].p == &ks_parser_web_error || runs[i].p == &ks_parser_vpcflow ||
                   runs[i].p == &ks_parser_cloudfront;
-        bool json = runs[i].p == &ks_parser_waf || runs[i].p == &ks_parser_guardduty;
+        bool json = runs[i].p == &ks_parser_waf || runs[i].p == &ks_parser_guardduty ||
+                    runs[i].p == &ks_parser_cloudwatch;
         if (!json && (le ? got > lines : got != lines))
             abort();
         if (ks_store_member_end(st, sink, "parsed", NULL, &err) != 0)
