@@ -25,6 +25,7 @@ seeds = {
     "guardduty.json": '{"Findings":[{"Id":"a","Type":"Recon:IAMUser/UserPermissions","Severity":5,"AccountId":"1","Region":"r","CreatedAt":"2020-05-26T22:02:24Z","Resource":{"ResourceType":"AccessKey","AccessKeyDetails":{"UserName":"u"}},"Service":{"EventFirstSeen":"2020-05-26T22:02:24Z","Count":5,"Action":{"ActionType":"PORT_PROBE","PortProbeAction":{"PortProbeDetails":[{"LocalPortDetails":{"Port":80},"RemoteIpDetails":{"IpAddressV4":"198.51.100.0"}}]}}}},{"detail":{"type":"T","severity":9.5}}]}\n',
     "cloudwatch.json": '{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"/g","logStream":"s","subscriptionFilters":["f"],"logEvents":[{"id":"1","timestamp":1645164142837,"message":"2 1 eni-1 - - - - - - - 1 2 - NODATA"},{"id":"2","timestamp":"x"}]}{"events":[{"timestamp":1,"message":"m","ingestionTime":2}]}\n',
     "cloudwatch_export.log": '2020-02-20T07:01:01.000Z Feb 20 07:01:01 host systemd: x\nno time here\n',
+    "k8s_audit.json": '{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","stage":"ResponseComplete","verb":"create","user":{"username":"u"},"sourceIPs":["1.2.3.4"],"objectRef":{"resource":"pods","subresource":"exec","namespace":"n","name":"p"},"responseStatus":{"code":101},"stageTimestamp":"2018-10-25T14:09:12.581541Z","annotations":{"authorization.k8s.io/decision":"allow"}},{"kind":0}]}\n',
 }
 for name, text in seeds.items():
     with open(os.path.join(out, name), "w") as f:

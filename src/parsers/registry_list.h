@@ -11,6 +11,7 @@
 #include "parsers/cloud/s3access.h"
 #include "parsers/cloud/vpcflow.h"
 #include "parsers/cloud/waf.h"
+#include "parsers/k8s/k8s_audit.h"
 #include "parsers/web/web.h"
 
 #define KS_PARSER_LIST                        \
@@ -24,6 +25,7 @@
     KS_PARSER_ENTRY(ks_parser_cloudfront)     \
     KS_PARSER_ENTRY(ks_parser_waf)            \
     KS_PARSER_ENTRY(ks_parser_guardduty)      \
-    KS_PARSER_ENTRY(ks_parser_cloudwatch)
+    KS_PARSER_ENTRY(ks_parser_cloudwatch)     \
+    KS_PARSER_ENTRY(ks_parser_k8s_audit)
 
 #endif

@@ -1,6 +1,6 @@
 /* fuzz_textlogs.c — the line-based log readers on arbitrary bytes: web_access in automatic
  * mode, with an nginx log_format and with an Apache LogFormat, web_error, elb, vpcflow,
- * s3access, cloudfront, cloudwatch, and the JSON waf and guardduty readers (no line-count property
+ * s3access, cloudfront, cloudwatch, and the JSON waf, guardduty and k8s_audit readers (no line-count property
  * there: several records may share a line).
  * Properties: no crash/leak/hang; parsing never fails on content; every non-blank line of
  * an access log is either a record or an error record (nothing dropped), and the error-log
@@ -18,6 +18,7 @@
 #include "parsers/cloud/s3access.h"
 #include "parsers/cloud/vpcflow.h"
 #include "parsers/cloud/waf.h"
+#include "parsers/k8s/k8s_audit.h"
 #include "parsers/web/web.h"
 #include "store/store.h"
 
@@ -66,7 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 {&ks_parser_cloudfront, NULL},
                 {&ks_parser_waf, NULL},
                 {&ks_parser_guardduty, NULL},
-                {&ks_parser_cloudwatch, NULL}};
+                {&ks_parser_cloudwatch, NULL},
+                {&ks_parser_k8s_audit, NULL}};
     int64_t lines = nonblank_lines(data, size);
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         ks_evidence_info ev = {"fuzz.log", "fuzz.log", NULL, "0", (int64_t)size, ""};
@@ -85,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         bool le = runs[i].p == &ks_parser_web_error || runs[i].p == &ks_parser_vpcflow ||
                   runs[i].p == &ks_parser_cloudfront;
         bool json = runs[i].p == &ks_parser_waf || runs[i].p == &ks_parser_guardduty ||
-                    runs[i].p == &ks_parser_cloudwatch;
+                    runs[i].p == &ks_parser_cloudwatch || runs[i].p == &ks_parser_k8s_audit;
         if (!json && (le ? got > lines : got != lines))
             abort();
         if (ks_store_member_end(st, sink, "parsed", NULL, &err) != 0)
