@@ -26,6 +26,8 @@ seeds = {
     "cloudwatch.json": '{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"/g","logStream":"s","subscriptionFilters":["f"],"logEvents":[{"id":"1","timestamp":1645164142837,"message":"2 1 eni-1 - - - - - - - 1 2 - NODATA"},{"id":"2","timestamp":"x"}]}{"events":[{"timestamp":1,"message":"m","ingestionTime":2}]}\n',
     "cloudwatch_export.log": '2020-02-20T07:01:01.000Z Feb 20 07:01:01 host systemd: x\nno time here\n',
     "k8s_audit.json": '{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","stage":"ResponseComplete","verb":"create","user":{"username":"u"},"sourceIPs":["1.2.3.4"],"objectRef":{"resource":"pods","subresource":"exec","namespace":"n","name":"p"},"responseStatus":{"code":101},"stageTimestamp":"2018-10-25T14:09:12.581541Z","annotations":{"authorization.k8s.io/decision":"allow"}},{"kind":0}]}\n',
+    "cri.log": '2016-10-06T00:17:09.669794202Z stdout P log content 1\n2016-10-06T00:17:09Z stderr F\nbad\n',
+    "docker.log": '{"log":"\\u001b]0;root\\r\\n","stream":"stdout","time":"2016-01-07T16:49:10.000000Z","attrs":{"a":"b"}}\n{"log":1}\n',
 }
 for name, text in seeds.items():
     with open(os.path.join(out, name), "w") as f:

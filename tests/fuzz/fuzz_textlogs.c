@@ -1,5 +1,6 @@
 /* fuzz_textlogs.c — the line-based log readers on arbitrary bytes: web_access in automatic
  * mode, with an nginx log_format and with an Apache LogFormat, web_error, elb, vpcflow,
+ * container_log,
  * s3access, cloudfront, cloudwatch, and the JSON waf, guardduty and k8s_audit readers (no line-count property
  * there: several records may share a line).
  * Properties: no crash/leak/hang; parsing never fails on content; every non-blank line of
@@ -18,6 +19,7 @@
 #include "parsers/cloud/s3access.h"
 #include "parsers/cloud/vpcflow.h"
 #include "parsers/cloud/waf.h"
+#include "parsers/k8s/container_log.h"
 #include "parsers/k8s/k8s_audit.h"
 #include "parsers/web/web.h"
 #include "store/store.h"
@@ -68,7 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 {&ks_parser_waf, NULL},
                 {&ks_parser_guardduty, NULL},
                 {&ks_parser_cloudwatch, NULL},
-                {&ks_parser_k8s_audit, NULL}};
+                {&ks_parser_k8s_audit, NULL},
+                {&ks_parser_container_log, NULL}};
     int64_t lines = nonblank_lines(data, size);
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         ks_evidence_info ev = {"fuzz.log", "fuzz.log", NULL, "0", (int64_t)size, ""};
