@@ -28,6 +28,7 @@ seeds = {
     "k8s_audit.json": '{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a","stage":"ResponseComplete","verb":"create","user":{"username":"u"},"sourceIPs":["1.2.3.4"],"objectRef":{"resource":"pods","subresource":"exec","namespace":"n","name":"p"},"responseStatus":{"code":101},"stageTimestamp":"2018-10-25T14:09:12.581541Z","annotations":{"authorization.k8s.io/decision":"allow"}},{"kind":0}]}\n',
     "cri.log": '2016-10-06T00:17:09.669794202Z stdout P log content 1\n2016-10-06T00:17:09Z stderr F\nbad\n',
     "docker.log": '{"log":"\\u001b]0;root\\r\\n","stream":"stdout","time":"2016-01-07T16:49:10.000000Z","attrs":{"a":"b"}}\n{"log":1}\n',
+    "gcp.jsonl": '{"insertId":"x","logName":"projects/p/logs/cloudaudit.googleapis.com%2Factivity","protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","status":{"code":7,"message":"denied"},"authenticationInfo":{"principalEmail":"a@b"},"requestMetadata":{"callerIp":"1.2.3.4"},"methodName":"m","resourceName":"r"},"resource":{"type":"t","labels":{"zone":"z"}},"timestamp":"2021-10-19T02:57:47.339377Z","x":1}\n{"logName":"l","timestamp":"bad"}\n',
 }
 for name, text in seeds.items():
     with open(os.path.join(out, name), "w") as f:

@@ -11,6 +11,7 @@
 #include "parsers/cloud/s3access.h"
 #include "parsers/cloud/vpcflow.h"
 #include "parsers/cloud/waf.h"
+#include "parsers/gcp/gcp_logging.h"
 #include "parsers/k8s/container_log.h"
 #include "parsers/k8s/k8s_audit.h"
 #include "parsers/web/web.h"
@@ -28,6 +29,7 @@
     KS_PARSER_ENTRY(ks_parser_guardduty)      \
     KS_PARSER_ENTRY(ks_parser_cloudwatch)     \
     KS_PARSER_ENTRY(ks_parser_k8s_audit)      \
-    KS_PARSER_ENTRY(ks_parser_container_log)
+    KS_PARSER_ENTRY(ks_parser_container_log)  \
+    KS_PARSER_ENTRY(ks_parser_gcp_logging)
 
 #endif

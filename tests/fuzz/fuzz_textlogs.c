@@ -1,7 +1,7 @@
 /* fuzz_textlogs.c — the line-based log readers on arbitrary bytes: web_access in automatic
  * mode, with an nginx log_format and with an Apache LogFormat, web_error, elb, vpcflow,
  * container_log,
- * s3access, cloudfront, cloudwatch, and the JSON waf, guardduty and k8s_audit readers (no line-count property
+ * s3access, cloudfront, cloudwatch, and the JSON waf, guardduty, k8s_audit, gcp_logging readers (no line-count property
  * there: several records may share a line).
  * Properties: no crash/leak/hang; parsing never fails on content; every non-blank line of
  * an access log is either a record or an error record (nothing dropped), and the error-log
@@ -19,6 +19,7 @@
 #include "parsers/cloud/s3access.h"
 #include "parsers/cloud/vpcflow.h"
 #include "parsers/cloud/waf.h"
+#include "parsers/gcp/gcp_logging.h"
 #include "parsers/k8s/container_log.h"
 #include "parsers/k8s/k8s_audit.h"
 #include "parsers/web/web.h"
@@ -71,7 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 {&ks_parser_guardduty, NULL},
                 {&ks_parser_cloudwatch, NULL},
                 {&ks_parser_k8s_audit, NULL},
-                {&ks_parser_container_log, NULL}};
+                {&ks_parser_container_log, NULL},
+                {&ks_parser_gcp_logging, NULL}};
     int64_t lines = nonblank_lines(data, size);
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         ks_evidence_info ev = {"fuzz.log", "fuzz.log", NULL, "0", (int64_t)size, ""};
@@ -90,7 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         bool le = runs[i].p == &ks_parser_web_error || runs[i].p == &ks_parser_vpcflow ||
                   runs[i].p == &ks_parser_cloudfront;
         bool json = runs[i].p == &ks_parser_waf || runs[i].p == &ks_parser_guardduty ||
-                    runs[i].p == &ks_parser_cloudwatch || runs[i].p == &ks_parser_k8s_audit;
+                    runs[i].p == &ks_parser_cloudwatch || runs[i].p == &ks_parser_k8s_audit ||
+                    runs[i].p == &ks_parser_gcp_logging;
         if (!json && (le ? got > lines : got != lines))
             abort();
         if (ks_store_member_end(st, sink, "parsed", NULL, &err) != 0)
