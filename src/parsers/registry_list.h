@@ -4,6 +4,7 @@
 #define KS_REGISTRY_LIST_H
 
 #include "parsers/cloud/cloudtrail.h"
+#include "parsers/azure/azure_activity.h"
 #include "parsers/cloud/cloudfront.h"
 #include "parsers/cloud/cloudwatch.h"
 #include "parsers/cloud/elb.h"
@@ -30,6 +31,7 @@
     KS_PARSER_ENTRY(ks_parser_cloudwatch)     \
     KS_PARSER_ENTRY(ks_parser_k8s_audit)      \
     KS_PARSER_ENTRY(ks_parser_container_log)  \
-    KS_PARSER_ENTRY(ks_parser_gcp_logging)
+    KS_PARSER_ENTRY(ks_parser_gcp_logging)    \
+    KS_PARSER_ENTRY(ks_parser_azure_activity)
 
 #endif
