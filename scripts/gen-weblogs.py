@@ -165,3 +165,19 @@ with open(os.path.join(out, "cw_filter.json"), "w") as f:
         {"logStreamName": "app", "timestamp": 1763805662000, "message": "plain application text\nsecond line", "ingestionTime": 1763805663000, "eventId": "e3"},
         {"logStreamName": "app", "timestamp": "not-a-number", "message": "bad", "eventId": "e4"},
     ], "searchedLogStreams": []}, f, indent=2)
+
+# ---- Route 53 Resolver query logs --------------------------------------------------------
+def r53(ts, name, qtype, rcode, answers, src, extra=None):
+    d = {"version": "1.100000", "account_id": "111122223333", "region": "ap-northeast-1", "vpc_id": "vpc-0a1",
+         "query_timestamp": ts, "query_name": name, "query_type": qtype, "query_class": "IN", "rcode": rcode,
+         "answers": [{"Rdata": a, "Type": qtype, "Class": "IN"} for a in answers], "srcaddr": src, "srcport": "53155",
+         "transport": "UDP", "srcids": {"instance": "i-0abc", "resolver_endpoint": "rslvr-in-1"}}
+    if extra:
+        d.update(extra)
+    return _json.dumps(d)
+with open(os.path.join(out, "r53.log"), "w") as f:
+    f.write(r53("2026-11-22T10:00:00Z", "example.com.", "A", "NOERROR", ["93.184.216.34"], "10.0.0.5") + "\n")
+    f.write(r53("2026-11-22T10:00:01Z", "c2.evil.example.", "TXT", "NOERROR", [], "10.0.0.5",
+                {"firewall_rule_action": "BLOCK", "firewall_rule_group_id": "rslvr-frg-1", "firewall_domain_list_id": "rslvr-fdl-1", "future": 1}) + "\n")
+    f.write(r53("2026-11-22T10:00:02Z", "nosuch.example.", "AAAA", "NXDOMAIN", [], "10.0.0.6") + "\n")
+    f.write('{"query_name": "x.", "query_timestamp": "yesterday"}\n')

@@ -9,6 +9,7 @@
 #include "parsers/cloud/cloudwatch.h"
 #include "parsers/cloud/elb.h"
 #include "parsers/cloud/guardduty.h"
+#include "parsers/cloud/route53resolver.h"
 #include "parsers/cloud/s3access.h"
 #include "parsers/cloud/vpcflow.h"
 #include "parsers/cloud/waf.h"
@@ -32,6 +33,7 @@
     KS_PARSER_ENTRY(ks_parser_k8s_audit)      \
     KS_PARSER_ENTRY(ks_parser_container_log)  \
     KS_PARSER_ENTRY(ks_parser_gcp_logging)    \
-    KS_PARSER_ENTRY(ks_parser_azure_activity)
+    KS_PARSER_ENTRY(ks_parser_azure_activity) \
+    KS_PARSER_ENTRY(ks_parser_route53resolver)
 
 #endif

@@ -134,3 +134,12 @@ expect_eq waf_block_event "$(q "$W" "SELECT src_ip||'|'||action||'|'||outcome||'
   "198.51.100.66|BLOCK|failure|/search?q=1%20OR%201=1|111122223333|ap-northeast-1"
 expect_eq waf_same_line_records "$(q "$W" "SELECT group_concat(line||':'||action) FROM (SELECT line, action FROM waf ORDER BY offset)")" "1:BLOCK,2:ALLOW,2:COUNT"
 expect_eq waf_errors "$(q "$W" "SELECT group_concat(line||':'||(error LIKE 'WAF record without%')) FROM (SELECT * FROM events WHERE error IS NOT NULL ORDER BY offset)")" "3:1,4:0"
+
+# Route 53 Resolver query logs: answers, DNS Firewall blocks, NXDOMAIN, bad records
+R=$TMP/r53
+expect_rc r53_ingest 3 "$KS" ingest -q "$R" "$F/r53.log"
+expect_eq r53_accounting "$(q "$R" "SELECT records||'/'||errors FROM evidence")" "3/1"
+expect_eq r53_rows "$(q "$R" "SELECT group_concat(query_name||'|'||query_type||'|'||rcode||'|'||ifnull(answer_data,'-')||'|'||srcport||'|'||instance_id||'|'||ifnull(firewall_rule_action,'-'), ';') FROM (SELECT * FROM route53_resolver ORDER BY line)")" \
+  "example.com.|A|NOERROR|93.184.216.34|53155|i-0abc|-;c2.evil.example.|TXT|NOERROR|-|53155|i-0abc|BLOCK;nosuch.example.|AAAA|NXDOMAIN|-|53155|i-0abc|-"
+expect_eq r53_outcomes "$(q "$R" "SELECT group_concat(outcome) FROM (SELECT outcome FROM events WHERE error IS NULL ORDER BY line)")" "success,failure,failure"
+expect_eq r53_extra "$(q "$R" "SELECT extra FROM route53_resolver WHERE line = 2")" '{"future":1}'
