@@ -31,6 +31,7 @@ seeds = {
     "gcp.jsonl": '{"insertId":"x","logName":"projects/p/logs/cloudaudit.googleapis.com%2Factivity","protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","status":{"code":7,"message":"denied"},"authenticationInfo":{"principalEmail":"a@b"},"requestMetadata":{"callerIp":"1.2.3.4"},"methodName":"m","resourceName":"r"},"resource":{"type":"t","labels":{"zone":"z"}},"timestamp":"2021-10-19T02:57:47.339377Z","x":1}\n{"logName":"l","timestamp":"bad"}\n',
     "azure.json": '{"records":[{"time":"2026-11-22T10:00:00.1234567Z","resourceId":"/subscriptions/s/x","operationName":{"value":"op"},"category":"SignInLogs","resultType":"Failed","properties":{"userPrincipalName":"a@b","status":{"errorCode":50126},"location":{"city":"T"}}},{"operationName":1}]}\n',
     "r53.log": '{"query_timestamp":"2026-11-22T10:00:00Z","query_name":"a.","rcode":"NOERROR","answers":[{"Rdata":"1.2.3.4"}],"srcport":"53","srcids":{"instance":"i"},"firewall_rule_action":"BLOCK","x":[]}\n{"query_name":1}\n',
+    "config.json": '{"fileVersion":"1.0","configSnapshotId":"x","configurationItems":[{"configurationItemCaptureTime":"2022-05-05T01:36:21.252Z","configurationItemStatus":"OK","resourceType":"AWS::EC2::Instance","resourceId":"i-1","ARN":"arn","configuration":{"a":1},"relatedEvents":["e"]},{"resourceType":1}]}\n{"configurationItem":{"configurationItemCaptureTime":"2022-05-05T01:36:21Z","resourceType":"T"},"messageType":"ConfigurationItemChangeNotification"}\n',
 }
 for name, text in seeds.items():
     with open(os.path.join(out, name), "w") as f:

@@ -5,6 +5,7 @@
 
 #include "parsers/cloud/cloudtrail.h"
 #include "parsers/azure/azure_activity.h"
+#include "parsers/cloud/awsconfig.h"
 #include "parsers/cloud/cloudfront.h"
 #include "parsers/cloud/cloudwatch.h"
 #include "parsers/cloud/elb.h"
@@ -34,6 +35,8 @@
     KS_PARSER_ENTRY(ks_parser_container_log)  \
     KS_PARSER_ENTRY(ks_parser_gcp_logging)    \
     KS_PARSER_ENTRY(ks_parser_azure_activity) \
-    KS_PARSER_ENTRY(ks_parser_route53resolver)
+    KS_PARSER_ENTRY(ks_parser_route53resolver) \
+    KS_PARSER_ENTRY(ks_parser_aws_config)     \
+    KS_PARSER_ENTRY(ks_parser_aws_config_snapshot)
 
 #endif

@@ -2,7 +2,7 @@
  * mode, with an nginx log_format and with an Apache LogFormat, web_error, elb, vpcflow,
  * container_log,
  * s3access, cloudfront, cloudwatch, and the JSON waf, guardduty, k8s_audit, gcp_logging,
- * azure_activity, route53_resolver readers (no line-count property
+ * azure_activity, route53_resolver, aws_config readers (no line-count property
  * there: several records may share a line).
  * Properties: no crash/leak/hang; parsing never fails on content; every non-blank line of
  * an access log is either a record or an error record (nothing dropped), and the error-log
@@ -14,6 +14,7 @@
 
 #include "core/io.h"
 #include "parsers/azure/azure_activity.h"
+#include "parsers/cloud/awsconfig.h"
 #include "parsers/cloud/cloudfront.h"
 #include "parsers/cloud/cloudwatch.h"
 #include "parsers/cloud/elb.h"
@@ -78,7 +79,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 {&ks_parser_container_log, NULL},
                 {&ks_parser_gcp_logging, NULL},
                 {&ks_parser_azure_activity, NULL},
-                {&ks_parser_route53resolver, NULL}};
+                {&ks_parser_route53resolver, NULL},
+                {&ks_parser_aws_config, NULL},
+                {&ks_parser_aws_config_snapshot, NULL}};
     int64_t lines = nonblank_lines(data, size);
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         ks_evidence_info ev = {"fuzz.log", "fuzz.log", NULL, "0", (int64_t)size, ""};
@@ -99,7 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         bool json = runs[i].p == &ks_parser_waf || runs[i].p == &ks_parser_guardduty ||
                     runs[i].p == &ks_parser_cloudwatch || runs[i].p == &ks_parser_k8s_audit ||
                     runs[i].p == &ks_parser_gcp_logging || runs[i].p == &ks_parser_azure_activity ||
-                    runs[i].p == &ks_parser_route53resolver;
+                    runs[i].p == &ks_parser_route53resolver || runs[i].p == &ks_parser_aws_config ||
+                    runs[i].p == &ks_parser_aws_config_snapshot;
         if (!json && (le ? got > lines : got != lines))
             abort();
         if (ks_store_member_end(st, sink, "parsed", NULL, &err) != 0)
