@@ -24,9 +24,17 @@ F=$TMP/f
 python3 "$ROOT/scripts/gen-weblogs.py" "$F" >/dev/null
 expect_rc filter_output_ingest 3 "$KS" ingest -q "$TMP/c" "$F/cw_filter.json"
 expect_eq filter_accounting "$(q "$TMP/c" "SELECT records||'/'||errors FROM evidence")" "3/1"
-expect_eq filter_formats_recognised "$(q "$TMP/c" "SELECT group_concat(log_event_id||':'||ifnull(format,'-')) FROM (SELECT * FROM cloudwatch ORDER BY offset)")" \
-  "e1:vpcflow,e2:web_access,e3:-"
-expect_eq filter_times "$(q "$TMP/c" "SELECT time||'|'||ingestion_time||'|'||log_stream FROM cloudwatch WHERE log_event_id = 'e1'")" \
-  "2025-11-22T10:01:00.000000000Z|2025-11-22T10:01:05.000000000Z|eni-0b2-all"
+expect_eq filter_flow_record_read_into_vpcflow "$(q "$TMP/c" "SELECT srcaddr||'>'||dstaddr||':'||dstport||'|'||action||'|'||end_time FROM vpcflow")" \
+  "198.51.100.7>10.0.0.5:22|REJECT|2025-11-22T10:01:00.000000000Z"
+prov=$(q "$TMP/c" "SELECT e.offset||' '||e.line||' '||e.source FROM events e JOIN vpcflow v ON v.event_id = e.id")
+expect_eq filter_flow_provenance_is_the_log_event "$(python3 -c '
+import sys
+off, line, src = sys.argv[2].split()
+t = open(sys.argv[1]).read()
+print(t[int(off)], t[:int(off)].count("\n") + 1 == int(line), src)' "$F/cw_filter.json" "$prov")" "{ True cloudwatch"
+expect_eq filter_others_kept_with_format "$(q "$TMP/c" "SELECT group_concat(log_event_id||':'||ifnull(format,'-')) FROM (SELECT * FROM cloudwatch ORDER BY offset)")" \
+  "e2:web_access,e3:-"
+expect_eq filter_times "$(q "$TMP/c" "SELECT time||'|'||ingestion_time||'|'||log_stream FROM cloudwatch WHERE log_event_id = 'e2'")" \
+  "2025-11-22T10:01:01.000000000Z|2025-11-22T10:01:02.000000000Z|web-1"
 expect_eq filter_multiline_message_kept "$(q "$TMP/c" "SELECT message FROM cloudwatch WHERE log_event_id = 'e3'")" "plain application text
 second line"

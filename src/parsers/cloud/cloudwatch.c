@@ -5,10 +5,11 @@
  * row per log event, with the envelope's log group, stream and owner. The text form is one
  * event per line: an ISO 8601 time, a blank, the message.
  *
- * The message is kept whole. `format` names the kanshiki parser that recognises the message
- * text (by the same content sniffing ingest uses), e.g. vpcflow for a flow-log group, so the
- * messages can be selected and re-read with that parser; re-parsing them in place would
- * need a sink that keeps the outer record's provenance (see docs/formats.md).
+ * Messages that are VPC flow-log records (recognised by content, in the default format or
+ * --opt flow-format) are read into `vpcflow` with this file's provenance (the event's line
+ * and offset), not kept in `cloudwatch`. Other messages are kept whole; `format` names the
+ * kanshiki parser that recognises the text (by the same content sniffing ingest uses), so
+ * they can be selected and re-read with it (see docs/formats.md).
  */
 #include "parsers/cloud/cloudwatch.h"
 
@@ -16,6 +17,7 @@
 
 #include "core/json.h"
 #include "core/time.h"
+#include "parsers/cloud/vpcflow.h"
 #include "parsers/sniff.h"
 
 #define CW_MAX_LINE ((size_t)1 << 20)
@@ -41,6 +43,7 @@ const ks_table_def ks_table_cloudwatch = {"cloudwatch", "CloudWatch Logs events"
 typedef struct cw_state {
     ks_json_doc *doc;
     ks_buf head; /* message + '\n' for sniffing */
+    ks_vpcflow_rec *flow;
 } cw_state;
 
 static const char *format_of(cw_state *st, ks_str msg)
@@ -58,8 +61,15 @@ static const char *format_of(cw_state *st, ks_str msg)
 static int emit(ks_parse_ctx *ctx, cw_state *st, ks_val *v, ks_str msg, int64_t line,
                 int64_t off, ks_err *err)
 {
+    const char *fmt = format_of(st, msg);
+    if (fmt && !strcmp(fmt, "vpcflow")) {
+        bool done = false;
+        int rc = ks_vpcflow_rec_emit(st->flow, ctx->sink, msg.p, msg.n, line, off, &done, err);
+        if (rc || done)
+            return rc;
+    }
     v[C_MESSAGE] = ks_v_text(msg);
-    v[C_FORMAT] = ks_v_text(ks_str_c(format_of(st, msg)));
+    v[C_FORMAT] = ks_v_text(ks_str_c(fmt));
     ks_event ev;
     ks_event_init(&ev);
     ev.time = v[C_TIME].kind == KS_V_INT ? v[C_TIME].i : KS_TIME_NONE;
@@ -119,15 +129,22 @@ static int handle_object(ks_parse_ctx *ctx, cw_state *st, const ks_jrecord *r, k
     if (sf != KS_JV_NONE)
         base[C_FILTERS] = ks_v_text(ks_json_raw(d, sf));
     int rc = 0;
+    const char *lp = r->p; /* newlines counted incrementally: each event's own line */
+    int64_t line = r->lineno;
     for (ks_jv e = ks_json_first(d, evs); e != KS_JV_NONE; e = ks_json_next(d, e)) {
         ks_val v[C_N];
         memcpy(v, base, sizeof v);
         ks_str raw = ks_json_raw(d, e);
         int64_t off = r->offset + (int64_t)(raw.p - r->p);
+        if (raw.p >= lp && raw.p <= r->p + r->n) {
+            for (const char *q = lp; (q = memchr(q, '\n', (size_t)(raw.p - q))) != NULL; q++)
+                line++;
+            lp = raw.p;
+        }
         ks_jv m = ks_json_get(d, e, "message");
         if (ks_json_type_of(d, e) != KS_JSON_OBJECT || ks_json_type_of(d, m) != KS_JSON_STRING ||
             ms_time(d, e, "timestamp", &v[C_TIME]) || ms_time(d, e, "ingestionTime", &v[C_INGESTION])) {
-            if ((rc = ks_sink_error(ctx->sink, r->lineno, off,
+            if ((rc = ks_sink_error(ctx->sink, line, off,
                                     "log event without a string message or with a bad timestamp",
                                     raw.p, raw.n, err)))
                 return rc;
@@ -139,7 +156,7 @@ static int handle_object(ks_parse_ctx *ctx, cw_state *st, const ks_jrecord *r, k
         v[C_EVENT_ID] = str_of(d, e, "id");
         if (v[C_EVENT_ID].kind == KS_V_NULL)
             v[C_EVENT_ID] = str_of(d, e, "eventId");
-        if ((rc = emit(ctx, st, v, ks_json_str(d, m), r->lineno, off, err)))
+        if ((rc = emit(ctx, st, v, ks_json_str(d, m), line, off, err)))
             return rc;
     }
     return 0;
@@ -283,9 +300,12 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         rc = KS_ERR(err, rc, "out of memory");
         goto done;
     }
+    if ((rc = ks_vpcflow_rec_new(&st.flow, ks_parse_opt(ctx->opts, "flow-format"), err)))
+        goto done;
     bool json = b == '{' || b == '[' || b == ' ' || b == '\n' || b == '\t' || b == 0xef;
     rc = json ? parse_json(&c2, &st, err) : parse_lines(&c2, &st, err);
 done:
+    ks_vpcflow_rec_free(st.flow);
     ks_json_doc_free(st.doc);
     ks_buf_free(&st.head);
     return rc;
@@ -318,7 +338,7 @@ const ks_parser ks_parser_cloudwatch = {
     "cloudwatch",
     "CloudWatch Logs events: subscription/Firehose envelopes, filter/get-log-events output, "
     "S3 export lines",
-    (const ks_table_def *const[]){&ks_table_cloudwatch, NULL},
+    (const ks_table_def *const[]){&ks_table_cloudwatch, &ks_table_vpcflow, NULL},
     sniff,
     parse,
 };

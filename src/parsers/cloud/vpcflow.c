@@ -392,3 +392,54 @@ const ks_parser ks_parser_vpcflow = {
     sniff,
     parse,
 };
+
+/* ---- records carried by other containers (CloudWatch Logs events) ------------------- */
+struct ks_vpcflow_rec {
+    vf_state st;
+};
+
+int ks_vpcflow_rec_new(ks_vpcflow_rec **out, const char *flow_format, ks_err *err)
+{
+    ks_vpcflow_rec *r = calloc(1, sizeof *r);
+    if (!r)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    ks_buf_init(&r->st.extra, 1 << 20);
+    ks_buf_init(&r->st.msg, 1 << 18);
+    ks_buf_init(&r->st.tgt, 1 << 17);
+    const char *fs = flow_format ? flow_format : default_format;
+    if (fmt_parse(&r->st.fmt, fs, strlen(fs)) < 0) {
+        ks_vpcflow_rec_free(r);
+        return KS_ERR(err, KS_EUSAGE, "flow-format: expected field names like '${version} ${srcaddr}'");
+    }
+    *out = r;
+    return 0;
+}
+
+int ks_vpcflow_rec_emit(ks_vpcflow_rec *r, ks_sink *sink, const char *p, size_t n, int64_t line,
+                        int64_t offset, bool *out_done, ks_err *err)
+{
+    *out_done = false;
+    while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\n'))
+        n--;
+    if (!n || n > VF_MAX_LINE || is_header(p, n, &r->st.fmt))
+        return 0;
+    ks_val v[C_NCOLS];
+    ks_event ev;
+    if (map_record(&r->st, p, n, v, &ev))
+        return 0; /* not a record of this format: the caller keeps it as it is */
+    ev.raw = (ks_str){p, n};
+    ev.line = line;
+    ev.offset = offset;
+    *out_done = true;
+    return ks_sink_event(sink, &ev, &ks_table_vpcflow, v, err);
+}
+
+void ks_vpcflow_rec_free(ks_vpcflow_rec *r)
+{
+    if (!r)
+        return;
+    ks_buf_free(&r->st.extra);
+    ks_buf_free(&r->st.msg);
+    ks_buf_free(&r->st.tgt);
+    free(r);
+}
