@@ -4,8 +4,22 @@
 #define KS_REGISTRY_LIST_H
 
 #include "parsers/cloud/cloudtrail.h"
+#include "parsers/azure/azure_activity.h"
+#include "parsers/cloud/awsconfig.h"
+#include "parsers/cloud/cloudfront.h"
+#include "parsers/cloud/cloudwatch.h"
+#include "parsers/cloud/elb.h"
+#include "parsers/cloud/guardduty.h"
+#include "parsers/cloud/route53resolver.h"
+#include "parsers/cloud/s3access.h"
+#include "parsers/cloud/vpcflow.h"
+#include "parsers/cloud/waf.h"
 #include "parsers/db/db_parsers.h"
+#include "parsers/gcp/gcp_logging.h"
 #include "parsers/host/filesystem.h"
+#include "parsers/k8s/container_log.h"
+#include "parsers/k8s/k8s_audit.h"
+#include "parsers/web/web.h"
 
 #define KS_PARSER_LIST                        \
     KS_PARSER_ENTRY(ks_parser_cloudtrail)     \
@@ -19,6 +33,22 @@
     KS_PARSER_ENTRY(ks_parser_mysql_audit_xml) \
     KS_PARSER_ENTRY(ks_parser_pg_stderr) \
     KS_PARSER_ENTRY(ks_parser_pg_csv) \
-    KS_PARSER_ENTRY(ks_parser_pg_json)
+    KS_PARSER_ENTRY(ks_parser_pg_json) \
+    KS_PARSER_ENTRY(ks_parser_web_access)     \
+    KS_PARSER_ENTRY(ks_parser_web_error)      \
+    KS_PARSER_ENTRY(ks_parser_elb)            \
+    KS_PARSER_ENTRY(ks_parser_vpcflow)        \
+    KS_PARSER_ENTRY(ks_parser_s3access)       \
+    KS_PARSER_ENTRY(ks_parser_cloudfront)     \
+    KS_PARSER_ENTRY(ks_parser_waf)            \
+    KS_PARSER_ENTRY(ks_parser_guardduty)      \
+    KS_PARSER_ENTRY(ks_parser_cloudwatch)     \
+    KS_PARSER_ENTRY(ks_parser_k8s_audit)      \
+    KS_PARSER_ENTRY(ks_parser_container_log)  \
+    KS_PARSER_ENTRY(ks_parser_gcp_logging)    \
+    KS_PARSER_ENTRY(ks_parser_azure_activity) \
+    KS_PARSER_ENTRY(ks_parser_route53resolver) \
+    KS_PARSER_ENTRY(ks_parser_aws_config)     \
+    KS_PARSER_ENTRY(ks_parser_aws_config_snapshot)
 
 #endif
