@@ -96,8 +96,19 @@ static int on_record(void *vg, const ks_dblog_rec *r)
     if (info.nobj)
         ev.target = ks_str_c(info.obj[0].name);
     ev.outcome = r->auth_failure ? ks_str_c("failure") : KS_STR_NULL;
-    ev.account = ks_str_c(r->db);
     ev.message = r->sql.n ? r->sql : r->message;
+    /* The reader hands over fields, not the line: raw is the record rebuilt from all of
+     * them (time, connection, user@host, database, command, severity, code, text). */
+    ks_buf raw;
+    ks_buf_init(&raw, (size_t)1 << 24);
+    ks_buf_printf(&raw, "%s [%lld] %s@%s db=%s %s%s%s%s%s: ", r->time, (long long)r->conn_id,
+                  r->user, r->host, r->db, r->command, r->severity[0] ? " " : "", r->severity,
+                  r->code[0] ? " " : "", r->code);
+    if (r->sql.n)
+        ks_buf_append(&raw, r->sql.p, r->sql.n);
+    else if (r->message.n)
+        ks_buf_append(&raw, r->message.p, r->message.n);
+    ev.raw = (ks_str){raw.data ? raw.data : "", raw.len};
     ks_val v[NCOLS];
     v[0] = r->conn_id >= 0 ? ks_v_int(r->conn_id) : ks_v_null();
     v[1] = ks_v_text(ks_str_c(r->user));
@@ -119,6 +130,7 @@ static int on_record(void *vg, const ks_dblog_rec *r)
     v[17] = r->message.n ? ks_v_text(r->message) : ks_v_null();
     if (ks_sink_event(sink, &ev, &k_table, v, g->err))
         g->fatal = 1;
+    ks_buf_free(&raw);
     ks_buf_free(&objs);
     ks_buf_free(&fp);
     return g->fatal;
@@ -171,13 +183,75 @@ static int parse_pg_csv(ks_parse_ctx *c, ks_err *e) { return parse_as(c, e, KS_D
 static int parse_pg_json(ks_parse_ctx *c, ks_err *e) { return parse_as(c, e, KS_DBLOG_PG_JSON); }
 static int parse_audit_xml(ks_parse_ctx *c, ks_err *e) { return parse_as(c, e, KS_DBLOG_MYSQL_AUDIT_XML); }
 
+typedef struct trial_ctx {
+    int good, bad;
+} trial_ctx;
+
+static int trial_cb(void *ctx, const ks_dblog_rec *r)
+{
+    trial_ctx *t = ctx;
+    if (r->bad)
+        t->bad++;
+    else
+        t->good++;
+    return 0;
+}
+
+/* The format's own reader over the first complete lines of the head: the file is taken for
+ * this format only when most of what it reads are records (a document that merely quotes a
+ * log line, or another tool's output, is not). */
+static bool trial_reads(const uint8_t *h, size_t n, ks_dblog_format f)
+{
+    trial_ctx t = {0, 0};
+    ks_dblog *p = NULL;
+    if (ks_dblog_new(&p, f, NULL, trial_cb, &t, NULL) != 0)
+        return false;
+    size_t i = 0;
+    for (int ln = 1; ln <= 40 && i < n; ln++) {
+        const uint8_t *e = memchr(h + i, '\n', n - i);
+        if (!e)
+            break; /* the head may cut the last line */
+        ks_dblog_line(p, (const char *)h + i, (size_t)(e - (h + i)), ln, (int64_t)i);
+        i = (size_t)(e - h) + 1;
+    }
+    ks_dblog_finish(p);
+    ks_dblog_free(p);
+    return t.good > 0 && t.bad <= t.good;
+}
+
+static bool has_markers(const uint8_t *h, size_t n, ks_dblog_format f)
+{
+    switch (f) {
+    case KS_DBLOG_MYSQL_SLOW:
+        return ks_sniff_has(h, n, "# Query_time:") || ks_sniff_has(h, n, "# User@Host:");
+    case KS_DBLOG_MYSQL_ERROR:
+        return ks_sniff_has(h, n, "[Note]") || ks_sniff_has(h, n, "[Warning]") ||
+               ks_sniff_has(h, n, "[ERROR]") || ks_sniff_has(h, n, "[System]");
+    case KS_DBLOG_MYSQL_AUDIT:
+        return ks_sniff_has(h, n, ",QUERY,") || ks_sniff_has(h, n, ",CONNECT,");
+    case KS_DBLOG_PG_STDERR:
+        return ks_sniff_has(h, n, " LOG:  ") || ks_sniff_has(h, n, " FATAL:  ") ||
+               ks_sniff_has(h, n, " ERROR:  ");
+    default:
+        return false;
+    }
+}
+
 static int sniff_for(const uint8_t *h, size_t n, ks_dblog_format f)
 {
     /* JSON documents (e.g. other tools' output quoting log lines) are not text logs. */
     int c = ks_sniff_first_char(h, n);
     if ((c == '{' || c == '[') && f != KS_DBLOG_PG_JSON)
         return 0;
-    return ks_dblog_sniff((const char *)h, n) == f ? 70 : 0;
+    ks_dblog_format first = ks_dblog_sniff((const char *)h, n);
+    if (first == KS_DBLOG_UNKNOWN)
+        return 0;
+    if (first == f)
+        return trial_reads(h, n, f) ? 70 : 0;
+    /* The markers pointed at another DB format whose reader rejects the content (e.g. an
+     * error log with one general-log line on top): this format may still read it, when its
+     * own markers are there too. */
+    return has_markers(h, n, f) && !trial_reads(h, n, first) && trial_reads(h, n, f) ? 55 : 0;
 }
 static int sniff_general(const uint8_t *h, size_t n, const char *name) { return sniff_for(h, n, KS_DBLOG_MYSQL_GENERAL); }
 static int sniff_slow(const uint8_t *h, size_t n, const char *name) { return sniff_for(h, n, KS_DBLOG_MYSQL_SLOW); }
