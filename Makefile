@@ -91,7 +91,8 @@ build/asan/obj/%.o: %.c
 fuzz-build: $(FUZZ_BIN)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
-	$(FUZZCC) $(CSTD) -g -O1 -Isrc -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD fuzz $@"
+	@$(FUZZCC) $(CSTD) -g -O1 -Isrc -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $^ $(LIBS)
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC fuzz $<"
