@@ -2,6 +2,24 @@
 
 #include <stdio.h>
 
+int ks_jsonrec_next(ks_jsplit *sp, ks_parse_ctx *ctx, ks_jrecord *r, ks_err *err)
+{
+    for (;;) {
+        ks_err serr;
+        ks_err_clear(&serr);
+        int s = ks_jsplit_next(sp, r, &serr);
+        if (s != KS_ECORRUPT) {
+            if (s && s != KS_EOF)
+                *err = serr;
+            return s;
+        }
+        int rc = ks_sink_error(ctx->sink, r->n ? r->lineno : serr.line,
+                               r->n ? r->offset : serr.offset, serr.msg, r->p, r->n, err);
+        if (rc)
+            return rc;
+    }
+}
+
 int ks_jsonrec_each(ks_parse_ctx *ctx, const char *const *wrap_keys, ks_jsonrec_fn fn,
                     void *arg, ks_err *err)
 {
@@ -15,18 +33,10 @@ int ks_jsonrec_each(ks_parse_ctx *ctx, const char *const *wrap_keys, ks_jsonrec_
     }
     for (;;) {
         ks_jrecord r;
-        ks_err serr;
-        ks_err_clear(&serr);
-        int s = ks_jsplit_next(sp, &r, &serr);
+        int s = ks_jsonrec_next(sp, ctx, &r, err);
         if (s == KS_EOF)
             break;
-        if (s == KS_ECORRUPT) {
-            if ((rc = ks_sink_error(ctx->sink, serr.line, serr.offset, serr.msg, r.p, r.n, err)))
-                goto done;
-            continue;
-        }
         if (s) {
-            *err = serr;
             rc = s;
             goto done;
         }

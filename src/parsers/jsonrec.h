@@ -14,6 +14,12 @@
 typedef int (*ks_jsonrec_fn)(void *arg, ks_parse_ctx *ctx, ks_json_doc *doc,
                              const ks_jrecord *r, ks_err *err);
 
+/* One step of the loop, for parsers that keep their own: the next record of the stream.
+ * A malformed stretch is kept as an error record (named at the record's first line when the
+ * splitter returned its bytes) and skipped. Returns 0 with *r filled, KS_EOF at the end, or
+ * a negative status: an input failure (KS_EIO, err filled) or a store error. */
+int ks_jsonrec_next(ks_jsplit *sp, ks_parse_ctx *ctx, ks_jrecord *r, ks_err *err);
+
 /* wrap_keys: NULL-terminated member names whose array holds the records ({"Records":[..]}),
  * or NULL. Returns 0 at the end of input, KS_EIO for an input failure, or the callback's
  * or the store's error. */

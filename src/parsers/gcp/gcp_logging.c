@@ -18,6 +18,7 @@
 #include "core/json.h"
 #include "core/time.h"
 #include "core/url.h"
+#include "parsers/jsonrec.h"
 #include "parsers/sniff.h"
 
 enum {
@@ -224,19 +225,10 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     }
     for (;;) {
         ks_jrecord r;
-        ks_err serr;
-        ks_err_clear(&serr);
-        int s = ks_jsplit_next(sp, &r, &serr);
+        int s = ks_jsonrec_next(sp, ctx, &r, err);
         if (s == KS_EOF)
             break;
-        if (s == KS_ECORRUPT) {
-            if ((rc = ks_sink_error(ctx->sink, r.n ? r.lineno : serr.line,
-                                    r.n ? r.offset : serr.offset, serr.msg, r.p, r.n, err)))
-                goto done;
-            continue;
-        }
         if (s) {
-            *err = serr;
             rc = s;
             goto done;
         }
