@@ -198,7 +198,10 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
     int c = ks_sniff_first_char(head, n);
     if (c != '{' && c != '[')
         return 0;
-    bool op = ks_sniff_has(head, n, "\"operation_name\"") || ks_sniff_has(head, n, "\"operationName\"");
+    /* The operation must be a member of the records themselves, not a value quoted deeper. */
+    int d1 = ks_sniff_key_depth(head, n, "operation_name"),
+        d2 = ks_sniff_key_depth(head, n, "operationName");
+    bool op = (d1 > 0 && d1 <= 3) || (d2 > 0 && d2 <= 3);
     if (!op)
         return 0;
     if (ks_sniff_has(head, n, "\"correlation_id\"") || ks_sniff_has(head, n, "\"correlationId\"") ||

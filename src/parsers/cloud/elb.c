@@ -511,10 +511,58 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
     return 85;
 }
 
+/* Maps one record; NULL and *out_k set, or why it is not a record. */
+static const char *map_record(elb_state *st, const char *p, size_t n, bool too_long, int *out_k,
+                              ks_event *ev, ks_val *v)
+{
+    if (too_long)
+        return "line longer than 1 MiB (kept truncated)";
+    int k = kind_of(p, n);
+    *out_k = k;
+    if (!k)
+        return "not an ALB, NLB or Classic ELB log line";
+    const char *why = split(p, n, &st->l);
+    if (!why)
+        why = k == 1 ? map_alb(st, ev, v) : k == 2 ? map_nlb(st, ev, v) : map_classic(st, ev, v);
+    return why;
+}
+
+/* A record waiting for its continuation lines. Real logs have one record per line, but
+ * copies from the AWS documentation wrap each record over several lines: a line that does
+ * not start a record continues the pending one while that one is incomplete. */
+typedef struct pending {
+    ks_buf text;
+    int64_t line, offset;
+    bool too_long, active;
+} pending;
+
+static int flush(ks_parse_ctx *ctx, elb_state *st, pending *pd, ks_err *err)
+{
+    if (!pd->active)
+        return 0;
+    pd->active = false;
+    ks_val v[A_N];
+    ks_event ev;
+    ks_event_init(&ev);
+    int k = 0;
+    const char *why = map_record(st, pd->text.data, pd->text.len, pd->too_long, &k, &ev, v);
+    if (why)
+        return ks_sink_error(ctx->sink, pd->line, pd->offset, why, pd->text.data, pd->text.len,
+                             err);
+    const ks_table_def *t = k == 1 ? &ks_table_alb : k == 2 ? &ks_table_nlb : &ks_table_elb_classic;
+    ev.time_desc = k == 2 ? "connection closed" : "response";
+    ev.raw = (ks_str){pd->text.data, pd->text.len};
+    ev.line = pd->line;
+    ev.offset = pd->offset;
+    return ks_sink_event(ctx->sink, &ev, t, v, err);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
     ks_lines *lr = NULL;
+    pending pd = {0};
+    ks_buf_init(&pd.text, ELB_MAX_LINE + 1);
     elb_state *st = calloc(1, sizeof *st);
     if (!st || (rc = ks_lines_new(&lr, ctx->in, ELB_MAX_LINE))) {
         rc = KS_ERR(err, rc ? rc : KS_ENOMEM, "out of memory");
@@ -534,36 +582,44 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         size_t n = ln.n;
         while (n && (ln.p[n - 1] == '\r' || ln.p[n - 1] == ' '))
             n--;
-        if (!n)
-            continue;
-        const char *why = ln.too_long ? "line longer than 1 MiB (kept truncated)" : NULL;
-        int k = why ? 0 : kind_of(ln.p, n);
-        if (!why && !k)
-            why = "not an ALB, NLB or Classic ELB log line";
-        if (!why)
-            why = split(ln.p, n, &st->l);
-        ks_val v[A_N];
-        ks_event ev;
-        ks_event_init(&ev);
-        const ks_table_def *t = k == 1 ? &ks_table_alb : k == 2 ? &ks_table_nlb
-                                                                : &ks_table_elb_classic;
-        if (!why)
-            why = k == 1 ? map_alb(st, &ev, v) : k == 2 ? map_nlb(st, &ev, v)
-                                                        : map_classic(st, &ev, v);
-        if (why) {
-            if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset, why, ln.p, ln.n, err)))
+        if (!n) {
+            if ((rc = flush(ctx, st, &pd, err)))
                 goto done;
             continue;
         }
-        ev.time_desc = k == 2 ? "connection closed" : "response";
-        ev.raw = (ks_str){ln.p, n};
-        ev.line = ln.lineno;
-        ev.offset = ln.offset;
-        if ((rc = ks_sink_event(ctx->sink, &ev, t, v, err)))
+        bool starts = !ln.too_long && kind_of(ln.p, n) != 0;
+        if (!starts && pd.active && !pd.too_long) {
+            /* Joined if the record still maps with the line added, or did not map without
+             * it (ALB records map without their trailing fields, so both are tried). */
+            ks_val v[A_N];
+            ks_event ev;
+            int k = 0;
+            size_t keep = pd.text.len;
+            ks_event_init(&ev);
+            bool alone = map_record(st, pd.text.data, pd.text.len, false, &k, &ev, v) == NULL;
+            if (ks_buf_putc(&pd.text, ' ') == 0 && ks_buf_append(&pd.text, ln.p, n) == 0) {
+                ks_event_init(&ev);
+                if (!alone || map_record(st, pd.text.data, pd.text.len, false, &k, &ev, v) == NULL)
+                    continue;
+            }
+            pd.text.len = keep;
+        }
+        if ((rc = flush(ctx, st, &pd, err)))
             goto done;
+        ks_buf_reset(&pd.text);
+        if (ks_buf_append(&pd.text, ln.p, n) != 0) {
+            rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+            goto done;
+        }
+        pd.line = ln.lineno;
+        pd.offset = ln.offset;
+        pd.too_long = ln.too_long;
+        pd.active = true;
     }
+    rc = flush(ctx, st, &pd, err);
 done:
     ks_lines_free(lr);
+    ks_buf_free(&pd.text);
     if (st) {
         ks_buf_free(&st->extra);
         ks_buf_free(&st->msg);
