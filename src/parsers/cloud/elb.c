@@ -18,10 +18,10 @@
 #include "core/escape.h"
 #include "core/time.h"
 #include "core/url.h"
+#include "parsers/fields.h"
 #include "parsers/sniff.h"
 
 #define ELB_MAX_LINE ((size_t)1 << 20)
-#define ELB_MAX_FIELDS 64
 
 /* ---- tables -------------------------------------------------------------------------- */
 enum {
@@ -137,51 +137,11 @@ const ks_table_def ks_table_elb_classic = {"elb_classic", "Classic Load Balancer
                                            clb_cols, E_N};
 
 /* ---- a line as fields ------------------------------------------------------------------ */
-typedef struct elb_line {
-    ks_str f[ELB_MAX_FIELDS];
-    size_t n;
-    char scr[ELB_MAX_LINE]; /* quoted fields with \" escapes, undone */
-    size_t scrn;
-} elb_line;
+typedef ks_fields elb_line;
 
-/* Splits on blanks; "quoted" fields (with \" escapes, undone) are one field without the
- * quotes. Returns NULL or why the line is unreadable. */
 static const char *split(const char *p, size_t n, elb_line *out)
 {
-    out->n = 0;
-    out->scrn = 0;
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && p[i] == ' ')
-            i++;
-        if (i >= n)
-            break;
-        ks_str s;
-        if (p[i] == '"') {
-            size_t j = i + 1;
-            while (j < n && p[j] != '"')
-                j += (p[j] == '\\' && j + 1 < n) ? 2 : 1;
-            if (j >= n)
-                return "unterminated quoted field";
-            s = (ks_str){p + i + 1, j - i - 1};
-            if (memchr(s.p, '\\', s.n) && ks_fits(out->scrn, s.n, sizeof out->scr)) {
-                char *o = out->scr + out->scrn;
-                size_t m = ks_log_unescape(o, s.p, s.n);
-                out->scrn += m;
-                s = (ks_str){o, m};
-            }
-            i = j + 1;
-        } else {
-            size_t b = i;
-            while (i < n && p[i] != ' ')
-                i++;
-            s = (ks_str){p + b, i - b};
-        }
-        if (out->n == ELB_MAX_FIELDS)
-            return "more than 64 fields";
-        out->f[out->n++] = s;
-    }
-    return NULL;
+    return ks_fields_split(out, p, n, 0);
 }
 
 static bool is_dash(ks_str s)
