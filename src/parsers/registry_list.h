@@ -53,6 +53,7 @@
     KS_PARSER_ENTRY(ks_parser_aws_config_snapshot) \
     KS_PARSER_ENTRY(ks_parser_utmp)           \
     KS_PARSER_ENTRY(ks_parser_lastlog)        \
-    KS_PARSER_ENTRY(ks_parser_pacct)
+    KS_PARSER_ENTRY(ks_parser_pacct)          \
+    KS_PARSER_ENTRY(ks_parser_journal)
 
 #endif
