@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""journal_compare.py KS CASE JOURNAL — every field of every entry kanshiki read from one
-journal file against `journalctl --file JOURNAL -o json --all` (systemd's own reader).
+"""journal_compare.py KS CASE JOURNAL [EVIDENCE] — every field of every entry kanshiki read
+from one journal file (ingested as EVIDENCE, default JOURNAL: e.g. the .xz it came in)
+against `journalctl --file JOURNAL -o json --all` (systemd's own reader).
 Prints "ok N" or the first differences and exits 1."""
 import datetime
 import json
@@ -8,6 +9,7 @@ import subprocess
 import sys
 
 ks, case, path = sys.argv[1:4]
+evidence = sys.argv[4] if len(sys.argv) > 4 else path
 
 
 def norm(v):
@@ -35,7 +37,7 @@ for line in subprocess.run(["journalctl", "--file", path, "-o", "json", "--all",
 got = []
 q = ("SELECT j.realtime, j.monotonic, j.boot_id, j.fields FROM journal j JOIN evidence v "
      "ON v.id = j.evidence_id WHERE v.path = ?1 ORDER BY j.id")
-for line in subprocess.run([ks, "query", case, q, "-p", path, "--format", "jsonl"], check=True,
+for line in subprocess.run([ks, "query", case, q, "-p", evidence, "--format", "jsonl"], check=True,
                            capture_output=True).stdout.splitlines():
     got.append(json.loads(line))
 

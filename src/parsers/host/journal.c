@@ -61,7 +61,7 @@ static const ks_column cols[J_NCOLS] = {
     [J_BOOT_ID] = {"boot_id", KS_COL_TEXT, "_BOOT_ID of the entry header (32 hex digits)"},
     [J_SEQNUM] = {"seqnum", KS_COL_INT, "entry sequence number"},
     [J_HOSTNAME] = {"hostname", KS_COL_TEXT, "_HOSTNAME"},
-    [J_PROGRAM] = {"program", KS_COL_TEXT, "SYSLOG_IDENTIFIER, else _COMM (as syslog's program)"},
+    [J_PROGRAM] = {"program", KS_COL_TEXT, "SYSLOG_IDENTIFIER, else _COMM, else kernel for _TRANSPORT=kernel (as syslog's program)"},
     [J_SYSLOG_IDENTIFIER] = {"syslog_identifier", KS_COL_TEXT, "SYSLOG_IDENTIFIER"},
     [J_COMM] = {"comm", KS_COL_TEXT, "_COMM"},
     [J_EXE] = {"exe", KS_COL_TEXT, "_EXE"},
@@ -370,7 +370,10 @@ static int entry(ks_parse_ctx *ctx, jfile *jf, uint64_t off, uint64_t size, ks_b
         v[J_PID] = ks_v_int(num_or(syslog_pid, -1));
     v[J_SYSLOG_IDENTIFIER] = ks_v_text(sysid);
     v[J_COMM] = ks_v_text(comm);
+    /* as journalctl's short output names the sender: kernel messages may carry neither */
     ks_str program = sysid.p ? sysid : comm;
+    if (!program.p && v[J_TRANSPORT].kind && ks_str_eq(v[J_TRANSPORT].s, "kernel"))
+        program = KS_STR_LIT("kernel");
     v[J_PROGRAM] = ks_v_text(program);
     ks_buf_reset(json);
     int rc = fields_json(json, fields, nf);

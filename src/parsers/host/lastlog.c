@@ -4,12 +4,16 @@
  * ll_time 32-bit, i.e. all common Linux ones): 0 ll_time int32, 4 ll_line[32],
  * 36 ll_host[256]. Record i belongs to uid i: the file is sparse (a uid of 1000000 puts a
  * record at 292 MB) and the holes read as zeros, which are skipped (a user who never
- * logged in). The byte order is little-endian unless `--opt lastlog_be=1`. The 296-byte
- * variant (64-bit ll_time) is not read.
+ * logged in). Some 64-bit ABIs (Debian's aarch64 rockchip builds, musl) write 296-byte
+ * records with a 64-bit ll_time (line at 8, host at 40); the size is told from where the
+ * first login record starts (its uid times 292 or 296) and, where both fit, from the four
+ * zero high bytes of a 64-bit time. The byte order is little-endian unless
+ * `--opt lastlog_be=1`.
  */
 #include "parsers/host/hostbin.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/net.h"
@@ -30,91 +34,207 @@ const ks_table_def ks_table_lastlog = {
     "lastlog", "last login per uid (/var/log/lastlog); uid is the record index", cols,
     L_NCOLS};
 
-static bool plausible(const uint8_t *p, bool be)
+static bool plausible(const uint8_t *p, size_t size)
 {
-    uint32_t t = hb_u32(p, be);
-    return t != 0 && hb_field_text(p + 4, 32) && hb_field_text(p + 36, 256);
+    size_t lo = size == LL_SIZE ? 4 : 8;
+    uint64_t t = size == LL_SIZE ? hb_u32(p, false) : hb_u64(p, false);
+    return t != 0 && t < ((uint64_t)1 << 33) && hb_field_text(p + lo, 32) &&
+           hb_field_text(p + lo + 32, 256);
+}
+
+/* Login records in the head under one record size, or -1 when one is implausible. */
+static int head_records(const uint8_t *head, size_t n, size_t size)
+{
+    int good = 0;
+    for (size_t off = 0; ks_fits(off, size, n); off += size) {
+        if (hb_all_zero(head + off, size))
+            continue;
+        if (!plausible(head + off, size))
+            return -1;
+        good++;
+    }
+    return good;
 }
 
 static int sniff(const uint8_t *head, size_t n, const char *name)
 {
+    bool named = !strncmp(ks_hostbin_base(name), "lastlog", 7);
     if (n < LL_SIZE)
         return 0;
-    int good = 0;
-    for (size_t off = 0; ks_fits(off, LL_SIZE, n); off += LL_SIZE) {
-        if (hb_all_zero(head + off, LL_SIZE))
-            continue;
-        if (!plausible(head + off, false))
-            return 0;
-        good++;
-    }
-    if (!good)
-        return 0;
-    if (!strncmp(ks_hostbin_base(name), "lastlog", 7))
+    /* the head of a sparse lastlog is often all holes (uid 0 never logged in): then only
+     * the name can tell */
+    if (hb_all_zero(head, n))
+        return named ? 60 : 0;
+    int g292 = head_records(head, n, LL_SIZE), g296 = head_records(head, n, LL_SIZE + 4);
+    int good = g292 > g296 ? g292 : g296;
+    if (good <= 0)
+        return named ? 50 : 0;
+    if (named)
         return 90;
     /* mostly zeros with a few login records is weak evidence without the name, and a
      * whole small file should be a multiple of the record size */
-    return n < 65536 && n % LL_SIZE ? 0 : 40;
+    return n < 65536 && n % LL_SIZE && n % (LL_SIZE + 4) ? 0 : 40;
+}
+
+/* Input with a look-ahead block, so the record size can be decided from the first login
+ * record before records are cut. */
+typedef struct ll_in {
+    ks_input *in;
+    uint8_t blk[65536];
+    size_t bi, bn;
+    bool eof;
+} ll_in;
+
+static int ll_fill(ll_in *r, ks_err *err)
+{
+    if (r->bi < r->bn || r->eof)
+        return 0;
+    r->bi = r->bn = 0;
+    int rc = ks_hostbin_read_full(r->in, r->blk, sizeof r->blk, &r->bn, err);
+    if (!rc && r->bn < sizeof r->blk)
+        r->eof = true;
+    return rc;
+}
+
+/* Up to n bytes into out; *got < n only at the end. */
+static int ll_read(ll_in *r, uint8_t *out, size_t n, size_t *got, ks_err *err)
+{
+    *got = 0;
+    while (*got < n) {
+        int rc = ll_fill(r, err);
+        if (rc)
+            return rc;
+        if (r->bi == r->bn)
+            break;
+        size_t k = r->bn - r->bi < n - *got ? r->bn - r->bi : n - *got;
+        memcpy(out + *got, r->blk + r->bi, k);
+        r->bi += k;
+        *got += k;
+    }
+    return 0;
+}
+
+static int emit(ks_parse_ctx *ctx, const uint8_t *rec, size_t size, bool be, int64_t uid,
+                int64_t off, ks_err *err)
+{
+    size_t lo = size == LL_SIZE ? 4 : 8; /* where ll_line starts */
+    if (!hb_field_text(rec + lo, 32) || !hb_field_text(rec + lo + 32, 256))
+        return ks_sink_error(ctx->sink, -1, off, "lastlog record with binary text fields",
+                             (const char *)rec, size, err);
+    int64_t t = size == LL_SIZE ? (int64_t)hb_u32(rec, be) : (int64_t)hb_u64(rec, be);
+    if (t < 0 || t > INT64_MAX / KS_NS_PER_SEC)
+        return ks_sink_error(ctx->sink, -1, off, "lastlog time out of range",
+                             (const char *)rec, size, err);
+    t *= KS_NS_PER_SEC;
+    ks_str line = hb_field(rec + lo, 32), host = hb_field(rec + lo + 32, 256);
+    ks_val v[L_NCOLS];
+    v[L_UID] = ks_v_int(uid);
+    v[L_TIME] = ks_v_int(t);
+    v[L_LINE] = ks_v_text(line);
+    v[L_HOST] = ks_v_text(host);
+    char uidtxt[24], msg[400], raw[400], ts[48];
+    snprintf(uidtxt, sizeof uidtxt, "%lld", (long long)uid);
+    ks_time_format(t, NULL, 0, ts, sizeof ts);
+    snprintf(msg, sizeof msg, "last login of uid %lld on %.*s%s%.*s", (long long)uid,
+             (int)line.n, line.p, host.n ? " from " : "", (int)host.n, host.p);
+    snprintf(raw, sizeof raw, "%lld|%s|%.*s|%.*s", (long long)uid, ts, (int)line.n, line.p,
+             (int)host.n, host.p);
+    ks_event ev;
+    ks_event_init(&ev);
+    ev.time = t;
+    ev.time_desc = "last login";
+    ev.actor = ks_str_c(uidtxt);
+    ev.action = KS_STR_LIT("last login");
+    ev.target = line;
+    ev.message = ks_str_c(msg);
+    ev.raw = ks_str_c(raw);
+    ev.offset = off;
+    /* a host that is an address is the source address too */
+    ks_ip ip;
+    if (host.n && ks_ip_parse(&ip, host.p, host.n) == 0)
+        ev.src_ip = host;
+    return ks_sink_event(ctx->sink, &ev, &ks_table_lastlog, v, err);
 }
 
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     const char *o = ks_parse_opt(ctx->opts, "lastlog_be");
     bool be = o && !strcmp(o, "1");
-    uint8_t rec[LL_SIZE];
-    for (int64_t uid = 0;; uid++) {
-        size_t got = 0;
-        int rc = ks_hostbin_read_full(ctx->in, rec, LL_SIZE, &got, err);
-        if (rc)
-            return rc;
-        int64_t off = uid * LL_SIZE;
-        if (!got)
-            return 0;
-        if (got < LL_SIZE) {
-            if (hb_all_zero(rec, got))
-                return 0;
-            return ks_sink_error(ctx->sink, -1, off, "truncated lastlog record",
-                                 (const char *)rec, got, err);
+    int rc = 0;
+    ll_in *r = calloc(1, sizeof *r);
+    if (!r)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    r->in = ctx->in;
+    /* Holes before the first login record are zeros: skip them (bounded by the input). */
+    uint64_t z = 0;
+    for (;;) {
+        if ((rc = ll_fill(r, err)))
+            goto done;
+        if (r->bi == r->bn)
+            goto done; /* only zeros: nobody ever logged in */
+        while (r->bi < r->bn && !r->blk[r->bi]) {
+            r->bi++;
+            z++;
         }
-        if (hb_all_zero(rec, LL_SIZE))
-            continue;
-        if (!hb_field_text(rec + 4, 32) || !hb_field_text(rec + 36, 256)) {
-            if ((rc = ks_sink_error(ctx->sink, -1, off, "lastlog record with binary text fields",
-                                    (const char *)rec, LL_SIZE, err)))
-                return rc;
-            continue;
-        }
-        int64_t t = (int64_t)hb_u32(rec, be) * KS_NS_PER_SEC;
-        ks_str line = hb_field(rec + 4, 32), host = hb_field(rec + 36, 256);
-        ks_val v[L_NCOLS];
-        v[L_UID] = ks_v_int(uid);
-        v[L_TIME] = ks_v_int(t);
-        v[L_LINE] = ks_v_text(line);
-        v[L_HOST] = ks_v_text(host);
-        char uidtxt[24], msg[400], raw[400], ts[48];
-        snprintf(uidtxt, sizeof uidtxt, "%lld", (long long)uid);
-        ks_time_format(t, NULL, 0, ts, sizeof ts);
-        snprintf(msg, sizeof msg, "last login of uid %lld on %.*s%s%.*s", (long long)uid,
-                 (int)line.n, line.p, host.n ? " from " : "", (int)host.n, host.p);
-        snprintf(raw, sizeof raw, "%lld|%s|%.*s|%.*s", (long long)uid, ts, (int)line.n, line.p,
-                 (int)host.n, host.p);
-        ks_event ev;
-        ks_event_init(&ev);
-        ev.time = t;
-        ev.time_desc = "last login";
-        ev.actor = ks_str_c(uidtxt);
-        ev.action = KS_STR_LIT("last login");
-        ev.target = line;
-        ev.message = ks_str_c(msg);
-        ev.raw = ks_str_c(raw);
-        ev.offset = off;
-        /* a host that is an address is the source address too */
-        ks_ip ip;
-        if (host.n && ks_ip_parse(&ip, host.p, host.n) == 0)
-            ev.src_ip = host;
-        if ((rc = ks_sink_event(ctx->sink, &ev, &ks_table_lastlog, v, err)))
-            return rc;
+        if (r->bi < r->bn)
+            break;
     }
+    /* The first non-zero byte is the low byte of that record's ll_time (little-endian) or
+     * its last (big-endian), so its offset says the record size; at offsets both sizes
+     * divide, the 64-bit ll_time shows as four zero bytes before ll_line. */
+    size_t size = LL_SIZE;
+    uint64_t zt = be ? z - (z >= 3 ? 3 : z) : z;
+    bool d292 = zt % LL_SIZE == 0, d296 = zt % (LL_SIZE + 4) == 0;
+    uint8_t rec[LL_SIZE + 4];
+    size_t lead = (size_t)(z - zt), got = 0;
+    memset(rec, 0, sizeof rec);
+    if ((rc = ll_read(r, rec + lead, sizeof rec - lead, &got, err)))
+        goto done;
+    got += lead;
+    if (d296 && !d292)
+        size = LL_SIZE + 4;
+    else if (d296 && got >= 12 && hb_all_zero(rec + 4, 4) && rec[8])
+        size = LL_SIZE + 4;
+    uint64_t start = zt;
+    int64_t uid = (int64_t)(start / size);
+    if (start % size) {
+        /* neither size lines up: read from the record boundary of the 292-byte layout */
+        ks_sink_warn(ctx->sink, -1, (int64_t)start,
+                     "first lastlog record not at a record boundary: data may be misaligned");
+    }
+    int64_t off = (int64_t)(start - start % size);
+    if (start % size) {
+        /* shift the bytes read so the record starts at its boundary */
+        size_t pad = (size_t)(start % size);
+        memmove(rec + pad, rec, sizeof rec - pad);
+        memset(rec, 0, pad);
+        got = got + pad > sizeof rec ? sizeof rec : got + pad;
+    }
+    /* rec holds `got` bytes from `off`: the first record and maybe 4 of the next */
+    size_t carry = got > size ? got - size : 0;
+    uint8_t next[4];
+    for (;;) {
+        if (got < size) {
+            if (!hb_all_zero(rec, got))
+                rc = ks_sink_error(ctx->sink, -1, off, "truncated lastlog record",
+                                   (const char *)rec, got, err);
+            goto done;
+        }
+        if (!hb_all_zero(rec, size) && (rc = emit(ctx, rec, size, be, uid, off, err)))
+            goto done;
+        memcpy(next, rec + size, carry);
+        memcpy(rec, next, carry);
+        size_t k = 0;
+        if ((rc = ll_read(r, rec + carry, size - carry, &k, err)))
+            goto done;
+        got = carry + k;
+        carry = 0;
+        uid++;
+        off += (int64_t)size;
+    }
+done:
+    free(r);
+    return rc;
 }
 
 const ks_parser ks_parser_lastlog = {
