@@ -111,3 +111,15 @@ for f in "${A[@]}"; do
 done
 expect_eq pacct_event_mapping "$(q "$TMP/p" "SELECT actor||'|'||action||'|'||time_desc||'|'||time FROM events WHERE file LIKE '%CentOS7/pacct' ORDER BY id LIMIT 1")" \
   "0|accton|process start|2024-03-03T07:05:14.000000000Z"
+
+# ---- generated: layouts the corpus lacks (seeds of fuzz_hostbin, from the documented
+# structures): 400-byte big-endian utmp, lastlog whose first byte is zero and 296-byte
+# lastlog, big-endian and version 2 pacct records ---------------------------------------
+bash "$ROOT/tests/fuzz/seed_fuzz_hostbin.sh" "$TMP/seeds" >/dev/null
+Z=$TMP/seeds
+"$KS" ingest -q "$TMP/z" "$Z"/wtmp_400be "$Z"/lastlog_292 "$Z"/lastlog_296 "$Z"/pacct_v3 "$Z"/pacct_v2 >/dev/null 2>&1
+expect_eq gen_utmp_400be "$(q "$TMP/z" "SELECT group_concat(layout||':'||type_name||':'||coalesce(user,'')||':'||coalesce(addr,''),' ') FROM utmp")" \
+  "400be:BOOT_TIME:reboot: 400be:USER_PROCESS:alice:198.51.100.7 400be:DEAD_PROCESS::"
+expect_eq gen_lastlog_layouts "$(q "$TMP/z" "SELECT group_concat(uid||'@'||offset||':'||terminal,' ') FROM lastlog")" "0@0:pts/0 2@584:tty1 0@0:pts/0 1@296:tty1"
+expect_eq gen_pacct_byte_orders "$(q "$TMP/z" "SELECT group_concat(comm||':'||pid||':'||etime||':'||tty,' ') FROM pacct")" "bash:100:2.5:136:0 curl:101:2.5:136:0 sh:102:2.5:136:0"
+expect_eq gen_pacct_v2_is_error "$(q "$TMP/z" "SELECT error FROM events WHERE file LIKE '%pacct_v2'")" "acct record version 2 not supported (only v3)"

@@ -83,6 +83,8 @@ typedef struct ll_in {
     uint8_t blk[65536];
     size_t bi, bn;
     bool eof;
+    uint8_t back[2 * (LL_SIZE + 4)]; /* pushed back: read before blk */
+    size_t backi, backn;
 } ll_in;
 
 static int ll_fill(ll_in *r, ks_err *err)
@@ -100,6 +102,8 @@ static int ll_fill(ll_in *r, ks_err *err)
 static int ll_read(ll_in *r, uint8_t *out, size_t n, size_t *got, ks_err *err)
 {
     *got = 0;
+    while (*got < n && r->backi < r->backn)
+        out[(*got)++] = r->back[r->backi++];
     while (*got < n) {
         int rc = ll_fill(r, err);
         if (rc)
@@ -179,41 +183,35 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         if (r->bi < r->bn)
             break;
     }
-    /* The first non-zero byte is the low byte of that record's ll_time (little-endian) or
-     * its last (big-endian), so its offset says the record size; at offsets both sizes
-     * divide, the 64-bit ll_time shows as four zero bytes before ll_line. */
-    size_t size = LL_SIZE;
-    uint64_t zt = be ? z - (z >= 3 ? 3 : z) : z;
-    bool d292 = zt % LL_SIZE == 0, d296 = zt % (LL_SIZE + 4) == 0;
-    uint8_t rec[LL_SIZE + 4];
-    size_t lead = (size_t)(z - zt), got = 0;
-    memset(rec, 0, sizeof rec);
-    if ((rc = ll_read(r, rec + lead, sizeof rec - lead, &got, err)))
+    /* Bytes before z are zero, so the first login record starts at the last multiple of
+     * the record size at or before z: try both sizes on a window rebuilt from there (the
+     * zeros, then the bytes from z) and keep the one whose record reads as a login;
+     * where both start at the same place, a 64-bit ll_time shows as four zero bytes
+     * before ll_line. */
+    uint64_t s292 = z - z % LL_SIZE, s296 = z - z % (LL_SIZE + 4);
+    uint64_t base = s292 < s296 ? s292 : s296;
+    size_t lead = (size_t)(z - base), got = 0; /* lead < 296 */
+    memset(r->back, 0, sizeof r->back);
+    if ((rc = ll_read(r, r->back + lead, sizeof r->back - lead, &got, err)))
         goto done;
     got += lead;
-    if (d296 && !d292)
+    const uint8_t *w292 = r->back + (s292 - base), *w296 = r->back + (s296 - base);
+    bool ok292 = ks_fits(s292 - base, LL_SIZE, got) && plausible(w292, LL_SIZE);
+    bool ok296 = ks_fits(s296 - base, LL_SIZE + 4, got) && plausible(w296, LL_SIZE + 4);
+    size_t size = LL_SIZE;
+    if (ok296 && (!ok292 || (s292 == s296 && hb_all_zero(w296 + 4, 4) && w296[8])))
         size = LL_SIZE + 4;
-    else if (d296 && got >= 12 && hb_all_zero(rec + 4, 4) && rec[8])
-        size = LL_SIZE + 4;
-    uint64_t start = zt;
-    int64_t uid = (int64_t)(start / size);
-    if (start % size) {
-        /* neither size lines up: read from the record boundary of the 292-byte layout */
-        ks_sink_warn(ctx->sink, -1, (int64_t)start,
-                     "first lastlog record not at a record boundary: data may be misaligned");
-    }
-    int64_t off = (int64_t)(start - start % size);
-    if (start % size) {
-        /* shift the bytes read so the record starts at its boundary */
-        size_t pad = (size_t)(start % size);
-        memmove(rec + pad, rec, sizeof rec - pad);
-        memset(rec, 0, pad);
-        got = got + pad > sizeof rec ? sizeof rec : got + pad;
-    }
-    /* rec holds `got` bytes from `off`: the first record and maybe 4 of the next */
-    size_t carry = got > size ? got - size : 0;
-    uint8_t next[4];
+    if (!ok292 && !ok296)
+        ks_sink_warn(ctx->sink, -1, (int64_t)z,
+                     "first lastlog record fits neither layout: read as 292-byte records");
+    uint64_t start = size == LL_SIZE ? s292 : s296;
+    r->backi = (size_t)(start - base);
+    r->backn = got;
+    int64_t uid = (int64_t)(start / size), off = (int64_t)start;
+    uint8_t rec[LL_SIZE + 4];
     for (;;) {
+        if ((rc = ll_read(r, rec, size, &got, err)))
+            goto done;
         if (got < size) {
             if (!hb_all_zero(rec, got))
                 rc = ks_sink_error(ctx->sink, -1, off, "truncated lastlog record",
@@ -222,13 +220,6 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         }
         if (!hb_all_zero(rec, size) && (rc = emit(ctx, rec, size, be, uid, off, err)))
             goto done;
-        memcpy(next, rec + size, carry);
-        memcpy(rec, next, carry);
-        size_t k = 0;
-        if ((rc = ll_read(r, rec + carry, size - carry, &k, err)))
-            goto done;
-        got = carry + k;
-        carry = 0;
         uid++;
         off += (int64_t)size;
     }

@@ -88,17 +88,21 @@ static bool plausible(const uint8_t *p)
 
 static int sniff(const uint8_t *head, size_t n, const char *name)
 {
-    int good = 0;
-    for (size_t off = 0; ks_fits(off, PA_SIZE, n) && good < 64; off += PA_SIZE) {
-        if (!plausible(head + off))
-            return 0;
-        good++;
-    }
-    if (!good)
-        return 0;
     const char *b = ks_hostbin_base(name);
-    if (strstr(b, "acct"))
-        return 90;
+    bool named = strstr(b, "acct") != NULL;
+    int good = 0, old = 0;
+    for (size_t off = 0; ks_fits(off, PA_SIZE, n) && good + old < 64; off += PA_SIZE) {
+        if (plausible(head + off))
+            good++;
+        else if ((head[off + 1] & 0x7f) < 3) /* v0..v2: recognised, not read */
+            old++;
+        else
+            return 0;
+    }
+    if (named && (good || old))
+        return good ? 90 : 60; /* older versions: the reader says they are not supported */
+    if (old || !good)
+        return 0;
     return good >= 4 && (n >= 65536 || n % PA_SIZE == 0) ? 65 : 40;
 }
 
