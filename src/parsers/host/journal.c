@@ -97,6 +97,7 @@ typedef struct jfile {
     uint32_t incompat;
     bool compact;
     ks_buf scratch; /* decompressed payload */
+    uint64_t budget; /* decompressed bytes left for this file (decompression bombs) */
 } jfile;
 
 static uint64_t le64(const uint8_t *p)
@@ -124,8 +125,12 @@ static const char *data_payload(jfile *jf, uint64_t off, ks_str *out)
         *out = (ks_str){(const char *)pl, pn};
         return NULL;
     }
+    if (!jf->budget)
+        return "decompression budget of this file used up (a compressed payload referenced "
+               "over and over?): payload not decoded";
     ks_buf *b = &jf->scratch;
     ks_buf_reset(b);
+    b->max = jf->budget < J_FIELD_MAX ? (size_t)jf->budget : J_FIELD_MAX;
     if (fl == 1) { /* xz */
         lzma_stream s = LZMA_STREAM_INIT;
         if (lzma_stream_decoder(&s, 256u << 20, 0) != LZMA_OK)
@@ -189,7 +194,7 @@ static const char *data_payload(jfile *jf, uint64_t off, ks_str *out)
         if (pn < 8)
             return "truncated lz4 payload";
         uint64_t want = le64(pl);
-        if (want > J_FIELD_MAX || want > INT32_MAX || pn - 8 > INT32_MAX)
+        if (want > b->max || want > INT32_MAX || pn - 8 > INT32_MAX)
             return "lz4 payload larger than the field limit";
         if (ks_buf_reserve(b, (size_t)want + 1))
             return "lz4 payload larger than the field limit";
@@ -200,6 +205,7 @@ static const char *data_payload(jfile *jf, uint64_t off, ks_str *out)
     } else {
         return "DATA object with several compression flags";
     }
+    jf->budget -= b->len < jf->budget ? b->len : jf->budget;
     b->data[b->len] = '\0';
     *out = (ks_str){b->data, b->len};
     return NULL;
@@ -227,43 +233,59 @@ static int64_t num_or(ks_str v, int64_t dflt)
     return x;
 }
 
-/* Appends fields as a JSON object; a name seen several times becomes an array (as
- * journalctl -o json does). */
-static int fields_json(ks_buf *out, const jfield *f, size_t n)
+static int cmp_name(const jfield *a, const jfield *b)
 {
+    size_t n = a->name.n < b->name.n ? a->name.n : b->name.n;
+    int c = memcmp(a->name.p, b->name.p, n);
+    return c ? c : (a->name.n > b->name.n) - (a->name.n < b->name.n);
+}
+
+static int by_name_then_pos(const void *x, const void *y, void *ctx)
+{
+    const jfield *f = ctx;
+    uint32_t i = *(const uint32_t *)x, k = *(const uint32_t *)y;
+    int c = cmp_name(&f[i], &f[k]);
+    return c ? c : (i > k) - (i < k);
+}
+
+/* Appends fields as a JSON object in first-seen order; a name seen several times becomes an
+ * array (as journalctl -o json does). `idx` and `first` have room for n entries; sorting
+ * keeps this O(n log n) for hostile entries with thousands of items. */
+static int fields_json(ks_buf *out, const jfield *f, size_t n, uint32_t *idx, uint32_t *first)
+{
+    for (size_t i = 0; i < n; i++)
+        idx[i] = (uint32_t)i;
+    qsort_r(idx, n, sizeof *idx, by_name_then_pos, (void *)f);
+    /* first[i]: for a field that starts its name's group, the position in idx where the
+     * group starts + 1; 0 for later occurrences */
+    for (size_t i = 0; i < n; i++)
+        first[i] = 0;
+    for (size_t g = 0; g < n; g++)
+        if (g == 0 || cmp_name(&f[idx[g - 1]], &f[idx[g]]))
+            first[idx[g]] = (uint32_t)g + 1;
     int rc = ks_buf_putc(out, '{');
-    bool first = true;
+    bool comma = false;
     for (size_t i = 0; i < n && !rc; i++) {
-        bool seen = false;
-        size_t count = 0;
-        for (size_t k = 0; k < n; k++)
-            if (f[k].name.n == f[i].name.n && !memcmp(f[k].name.p, f[i].name.p, f[i].name.n)) {
-                if (k < i) {
-                    seen = true;
-                    break;
-                }
-                count++;
-            }
-        if (seen)
+        if (!first[i])
             continue;
-        if (!first)
-            rc = rc ? rc : ks_buf_putc(out, ',');
-        first = false;
+        size_t g = first[i] - 1, e = g + 1;
+        while (e < n && !cmp_name(&f[idx[g]], &f[idx[e]]))
+            e++;
+        if (comma)
+            rc = ks_buf_putc(out, ',');
+        comma = true;
         rc = rc ? rc : ks_escape_json(out, f[i].name.p, f[i].name.n);
         rc = rc ? rc : ks_buf_putc(out, ':');
-        if (count == 1) {
+        if (e - g == 1) {
             rc = rc ? rc : ks_escape_json(out, f[i].value.p, f[i].value.n);
             continue;
         }
         rc = rc ? rc : ks_buf_putc(out, '[');
-        bool f1 = true;
-        for (size_t k = i; k < n && !rc; k++)
-            if (f[k].name.n == f[i].name.n && !memcmp(f[k].name.p, f[i].name.p, f[i].name.n)) {
-                if (!f1)
-                    rc = ks_buf_putc(out, ',');
-                f1 = false;
-                rc = rc ? rc : ks_escape_json(out, f[k].value.p, f[k].value.n);
-            }
+        for (size_t k = g; k < e && !rc; k++) {
+            if (k > g)
+                rc = ks_buf_putc(out, ',');
+            rc = rc ? rc : ks_escape_json(out, f[idx[k]].value.p, f[idx[k]].value.n);
+        }
         rc = rc ? rc : ks_buf_putc(out, ']');
     }
     return rc ? rc : ks_buf_putc(out, '}');
@@ -271,7 +293,7 @@ static int fields_json(ks_buf *out, const jfield *f, size_t n)
 
 /* Copies of decompressed payloads must outlive the next decompression: kept in `store`. */
 static int entry(ks_parse_ctx *ctx, jfile *jf, uint64_t off, uint64_t size, ks_buf *store,
-                 jfield *fields, ks_buf *json, ks_err *err)
+                 jfield *fields, uint32_t *work, ks_buf *json, ks_err *err)
 {
     const uint8_t *o = jf->p + off;
     if (size < 64)
@@ -376,7 +398,7 @@ static int entry(ks_parse_ctx *ctx, jfile *jf, uint64_t off, uint64_t size, ks_b
         program = KS_STR_LIT("kernel");
     v[J_PROGRAM] = ks_v_text(program);
     ks_buf_reset(json);
-    int rc = fields_json(json, fields, nf);
+    int rc = fields_json(json, fields, nf, work, work + J_ITEMS_MAX);
     if (rc)
         return ks_sink_error(ctx->sink, -1, (int64_t)off, "entry fields too large for JSON",
                              NULL, 0, err);
@@ -411,6 +433,7 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     memset(&jf, 0, sizeof jf);
     ks_buf_init(&jf.scratch, J_FIELD_MAX);
     jfield *fields = NULL;
+    uint32_t *work = NULL;
     if ((rc = ks_input_read_all(ctx->in, &file, err)))
         goto done;
     const uint8_t *p = (const uint8_t *)file.data;
@@ -438,11 +461,15 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     }
     jf.p = p;
     jf.len = n;
+    /* journald compresses only payloads above a threshold and most are referenced by one
+     * entry: 16 times the file plus 256 MiB is far more than a real file decompresses */
+    jf.budget = 16 * n + ((uint64_t)256 << 20);
     uint64_t end = arena <= n - hsize ? hsize + arena : n;
     if (arena > n - hsize)
         ks_sink_warn(ctx->sink, -1, 96, "journal arena_size beyond the end of the file "
                                          "(truncated copy?): reading what is there");
-    if (!(fields = calloc(J_ITEMS_MAX, sizeof *fields))) {
+    if (!(fields = calloc(J_ITEMS_MAX, sizeof *fields)) ||
+        !(work = calloc(2 * (size_t)J_ITEMS_MAX, sizeof *work))) {
         rc = KS_ERR(err, KS_ENOMEM, "out of memory");
         goto done;
     }
@@ -467,7 +494,7 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         }
         if (type == O_ENTRY) {
             seen++;
-            if ((rc = entry(ctx, &jf, off, size, &store, fields, &json, err)))
+            if ((rc = entry(ctx, &jf, off, size, &store, fields, work, &json, err)))
                 break;
         }
         uint64_t next = off + ((size + 7) & ~(uint64_t)7);
@@ -482,6 +509,7 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         ks_sink_warn(ctx->sink, -1, 152, why);
     }
 done:
+    free(work);
     free(fields);
     ks_buf_free(&jf.scratch);
     ks_buf_free(&json);
