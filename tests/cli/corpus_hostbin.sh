@@ -123,3 +123,10 @@ expect_eq gen_utmp_400be "$(q "$TMP/z" "SELECT group_concat(layout||':'||type_na
 expect_eq gen_lastlog_layouts "$(q "$TMP/z" "SELECT group_concat(uid||'@'||offset||':'||terminal,' ') FROM lastlog")" "0@0:pts/0 2@584:tty1 0@0:pts/0 1@296:tty1"
 expect_eq gen_pacct_byte_orders "$(q "$TMP/z" "SELECT group_concat(comm||':'||pid||':'||etime||':'||tty,' ') FROM pacct")" "bash:100:2.5:136:0 curl:101:2.5:136:0 sh:102:2.5:136:0"
 expect_eq gen_pacct_v2_is_error "$(q "$TMP/z" "SELECT error FROM events WHERE file LIKE '%pacct_v2'")" "acct record version 2 not supported (only v3)"
+
+# ---- sniffing: the text renderings beside the binaries (utmp.utmpdump.txt, lastlog.txt,
+# wtmp.last.txt) share their names but are not claimed by the binary readers -------------
+"$KS" ingest -q "$TMP/s" "$S/CentOS7" "$S/Debian11" "$S/Debian13" >/dev/null 2>&1
+expect_eq sniff_text_renderings_not_binary "$(q "$TMP/s" "SELECT count(*) FROM evidence v WHERE v.path LIKE '%.txt' AND EXISTS (SELECT 1 FROM events e WHERE e.evidence_id = v.id AND e.source IN ('utmp','lastlog','pacct','journal'))")" "0"
+expect_eq sniff_binaries_found "$(q "$TMP/s" "SELECT group_concat(source||'='||n,' ') FROM (SELECT e.source, count(DISTINCT e.evidence_id) n FROM events e WHERE e.source IN ('utmp','lastlog','pacct','journal') GROUP BY 1 ORDER BY 1)")" \
+  "lastlog=4 pacct=2 utmp=9"

@@ -68,7 +68,7 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
     int g292 = head_records(head, n, LL_SIZE), g296 = head_records(head, n, LL_SIZE + 4);
     int good = g292 > g296 ? g292 : g296;
     if (good <= 0)
-        return named ? 50 : 0;
+        return 0; /* lastlog.txt and the like: a name is not enough */
     if (named)
         return 90;
     /* mostly zeros with a few login records is weak evidence without the name, and a
