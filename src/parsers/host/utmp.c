@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/net.h"
 #include "core/time.h"
 
 enum { U_TYPE, U_TYPE_NAME, U_PID, U_LINE, U_ID, U_USER, U_HOST, U_EXIT_TERM, U_EXIT_STATUS,
@@ -243,10 +244,24 @@ static int emit(ks_parse_ctx *ctx, const uint8_t *p, const ut_layout *L, const c
         outcome = "failure";
     }
     char msg[640], raw[720];
-    snprintf(msg, sizeof msg, "%s%s%.*s on %.*s%s%.*s%s%s (pid %lld)", action,
-             r.user.n ? " " : "", (int)r.user.n, r.user.p, (int)r.line.n, r.line.p,
-             r.host.n ? " from " : "", (int)r.host.n, r.host.p, addr[0] ? " " : "", addr,
-             (long long)r.pid);
+    if (r.type == 1 || r.type == 2) {
+        /* system records: ut_host holds the kernel release; RUN_LVL's ut_pid is the new
+         * run level's character plus 256 times the previous one's */
+        char lvl[48] = "";
+        int now = (int)(r.pid & 0xff), prev = (int)((r.pid >> 8) & 0xff);
+        bool pok = prev > 0x20 && prev < 0x7f;
+        if (r.type == 1 && now > 0x20 && now < 0x7f && pok)
+            snprintf(lvl, sizeof lvl, " to %c from %c", now, prev);
+        else if (r.type == 1 && now > 0x20 && now < 0x7f)
+            snprintf(lvl, sizeof lvl, " to %c", now);
+        snprintf(msg, sizeof msg, "%s%s%s%.*s%s", action, lvl, r.host.n ? " (kernel " : "",
+                 (int)r.host.n, r.host.p, r.host.n ? ")" : "");
+    } else {
+        snprintf(msg, sizeof msg, "%s%s%.*s on %.*s%s%.*s%s%s (pid %lld)", action,
+                 r.user.n ? " " : "", (int)r.user.n, r.user.p, (int)r.line.n, r.line.p,
+                 r.host.n ? " from " : "", (int)r.host.n, r.host.p, addr[0] ? " " : "", addr,
+                 (long long)r.pid);
+    }
     /* utmpdump's rendering, so the record reads like the tool's output */
     char ts[48];
     ks_time_format(t, NULL, 6, ts, sizeof ts);
@@ -259,6 +274,9 @@ static int emit(ks_parse_ctx *ctx, const uint8_t *p, const ut_layout *L, const c
     ev.time_desc = desc;
     ev.actor = r.user;
     ev.src_ip = addr[0] ? ks_str_c(addr) : KS_STR_NULL;
+    ks_ip ip;
+    if (!addr[0] && r.type != 1 && r.type != 2 && r.host.n && ks_ip_parse(&ip, r.host.p, r.host.n) == 0)
+        ev.src_ip = r.host; /* no ut_addr_v6, but ut_host is an address literal */
     ev.action = ks_str_c(action);
     ev.target = r.line;
     ev.outcome = ks_str_c(outcome);
