@@ -255,7 +255,8 @@ static int fields_json(ks_buf *out, const jfield *f, size_t n, uint32_t *idx, ui
 {
     for (size_t i = 0; i < n; i++)
         idx[i] = (uint32_t)i;
-    qsort_r(idx, n, sizeof *idx, by_name_then_pos, (void *)f);
+    if (n > 1)
+        qsort_r(idx, n, sizeof *idx, by_name_then_pos, (void *)f);
     /* first[i]: for a field that starts its name's group, the position in idx where the
      * group starts + 1; 0 for later occurrences */
     for (size_t i = 0; i < n; i++)
@@ -292,8 +293,36 @@ static int fields_json(ks_buf *out, const jfield *f, size_t n, uint32_t *idx, ui
 }
 
 /* Copies of decompressed payloads must outlive the next decompression: kept in `store`. */
+/* Per-entry scratch arrays, grown to the largest entry seen (at most J_ITEMS_MAX). */
+typedef struct jitems {
+    jfield *fields;
+    uint32_t *work; /* 2 * cap */
+    size_t cap;
+} jitems;
+
+static int items_reserve(jitems *it, size_t n)
+{
+    if (n <= it->cap)
+        return 0;
+    size_t cap = it->cap ? it->cap : 64;
+    while (cap < n)
+        cap *= 2;
+    if (cap > J_ITEMS_MAX)
+        cap = J_ITEMS_MAX;
+    jfield *f = realloc(it->fields, cap * sizeof *f);
+    if (!f)
+        return KS_ENOMEM;
+    it->fields = f;
+    uint32_t *w = realloc(it->work, 2 * cap * sizeof *w);
+    if (!w)
+        return KS_ENOMEM;
+    it->work = w;
+    it->cap = cap;
+    return 0;
+}
+
 static int entry(ks_parse_ctx *ctx, jfile *jf, uint64_t off, uint64_t size, ks_buf *store,
-                 jfield *fields, uint32_t *work, ks_buf *json, ks_err *err)
+                 jitems *items, ks_buf *json, ks_err *err)
 {
     const uint8_t *o = jf->p + off;
     if (size < 64)
@@ -309,6 +338,9 @@ static int entry(ks_parse_ctx *ctx, jfile *jf, uint64_t off, uint64_t size, ks_b
         ks_sink_warn(ctx->sink, -1, (int64_t)off, "entry with more than 65536 items: cut");
         nitems = J_ITEMS_MAX;
     }
+    if (items_reserve(items, (size_t)nitems))
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    jfield *fields = items->fields;
     ks_buf_reset(store);
     /* first pass: payload bytes into store, remembering offsets (pointers move on growth) */
     size_t nf = 0;
@@ -398,7 +430,7 @@ static int entry(ks_parse_ctx *ctx, jfile *jf, uint64_t off, uint64_t size, ks_b
         program = KS_STR_LIT("kernel");
     v[J_PROGRAM] = ks_v_text(program);
     ks_buf_reset(json);
-    int rc = fields_json(json, fields, nf, work, work + J_ITEMS_MAX);
+    int rc = fields_json(json, fields, nf, items->work, items->work + items->cap);
     if (rc)
         return ks_sink_error(ctx->sink, -1, (int64_t)off, "entry fields too large for JSON",
                              NULL, 0, err);
@@ -432,8 +464,7 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     jfile jf;
     memset(&jf, 0, sizeof jf);
     ks_buf_init(&jf.scratch, J_FIELD_MAX);
-    jfield *fields = NULL;
-    uint32_t *work = NULL;
+    jitems items = {NULL, NULL, 0};
     if ((rc = ks_input_read_all(ctx->in, &file, err)))
         goto done;
     const uint8_t *p = (const uint8_t *)file.data;
@@ -468,11 +499,6 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     if (arena > n - hsize)
         ks_sink_warn(ctx->sink, -1, 96, "journal arena_size beyond the end of the file "
                                          "(truncated copy?): reading what is there");
-    if (!(fields = calloc(J_ITEMS_MAX, sizeof *fields)) ||
-        !(work = calloc(2 * (size_t)J_ITEMS_MAX, sizeof *work))) {
-        rc = KS_ERR(err, KS_ENOMEM, "out of memory");
-        goto done;
-    }
     uint64_t off = hsize, seen = 0;
     /* every step moves off forward by at least 16 bytes: bounded by the file size */
     while (off < end) {
@@ -494,7 +520,7 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         }
         if (type == O_ENTRY) {
             seen++;
-            if ((rc = entry(ctx, &jf, off, size, &store, fields, work, &json, err)))
+            if ((rc = entry(ctx, &jf, off, size, &store, &items, &json, err)))
                 break;
         }
         uint64_t next = off + ((size + 7) & ~(uint64_t)7);
@@ -509,8 +535,8 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         ks_sink_warn(ctx->sink, -1, 152, why);
     }
 done:
-    free(work);
-    free(fields);
+    free(items.work);
+    free(items.fields);
     ks_buf_free(&jf.scratch);
     ks_buf_free(&json);
     ks_buf_free(&store);
