@@ -6,7 +6,8 @@ the corpus has xz, zstd and compact files but no LZ4 one, and none cut short.
 
 DATA payloads ("FIELD=value") are compressed with the real libraries (liblz4 through
 ctypes, Python's lzma; zstd via the `zstd` tool) when --compress is given; every payload
-of 16 bytes or more is compressed, like journald's threshold. Entries carry MESSAGE,
+of 16 bytes or more is compressed (journald's threshold is 512 bytes by default: a low one
+puts the decoder on most fields). Entries carry MESSAGE,
 PRIORITY, SYSLOG_IDENTIFIER, _PID, _UID, _HOSTNAME, _TRANSPORT, a repeated field and one
 binary value. The file is linked like journald's (one entry array; data objects point to
 their first entry) so that journalctl reads it: tests compare kanshiki against
@@ -118,9 +119,8 @@ for off_e, (_, _, _, items) in zip(entry_offs, entries):
 for d, es in uses.items():
     rel = d - HEADER
     struct.pack_into("<Q", body, rel + 40, es[0])
-    struct.pack_into("<Q", body, rel + 56, len(set(es)))
-    # entries beyond the first would go into a per-data entry array: journalctl reads
-    # entries through the main array only, so a count of 1 keeps the file consistent
+    # n_entries = 1: entries beyond the first would need a per-data entry array, and
+    # journalctl enumerates through the main array only, so the file stays consistent
     struct.pack_into("<Q", body, rel + 56, 1)
 
 if a.online:
