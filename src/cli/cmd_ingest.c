@@ -36,6 +36,7 @@ struct ks_ingest_stats {
     bool progress_line;    /* a progress line is on the terminal */
 };
 
+#define PREFETCH_MIN_SIZE (256 * 1024)
 #define ERRORS_SHOWN_PER_FILE 5
 
 /* Each record kept as an error is named on stderr (the first few per file). */
@@ -135,6 +136,7 @@ static void register_custody(ks_store *store, const ks_member *m, hash_cache *hc
     ce.size = hc->size;
     ce.has_size = true;
     ce.note = "ingested into the case (read-only)";
+    ce.defer_sync = true; /* synced once when the ingest commits */
     ks_err e;
     ks_err_clear(&e);
     if (ks_custody_append(ks_store_dir(store), &ce, NULL, &e) != 0) {
@@ -234,10 +236,12 @@ int ks_ingest_stream(ks_store *store, const ks_evidence_info *info, ks_input *in
     if ((rc = ks_store_member_begin(store, info, p->name, &sink, err)))
         return rc;
 
-    /* Decompression runs on a second thread, ahead of the parser. */
+    /* Decompression runs on a second thread, ahead of the parser; not worth a thread for
+     * small files (a CloudTrail delivery is often a few KiB), where starting it costs more. */
     ks_prefetch *pf = NULL;
     ks_input in = *input, pfin;
-    if (ks_prefetch_new(&pf, input, 0, &pfin) == 0)
+    if ((info->size < 0 || info->size >= PREFETCH_MIN_SIZE) &&
+        ks_prefetch_new(&pf, input, 0, &pfin) == 0)
         in = pfin;
     ks_input counted = in;
     if (prog && prog->on) {
@@ -350,6 +354,10 @@ int ks_ingest_run(ks_store *store, const char *const *paths, size_t npaths,
     }
     if ((rc = ks_store_commit(store, err)))
         goto done;
+    ks_err serr;
+    ks_err_clear(&serr);
+    if (ks_custody_sync(ks_store_dir(store), &serr) != 0)
+        ks_cli_warnf("custody log not synced to disk: %s", serr.msg);
     *out_stats = stats;
     stats = NULL;
 done:
