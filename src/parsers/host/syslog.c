@@ -165,6 +165,13 @@ static ptrdiff_t rfind(ks_str s, const char *lit)
     return -1;
 }
 
+static ks_str ltrim(ks_str s)
+{
+    while (s.n && (s.p[0] == ' ' || s.p[0] == '\t'))
+        s.p++, s.n--;
+    return s;
+}
+
 static ks_str trim(ks_str s)
 {
     while (s.n && (s.p[0] == ' ' || s.p[0] == '\t'))
@@ -770,7 +777,7 @@ static bool norm_pam(sl_norm *n, ks_str m)
 /* sudo: "USER : [REASON ; ]TTY=pts/0 ; PWD=/home/x ; USER=root ; [ENV=... ; ]COMMAND=cmd" */
 static bool norm_sudo(sl_norm *n, ks_str m)
 {
-    ks_str t = trim(m);
+    ks_str t = ltrim(m); /* the command keeps its trailing blanks (sudo cuts long ones) */
     ptrdiff_t c = find(t, 0, " : ");
     if (c <= 0 || find(t, 0, "COMMAND=") < 0)
         return false;
