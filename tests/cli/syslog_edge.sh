@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# syslog edge cases from scripts/gen-syslog-fixtures.py: the year of BSD lines comes from
+# the file time (New Year rollover, a month later than the file's month is last year),
+# --opt tz for their local time, each header form, and the normalised event vocabulary
+# (docs/formats.md) that analyzers rely on.
+source "$(dirname "$0")/../lib.sh"
+python3 "$ROOT/scripts/gen-syslog-fixtures.py" "$TMP/fx" >/dev/null
+touch -d '2025-01-02T00:00:00Z' "$TMP/fx/rollover.log"
+touch -d '2025-06-15T12:00:00Z' "$TMP/fx/later.log" "$TMP/fx/variants.log"
+expect_rc ingest_fixtures 0 "$KS" ingest -q "$TMP/c" "$TMP/fx"
+ev() { q "$TMP/c" "SELECT $2 FROM events e JOIN syslog s ON s.event_id = e.id WHERE e.file LIKE '%/$1' AND e.line = $3"; }
+
+expect_eq rollover_december_is_previous_year "$(ev rollover.log e.time 1)" "2024-12-30T23:59:59.000000000Z"
+expect_eq rollover_january_is_file_year "$(ev rollover.log e.time 3)" "2025-01-01T00:00:01.000000000Z"
+expect_eq later_month_is_previous_year "$(ev later.log e.time 1)" "2024-09-01T10:00:00.000000000Z"
+expect_eq same_month_is_file_year "$(ev later.log e.time 2)" "2025-06-15T08:00:00.000000000Z"
+expect_rc ingest_with_zone 0 "$KS" ingest -q "$TMP/tz" --opt tz=Asia/Tokyo "$TMP/fx/rollover.log"
+expect_eq local_time_zone_applied "$(q "$TMP/tz" "SELECT time FROM events WHERE line = 1")" "2024-12-30T14:59:59.000000000Z"
+# a file time without a year in the lines: the same lines a year later land a year later
+cp "$TMP/fx/rollover.log" "$TMP/r2.log"; touch -d '2026-01-03T00:00:00Z' "$TMP/r2.log"
+"$KS" ingest -q "$TMP/c2" "$TMP/r2.log" >/dev/null 2>&1
+expect_eq year_follows_file_time "$(q "$TMP/c2" "SELECT time FROM events WHERE line = 1")" "2025-12-30T23:59:59.000000000Z"
+
+expect_eq pri_prefix_bsd "$(ev variants.log "s.facility || '.' || s.severity || ' ' || e.action || ' ' || s.user || ' ' || e.src_ip || ' ' || s.src_port || ' ' || s.reason" 1)" \
+  "auth.info ssh_login_failed admin 198.51.100.7 4242 invalid user"
+expect_eq rfc3339_offset_to_utc "$(ev variants.log "e.time || ' ' || e.src_ip || ' ' || s.key_fingerprint" 2)" \
+  "2024-03-06T19:02:16.123456000Z 2001:db8::1 ED25519 SHA256:abcdef"
+expect_eq rfc5424_sd_and_bom "$(ev variants.log "s.version || ' ' || s.msgid || ' ' || s.structured_data || ' ' || e.action || ' ' || e.actor || ' ' || e.target" 3)" \
+  '1 ID47 [exampleSDID@32473 iut="3" eventSource="App\]x"] sudo bob /bin/bash'
+expect_eq kernel_line "$(ev variants.log "s.program || ' ' || s.message" 4)" "kernel [12345.678901] usb 1-1: new high-speed USB device"
+expect_eq user_add "$(ev variants.log "e.action || ' ' || e.target || ' ' || s.uid || ' ' || s.home || ' ' || s.shell" 5)" "user_add mallory 1001 /home/mallory /bin/bash"
+expect_eq user_delete "$(ev variants.log "e.action || ' ' || e.target" 6)" "user_delete mallory"
+expect_eq user_modify_group "$(ev variants.log "e.action || ' ' || e.target || ' ' || s.group_name" 7)" "user_modify eve sudo"
+expect_eq password_change "$(ev variants.log "e.action || ' ' || e.target" 8)" "password_change eve"
+expect_eq pam_auth_failure "$(ev variants.log "e.action || ' ' || e.actor || ' ' || e.src_ip || ' ' || s.pam_service" 9)" "auth_failure root 192.0.2.9 sshd"
+expect_eq ssh_disconnect_invalid "$(ev variants.log "e.action || ' ' || s.user || ' ' || e.src_ip || ' ' || s.src_port" 10)" "ssh_disconnect oracle 192.0.2.10 5555"
+expect_eq ssh_max_attempts "$(ev variants.log "e.action || ' ' || e.outcome" 11)" "ssh_max_attempts failure"
+expect_eq message_repeated "$(ev variants.log "e.action || ' ' || s.repeat_count" 12)" "message_repeated 3"
+expect_eq su_failed "$(ev variants.log "e.action || ' ' || e.actor || ' ' || e.target || ' ' || e.outcome" 13)" "su eve root failure"
+expect_eq group_add "$(ev variants.log "e.action || ' ' || e.target || ' ' || s.gid" 14)" "group_add ops 2000"
+expect_eq tag_without_colon "$(ev variants.log "e.action || ' ' || s.message" 15)" "anacron Job \`cron.daily' terminated"
+expect_eq continuation_joined "$(ev variants.log "s.message" 16)" "Traceback (most recent call last):
+  File \"x.py\", line 1, in <module>"
+expect_eq login_failed "$(ev variants.log "e.action || ' ' || e.actor" 18)" "login_failed root"
+expect_eq session_open "$(ev variants.log "e.action || ' ' || e.actor || ' ' || s.uid" 19)" "session_open deploy 1000"
+# nothing dropped: every non-blank line is a record, an error record or a continuation
+expect_eq all_records_kept "$(q "$TMP/c" "SELECT count(*) FROM events WHERE file LIKE '%variants.log'")" 18
+
+# a file that starts with junk keeps it as an error record and is still read
+{ echo 'garbage before the log'; head -n 2 "$TMP/fx/variants.log"; } >"$TMP/junk.log"
+expect_rc junk_first_line_exit 3 "$KS" ingest -q "$TMP/j" --format syslog "$TMP/junk.log"
+expect_eq junk_kept_as_error "$(q "$TMP/j" "SELECT count(*) || ' ' || sum(error IS NOT NULL) FROM events")" "3 1"
+# content sniffing, not the name: an auth log called data.txt is syslog
+cp "$TMP/fx/variants.log" "$TMP/data.txt"
+"$KS" ingest -q "$TMP/s" "$TMP/data.txt" >/dev/null 2>&1
+expect_eq sniffed_by_content "$(q "$TMP/s" "SELECT DISTINCT source FROM events")" syslog
+exit 0
