@@ -16,6 +16,7 @@
 #include "parsers/cloud/waf.h"
 #include "parsers/db/db_parsers.h"
 #include "parsers/gcp/gcp_logging.h"
+#include "parsers/host/auditd.h"
 #include "parsers/host/filesystem.h"
 #include "parsers/host/syslog.h"
 #include "parsers/k8s/container_log.h"
@@ -51,6 +52,7 @@
     KS_PARSER_ENTRY(ks_parser_route53resolver) \
     KS_PARSER_ENTRY(ks_parser_aws_config)     \
     KS_PARSER_ENTRY(ks_parser_aws_config_snapshot) \
-    KS_PARSER_ENTRY(ks_parser_syslog)
+    KS_PARSER_ENTRY(ks_parser_syslog)        \
+    KS_PARSER_ENTRY(ks_parser_auditd)
 
 #endif
