@@ -598,8 +598,14 @@ static const char *record(ks_parse_ctx *ctx, au_state *st, ks_str s, int64_t lin
     bool about_acct = keq(type, "USER_LOGIN") || keq(type, "USER_AUTH") || keq(type, "USER_ACCT") ||
                       keq(type, "USER_START") || keq(type, "USER_END") || keq(type, "USER_LOGOUT") ||
                       keq(type, "CRED_ACQ") || keq(type, "CRED_DISP") || keq(type, "CRED_REFR");
+    const au_kv *new_auid = NULL; /* LOGIN: "old auid=.. new auid=.." */
+    for (size_t j = 0; j < st->nkv && !new_auid; j++)
+        if (st->kv[j].prefix == 2 && keq(st->kv[j].k, "auid") && !unset_id(st->kv[j].v))
+            new_auid = &st->kv[j];
     if (about_acct && acct && acct->v.n && !keq(acct->v, "?"))
         actor = acct->v;
+    else if (new_auid)
+        actor = new_auid->v;
     else if (e_auid && !unset_id(e_auid->v))
         actor = e_auid->v;
     else if (auid && !unset_id(auid->v))
@@ -616,6 +622,8 @@ static const char *record(ks_parse_ctx *ctx, au_state *st, ks_str s, int64_t lin
         target = v[C_NAME].s;
     else if (keq(type, "PROCTITLE"))
         target = v[C_PROCTITLE].s;
+    else if (keq(type, "CWD"))
+        target = v[C_CWD].s;
     else if (keq(type, "SERVICE_START") || keq(type, "SERVICE_STOP"))
         target = v[C_UNIT].s;
     else if (!about_acct && acct)

@@ -172,6 +172,15 @@ static ks_str ltrim(ks_str s)
     return s;
 }
 
+/* Only blanks (a line of spaces, tabs and CRs is skipped, as an empty one). */
+static bool blank(ks_str s)
+{
+    for (size_t i = 0; i < s.n; i++)
+        if (s.p[i] != ' ' && s.p[i] != '\t' && s.p[i] != '\r')
+            return false;
+    return true;
+}
+
 static ks_str trim(ks_str s)
 {
     while (s.n && (s.p[0] == ' ' || s.p[0] == '\t'))
@@ -1230,7 +1239,7 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
         i = (size_t)(nl - p) + 1;
         if (ln.n && ln.p[ln.n - 1] == '\r')
             ln.n--;
-        if (!trim(ln).n)
+        if (blank(ln))
             continue;
         lines++;
         sl_head h;
@@ -1290,7 +1299,7 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         while (n && ln.p[n - 1] == '\r')
             n--;
         ks_str line = {ln.p, n};
-        if (!trim(line).n)
+        if (blank(line))
             continue;
         sl_head h;
         if (!parse_head(line, ctx->ref_time, st.tz, &h)) {

