@@ -74,4 +74,13 @@ expect_eq audit_service_stop "$(au audit.log "e.action || ' ' || e.target" 12)" 
 expect_eq audit_bad_stamp_kept "$(q "$TMP/a" "SELECT line || ' ' || error FROM events WHERE error IS NOT NULL")" "13 audit stamp is not SECONDS.MILLIS:SERIAL"
 expect_eq audit_enriched_names "$(au audit_enriched.log "a.syscall || ' ' || a.syscall_nr || ' ' || e.actor || ' ' || a.uid_name" 1)" "mknod 133 alice root"
 expect_eq audit_enriched_auth "$(au audit_enriched.log "e.action || ' ' || e.actor || ' ' || e.src_ip || ' ' || a.auid_name" 2)" "auth_failure root 203.0.113.50 unset"
+# SigmaHQ auditd rules fire on the parsed records (SYSCALL: mknod is the ENRICHED name)
+SIGMA=$CORPUS/sigma/rules/linux/auditd
+if [ -d "$SIGMA" ]; then
+  "$KS" hunt "$TMP/a" --rules "$SIGMA" >"$TMP/hunt.txt" 2>&1
+  expect_grep sigma_mknod_syscall_fires '^  fired: Special File Creation via Mknod Syscall' "$TMP/hunt.txt"
+  expect_grep sigma_user_account_creation_fires '^  fired: Creation Of An User Account' "$TMP/hunt.txt"
+else
+  skip sigma_auditd_rules "no Sigma corpus at $SIGMA"
+fi
 exit 0
