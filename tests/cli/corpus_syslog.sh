@@ -152,4 +152,15 @@ expect_eq rfc5424_priority "$(q "$TMP/pl" "SELECT facility || '.' || severity ||
   "user.debug log_tag 123"
 # the line plaso also rejects is kept as an error record with its line number
 expect_eq broken_header_kept "$(q "$TMP/pl" "SELECT line || ' ' || substr(raw, 1, 6) FROM events WHERE error IS NOT NULL")" "8 MMM 22"
+# SigmaHQ's linux rules for syslog logsources (sshd, cron, auth, syslog) run on the parsed logs
+if [ -d "$CORPUS/sigma/rules/linux/builtin" ]; then
+  "$KS" hunt "$TMP/fb" --rules "$CORPUS/sigma/rules/linux/builtin" >"$TMP/hunt.txt" 2>&1
+  expect_eq sigma_linux_builtin_runs "$?" 0
+  if grep -E "is not a column of syslog" "$TMP/hunt.txt" >"$TMP/unmapped.txt"; then
+    fail sigma_syslog_fields_mapped "$(sort -u "$TMP/unmapped.txt" | head -5)"
+  else
+    pass sigma_syslog_fields_mapped
+  fi
+  grep -E '^rule set ' "$TMP/hunt.txt" | sed 's/^/    /'
+fi
 exit 0

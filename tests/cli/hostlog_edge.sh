@@ -74,6 +74,26 @@ expect_eq audit_service_stop "$(au audit.log "e.action || ' ' || e.target" 12)" 
 expect_eq audit_bad_stamp_kept "$(q "$TMP/a" "SELECT line || ' ' || error FROM events WHERE error IS NOT NULL")" "13 audit stamp is not SECONDS.MILLIS:SERIAL"
 expect_eq audit_enriched_names "$(au audit_enriched.log "a.syscall || ' ' || a.syscall_nr || ' ' || e.actor || ' ' || a.uid_name" 1)" "mknod 133 alice root"
 expect_eq audit_enriched_auth "$(au audit_enriched.log "e.action || ' ' || e.actor || ' ' || e.src_ip || ' ' || a.auid_name" 2)" "auth_failure root 203.0.113.50 unset"
+# inside a disk image: /var/log/auth.log and /var/log/audit/audit.log are found by content, and
+# the year of BSD lines comes from the inode's mtime (mke2fs -d copies it)
+if command -v mke2fs >/dev/null; then
+  mkdir -p "$TMP/root/var/log/audit" "$TMP/root/etc"
+  echo imghost >"$TMP/root/etc/hostname"
+  cp "$TMP/fx/rollover.log" "$TMP/root/var/log/auth.log"
+  touch -d '2025-01-02T00:00:00Z' "$TMP/root/var/log/auth.log"
+  head -n 5 "$TMP/fx/audit.log" >"$TMP/root/var/log/audit/audit.log"
+  if mke2fs -q -t ext4 -d "$TMP/root" "$TMP/disk.img" 8M 2>/dev/null; then
+    "$KS" ingest -q "$TMP/img" "$TMP/disk.img" >"$TMP/img.txt" 2>&1
+    expect_eq image_auth_log_is_syslog "$(q "$TMP/img" "SELECT count(*) || ' ' || min(time) FROM events WHERE source = 'syslog' AND file LIKE '%:/var/log/auth.log'")" \
+      "4 2024-12-30T23:59:59.000000000Z"
+    expect_eq image_audit_log_is_auditd "$(q "$TMP/img" "SELECT count(*) FROM auditd")" 5
+  else
+    skip image "mke2fs -d failed"
+  fi
+else
+  skip image "e2fsprogs not installed"
+fi
+
 # SigmaHQ auditd rules fire on the parsed records (SYSCALL: mknod is the ENRICHED name)
 SIGMA=$CORPUS/sigma/rules/linux/auditd
 if [ -d "$SIGMA" ]; then
