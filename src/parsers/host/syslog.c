@@ -1257,7 +1257,9 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
             else if (h.bsd)
                 score = h.tag.n ? 85 : 70;
             else if (h.tag.n && h.has_tag_colon && !(h.host.n && !num(h.host, &x)) &&
-                     h.tag.p[0] != '[')
+                     h.tag.p[0] != '[' && !memchr(h.tag.p, ' ', h.tag.n))
+                /* (a CloudWatch export line "TIME Feb 20 07:01:01 host prog: msg" would
+                 * otherwise read as host "Feb", tag "20 07:01:01 host prog") */
                 score = 75;
             else
                 return 0;
