@@ -220,7 +220,9 @@ static int parse_head(ks_str s, int64_t ref, const ks_tz *tz, sl_head *h)
     }
     ks_str r = sl_sub(s, i, s.n);
     /* RFC 5424: VERSION SP TIMESTAMP ... (only after a PRI) */
-    if (h->pri >= 0 && r.n >= 3 && sl_dig(r.p[0]) && (r.p[1] == ' ' || (sl_dig(r.p[1]) && r.n > 3 && r.p[2] == ' '))) {
+    bool version = r.n >= 3 && sl_dig(r.p[0]) &&
+                   (r.p[1] == ' ' || (sl_dig(r.p[1]) && r.n > 3 && r.p[2] == ' '));
+    if (h->pri >= 0 && version) {
         size_t k = 0;
         int64_t ver;
         ks_str vw = sl_word(r, 0);
@@ -540,7 +542,8 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
             if ((rc = flush(ctx, &st, err)))
                 goto done;
             if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset,
-                                    st.line ? "not a syslog line" : "not a syslog line (before the first record)",
+                                    st.line ? "not a syslog line"
+                                            : "not a syslog line (before the first record)",
                                     ln.p, ln.n, err)))
                 goto done;
             continue;

@@ -311,6 +311,8 @@ static bool norm_sudo(sl_norm *n, ks_str m)
     n->actor = user;
     ks_str rest = sl_sub(t, (size_t)c + 3, t.n);
     ptrdiff_t cmd = sl_find(rest, 0, "COMMAND=");
+    if (cmd < 0)
+        return false;
     ks_str command = sl_sub(rest, (size_t)cmd + 8, rest.n);
     ks_str pre = sl_sub(rest, 0, (size_t)cmd);
     /* ';'-separated KEY=value items before COMMAND; an item without '=' is the reason */
