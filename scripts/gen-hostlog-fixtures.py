@@ -5,6 +5,7 @@ their mtimes; tests/fuzz/seed_fuzz_hostlogs.sh uses them as seeds).
 rollover.log   BSD lines across New Year (file time 2025-01-02): December is 2024
 later.log      a month after the file time's month (file time 2025-06-15): previous year
 variants.log   one line per header form and per normalised event kind, in a known order
+journal.txt    journalctl text output (-o short-iso) with its "-- ... --" markers
 audit.log      RAW records: node= prefix, hex fields, EXECVE split over records and chunks
 audit_enriched.log  the same kinds in log_format=ENRICHED (0x1d, then translations)
 """
@@ -49,6 +50,12 @@ write("variants.log", [
     "  File \"x.py\", line 1, in <module>",
     "Mar  7 04:02:31 host1 login[19]: FAILED LOGIN (1) on '/dev/tty1' FOR 'root', Authentication failure",
     "Mar  7 04:02:32 host1 sshd[20]: pam_unix(sshd:session): session opened for user deploy(uid=1000) by (uid=0)",
+])
+write("journal.txt", [
+    "-- Logs begin at Thu 2024-03-07 04:00:00 JST, end at Thu 2024-03-07 05:00:00 JST. --",
+    "2024-03-07T04:02:16+0900 host2 sshd[31]: Accepted password for bob from 192.0.2.4 port 2222 ssh2",
+    "-- Reboot --",
+    "2024-03-07T04:10:00+0900 host2 kernel: Linux version 6.1.0",
 ])
 
 def hx(s):

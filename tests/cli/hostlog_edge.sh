@@ -43,6 +43,10 @@ expect_eq continuation_joined "$(ev variants.log "s.message" 16)" "Traceback (mo
   File \"x.py\", line 1, in <module>"
 expect_eq login_failed "$(ev variants.log "e.action || ' ' || e.actor" 18)" "login_failed root"
 expect_eq session_open "$(ev variants.log "e.action || ' ' || e.actor || ' ' || s.uid" 19)" "session_open deploy 1000"
+# journalctl text output: -o short-iso times (+0900) and its markers as events without a time
+"$KS" ingest -q "$TMP/jc" "$TMP/fx/journal.txt" >/dev/null 2>&1
+expect_eq journalctl_text "$(q "$TMP/jc" "SELECT group_concat(coalesce(time, '-') || ' ' || action, ', ') FROM (SELECT * FROM events ORDER BY line)")" \
+  "- journal_marker, 2024-03-06T19:02:16.000000000Z ssh_login, - reboot, 2024-03-06T19:10:00.000000000Z kernel"
 # nothing dropped: every non-blank line is a record, an error record or a continuation
 expect_eq all_records_kept "$(q "$TMP/c" "SELECT count(*) FROM events WHERE file LIKE '%variants.log'")" 18
 

@@ -371,6 +371,34 @@ typedef struct sl_state {
     ks_tz *tz;
 } sl_state;
 
+/* journalctl's text output marks file and boot boundaries with "-- Logs begin at ... --",
+ * "-- Reboot --", "-- Boot 0f3c... --", "-- No entries --". */
+static bool journal_marker(ks_str s)
+{
+    return s.n >= 6 && !memcmp(s.p, "-- ", 3) && !memcmp(s.p + s.n - 3, " --", 3);
+}
+
+/* A journalctl marker becomes an event without a time (a reboot is worth seeing). */
+static int emit_marker(ks_parse_ctx *ctx, ks_str s, int64_t line, int64_t offset, ks_err *err)
+{
+    ks_val v[C_NCOLS];
+    for (int i = 0; i < C_NCOLS; i++)
+        v[i] = ks_v_null();
+    bool boot = sl_starts(s, "-- Reboot --") || sl_starts(s, "-- Boot ");
+    ks_str action = boot ? KS_STR_LIT("reboot") : KS_STR_LIT("journal_marker");
+    v[C_MESSAGE] = ks_v_text(s);
+    v[C_EVENT] = ks_v_text(action);
+    ks_event ev;
+    ks_event_init(&ev);
+    ev.time_desc = "logged";
+    ev.action = action;
+    ev.message = s;
+    ev.raw = s;
+    ev.line = line;
+    ev.offset = offset;
+    return ks_sink_event(ctx->sink, &ev, &ks_table_syslog, v, err);
+}
+
 static int flush(ks_parse_ctx *ctx, sl_state *st, ks_err *err)
 {
     if (!st->pending)
@@ -461,7 +489,7 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
         i = (size_t)(nl - p) + 1;
         if (ln.n && ln.p[ln.n - 1] == '\r')
             ln.n--;
-        if (blank(ln))
+        if (blank(ln) || journal_marker(ln))
             continue;
         lines++;
         sl_head h;
@@ -525,6 +553,12 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         ks_str line = {ln.p, n};
         if (blank(line))
             continue;
+        if (journal_marker(line)) {
+            if ((rc = flush(ctx, &st, err)) ||
+                (rc = emit_marker(ctx, line, ln.lineno, ln.offset, err)))
+                goto done;
+            continue;
+        }
         sl_head h;
         if (!parse_head(line, ctx->ref_time, st.tz, &h)) {
             if ((rc = flush(ctx, &st, err)))
