@@ -504,8 +504,8 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
             int64_t x;
             if (h.version)
                 score = 90;
-            else if (h.bsd)
-                score = h.tag.n ? 85 : 70;
+            else if (h.bsd) /* "Mar 07 04:02:16 Installed: x" (yum.log) has no host */
+                score = h.host.n && h.tag.n ? 85 : 60;
             else if (h.tag.n && h.has_tag_colon && !(h.host.n && !sl_num(h.host, &x)) &&
                      h.tag.p[0] != '[' && !memchr(h.tag.p, ' ', h.tag.n))
                 /* (a CloudWatch export line "TIME Feb 20 07:01:01 host prog: msg" would
