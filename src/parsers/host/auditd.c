@@ -299,7 +299,9 @@ static int json_obj(ks_buf *b, const au_kv *kv, size_t n, bool raw)
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
         bool dup = false;
-        for (size_t j = 0; j < i && !dup; j++)
+        /* repeated keys are rare (user-space msg='...' fields over the kernel's); the check is
+         * quadratic, so records with hundreds of fields (EXECVE) keep them all */
+        for (size_t j = 0; j < i && !dup && n <= 256; j++)
             dup = kv[j].prefix == kv[i].prefix && kv[j].k.n == kv[i].k.n &&
                   !memcmp(kv[j].k.p, kv[i].k.p, kv[i].k.n);
         if (dup)
