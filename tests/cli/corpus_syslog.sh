@@ -137,6 +137,10 @@ for rel in ["Debian9/auth.log", "RockyLinux9/secure", "Ubuntu22/auth.log"]:
     ok(f"{tag}_first_last", (r["a"][:19], r["b"][:19]) == (first[:19].replace(" ", "T"), last[:19].replace(" ", "T")), (r, first, last))
 PY
 
+# CentOS7/secure has no s4 summary: every one of its lines is a record (polkitd, sshd, sudo)
+"$KS" ingest -q "$TMP/c7" "$S/logs/CentOS7/secure" >/dev/null 2>&1
+expect_eq s4_CentOS7_secure_every_line_a_record "$(q "$TMP/c7" "SELECT count(*) || ' ' || count(error) FROM events")" \
+  "$(grep -c . "$S/logs/CentOS7/secure") 0"
 # normalised events the analyzers rely on (docs/formats.md vocabulary)
 expect_eq normalised_ssh_login_event "$(q "$TMP/fb" "SELECT action || ' ' || actor || ' ' || src_ip || ' ' || outcome FROM events WHERE source = 'syslog' AND line = 1 AND file LIKE '%auth/test/test.log'")" \
   "ssh_login vagrant 10.0.2.2 success"
