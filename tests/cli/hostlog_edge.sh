@@ -48,7 +48,8 @@ expect_eq session_open "$(ev variants.log "e.action || ' ' || e.actor || ' ' || 
 expect_eq journalctl_text "$(q "$TMP/jc" "SELECT group_concat(coalesce(time, '-') || ' ' || action, ', ') FROM (SELECT * FROM events ORDER BY line)")" \
   "- journal_marker, 2024-03-06T19:02:16.000000000Z ssh_login, - reboot, 2024-03-06T19:10:00.000000000Z kernel"
 # nothing dropped: every non-blank line is a record, an error record or a continuation
-expect_eq all_records_kept "$(q "$TMP/c" "SELECT count(*) FROM events WHERE file LIKE '%variants.log'")" 18
+expect_eq rhel_crond "$(ev variants.log "e.action || ' ' || e.actor || ' ' || e.target" 20)" "cron_command root run-parts /etc/cron.hourly"
+expect_eq all_records_kept "$(q "$TMP/c" "SELECT count(*) FROM events WHERE file LIKE '%variants.log'")" 19
 
 # a file that starts with junk keeps it as an error record and is still read
 { echo 'garbage before the log'; head -n 2 "$TMP/fx/variants.log"; } >"$TMP/junk.log"

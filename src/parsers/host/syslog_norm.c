@@ -641,6 +641,7 @@ void ks_syslog_normalise(sl_norm *n, ks_str prog, ks_str msg)
     else if (ks_str_eq(prog, "su"))
         done = norm_su(n, msg);
     else if (ks_str_eq(prog, "CRON") || ks_str_eq(prog, "cron") || ks_str_eq(prog, "crond") ||
+             ks_str_eq(prog, "CROND") ||
              ks_str_eq(prog, "/usr/sbin/cron"))
         done = norm_cron(n, msg);
     else if (ks_str_eq(prog, "systemd"))
