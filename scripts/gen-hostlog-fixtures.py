@@ -51,6 +51,9 @@ write("variants.log", [
     "Mar  7 04:02:31 host1 login[19]: FAILED LOGIN (1) on '/dev/tty1' FOR 'root', Authentication failure",
     "Mar  7 04:02:32 host1 sshd[20]: pam_unix(sshd:session): session opened for user deploy(uid=1000) by (uid=0)",
     "Mar  7 04:03:01 host1 CROND[21]: (root) CMD (run-parts /etc/cron.hourly)",
+    "Mar  7 04:03:02 host1 passwd[22]: password for 'eve' changed by 'root'",
+    "Mar  7 04:03:03 host1 gpasswd[23]: user eve added by root to group wheel",
+    "Mar  7 04:03:04 host1 chage[24]: changed password expiry for eve",
 ])
 write("journal.txt", [
     "-- Logs begin at Thu 2024-03-07 04:00:00 JST, end at Thu 2024-03-07 05:00:00 JST. --",

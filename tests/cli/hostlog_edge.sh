@@ -49,7 +49,10 @@ expect_eq journalctl_text "$(q "$TMP/jc" "SELECT group_concat(coalesce(time, '-'
   "- journal_marker, 2024-03-06T19:02:16.000000000Z ssh_login, - reboot, 2024-03-06T19:10:00.000000000Z kernel"
 # nothing dropped: every non-blank line is a record, an error record or a continuation
 expect_eq rhel_crond "$(ev variants.log "e.action || ' ' || e.actor || ' ' || e.target" 20)" "cron_command root run-parts /etc/cron.hourly"
-expect_eq all_records_kept "$(q "$TMP/c" "SELECT count(*) FROM events WHERE file LIKE '%variants.log'")" 19
+expect_eq shadow_passwd "$(ev variants.log "e.action || ' ' || e.actor || ' ' || e.target" 21)" "password_change root eve"
+expect_eq gpasswd_add "$(ev variants.log "e.action || ' ' || e.actor || ' ' || e.target || ' ' || s.group_name" 22)" "user_modify root eve wheel"
+expect_eq chage_expiry "$(ev variants.log "e.action || ' ' || e.target" 23)" "user_modify eve"
+expect_eq all_records_kept "$(q "$TMP/c" "SELECT count(*) FROM events WHERE file LIKE '%variants.log'")" 22
 
 # a file that starts with junk keeps it as an error record and is still read
 { echo 'garbage before the log'; head -n 2 "$TMP/fx/variants.log"; } >"$TMP/junk.log"

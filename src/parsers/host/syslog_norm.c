@@ -493,6 +493,41 @@ static bool norm_account(sl_norm *n, ks_str prog, ks_str m)
         n->outcome = KS_STR_LIT("success");
         return true;
     }
+    if (sl_starts(m, "password for ") && sl_find(m, 0, "' changed by '") > 0) {
+        /* shadow-utils passwd: "password for 'U' changed by 'B'" */
+        ks_str u = quoted(m, 13, &after);
+        ks_str b = quoted(m, after, NULL);
+        set(n, C_USER, u);
+        set(n, C_BY_USER, b);
+        n->target = u;
+        n->actor = b;
+        n->action = KS_STR_LIT("password_change");
+        n->outcome = KS_STR_LIT("success");
+        return true;
+    }
+    if (sl_starts(m, "changed password expiry for ")) { /* chage */
+        ks_str u = sl_sub(m, 28, m.n);
+        set(n, C_USER, u);
+        n->target = u;
+        n->action = KS_STR_LIT("user_modify");
+        n->outcome = KS_STR_LIT("success");
+        return true;
+    }
+    if (sl_starts(m, "user ") && sl_find(m, 0, " added by ") > 0 && sl_find(m, 0, " to group ") > 0) {
+        /* gpasswd: "user U added by B to group G" */
+        ptrdiff_t ab = sl_find(m, 0, " added by "), tg = sl_find(m, 0, " to group ");
+        if (tg > ab) {
+            ks_str u = sl_sub(m, 5, (size_t)ab);
+            set(n, C_USER, u);
+            set(n, C_BY_USER, sl_sub(m, (size_t)ab + 10, (size_t)tg));
+            set(n, C_GROUP, sl_sub(m, (size_t)tg + 10, m.n));
+            n->target = u;
+            n->actor = n->v[C_BY_USER].s;
+            n->action = KS_STR_LIT("user_modify");
+            n->outcome = KS_STR_LIT("success");
+            return true;
+        }
+    }
     if (ks_str_eq(prog, "chpasswd") || ks_str_eq(prog, "passwd")) {
         ptrdiff_t pc = sl_find(m, 0, "password changed for ");
         if (pc >= 0)
