@@ -54,6 +54,7 @@ write("variants.log", [
     "Mar  7 04:03:02 host1 passwd[22]: password for 'eve' changed by 'root'",
     "Mar  7 04:03:03 host1 gpasswd[23]: user eve added by root to group wheel",
     "Mar  7 04:03:04 host1 chage[24]: changed password expiry for eve",
+    "Mar  7 04:03:05 host1 sshd[25]: Connection reset by authenticating user root 192.0.2.12 port 7777 [preauth]",
 ])
 write("journal.txt", [
     "-- Logs begin at Thu 2024-03-07 04:00:00 JST, end at Thu 2024-03-07 05:00:00 JST. --",

@@ -52,7 +52,9 @@ expect_eq rhel_crond "$(ev variants.log "e.action || ' ' || e.actor || ' ' || e.
 expect_eq shadow_passwd "$(ev variants.log "e.action || ' ' || e.actor || ' ' || e.target" 21)" "password_change root eve"
 expect_eq gpasswd_add "$(ev variants.log "e.action || ' ' || e.actor || ' ' || e.target || ' ' || s.group_name" 22)" "user_modify root eve wheel"
 expect_eq chage_expiry "$(ev variants.log "e.action || ' ' || e.target" 23)" "user_modify eve"
-expect_eq all_records_kept "$(q "$TMP/c" "SELECT count(*) FROM events WHERE file LIKE '%variants.log'")" 22
+expect_eq ssh_connection_reset "$(ev variants.log "e.action || ' ' || e.actor || ' ' || e.src_ip || ' ' || s.src_port || ' ' || s.reason" 24)" \
+  "ssh_disconnect root 192.0.2.12 7777 during authentication"
+expect_eq all_records_kept "$(q "$TMP/c" "SELECT count(*) FROM events WHERE file LIKE '%variants.log'")" 23
 
 # a file that starts with junk keeps it as an error record and is still read
 { echo 'garbage before the log'; head -n 2 "$TMP/fx/variants.log"; } >"$TMP/junk.log"

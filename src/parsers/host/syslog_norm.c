@@ -174,8 +174,10 @@ static bool norm_sshd(sl_norm *n, ks_str m)
         n->outcome = KS_STR_LIT("failure");
         return true;
     }
-    if (sl_starts(m, "Disconnected from ") || sl_starts(m, "Connection closed by ")) {
-        ks_str rest = sl_sub(m, sl_starts(m, "Dis") ? 18 : 21, m.n);
+    if (sl_starts(m, "Disconnected from ") || sl_starts(m, "Connection closed by ") ||
+        sl_starts(m, "Connection reset by ")) {
+        /* the three prefixes are 18, 21 and 20 bytes long */
+        ks_str rest = sl_sub(m, sl_starts(m, "Dis") ? 18 : sl_starts(m, "Connection closed") ? 21 : 20, m.n);
         if (sl_starts(rest, "user ") || sl_starts(rest, "invalid user ") ||
             sl_starts(rest, "authenticating user ")) {
             if (sl_starts(rest, "invalid user "))
