@@ -16,8 +16,10 @@
 #include "parsers/cloud/waf.h"
 #include "parsers/db/db_parsers.h"
 #include "parsers/gcp/gcp_logging.h"
+#include "parsers/host/auditd.h"
 #include "parsers/host/filesystem.h"
 #include "parsers/host/hostbin.h"
+#include "parsers/host/syslog.h"
 #include "parsers/k8s/container_log.h"
 #include "parsers/k8s/k8s_audit.h"
 #include "parsers/web/web.h"
@@ -54,6 +56,8 @@
     KS_PARSER_ENTRY(ks_parser_utmp)           \
     KS_PARSER_ENTRY(ks_parser_lastlog)        \
     KS_PARSER_ENTRY(ks_parser_pacct)          \
-    KS_PARSER_ENTRY(ks_parser_journal)
+    KS_PARSER_ENTRY(ks_parser_journal)        \
+    KS_PARSER_ENTRY(ks_parser_syslog)        \
+    KS_PARSER_ENTRY(ks_parser_auditd)
 
 #endif
