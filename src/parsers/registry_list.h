@@ -51,6 +51,8 @@
     KS_PARSER_ENTRY(ks_parser_route53resolver) \
     KS_PARSER_ENTRY(ks_parser_aws_config)     \
     KS_PARSER_ENTRY(ks_parser_aws_config_snapshot) \
-    KS_PARSER_ENTRY(ks_parser_shell_history)
+    KS_PARSER_ENTRY(ks_parser_shell_history) \
+    KS_PARSER_ENTRY(ks_parser_crontab) \
+    KS_PARSER_ENTRY(ks_parser_ssh_authorized_key)
 
 #endif
