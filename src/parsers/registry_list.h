@@ -53,6 +53,10 @@
     KS_PARSER_ENTRY(ks_parser_aws_config_snapshot) \
     KS_PARSER_ENTRY(ks_parser_shell_history) \
     KS_PARSER_ENTRY(ks_parser_crontab) \
-    KS_PARSER_ENTRY(ks_parser_ssh_authorized_key)
+    KS_PARSER_ENTRY(ks_parser_ssh_authorized_key) \
+    KS_PARSER_ENTRY(ks_parser_passwd) \
+    KS_PARSER_ENTRY(ks_parser_shadow) \
+    KS_PARSER_ENTRY(ks_parser_group) \
+    KS_PARSER_ENTRY(ks_parser_sudoers)
 
 #endif
