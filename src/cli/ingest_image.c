@@ -100,26 +100,32 @@ static bool is_artifact(const char *path)
     static const char *const files[] = {"/etc/crontab", "/etc/anacrontab", "/etc/passwd",
                                         "/etc/group", "/etc/shadow", "/etc/sudoers",
                                         "/etc/hostname", "/etc/hosts", NULL};
+    /* Names distinctive enough to be read wherever they are: service accounts have homes
+     * outside /home (/var/www/.bash_history, /var/lib/postgresql/.ssh/authorized_keys). */
+    static const char *const anywhere[] = {
+        ".bash_history", ".zsh_history", ".zhistory", ".ash_history", ".sh_history",
+        ".mysql_history", ".psql_history", ".python_history", "fish_history", ".viminfo",
+        "authorized_keys", "authorized_keys2", NULL};
+    /* Cloud CLI files, only inside the CLI's own directory under a home. */
     static const char *const home_files[] = {
-        ".bash_history", ".zsh_history", ".ash_history", ".sh_history", ".mysql_history",
-        ".psql_history", ".python_history", ".viminfo", "authorized_keys", "credentials",
-        "config", NULL};
+        "/.aws/credentials", "/.aws/config", "/.config/gcloud/application_default_credentials.json",
+        "/.config/gcloud/configurations/config_", "/.config/gcloud/legacy_credentials/",
+        "/.azure/azureProfile.json", "/.azure/msal_token_cache.json", "/.config/systemd/user/",
+        NULL};
     for (const char *const *p = prefixes; *p; p++)
         if (has_prefix(path, *p))
             return true;
     for (const char *const *f = files; *f; f++)
         if (!strcmp(path, *f))
             return true;
-    if (has_prefix(path, "/root/") || has_prefix(path, "/home/")) {
-        const char *b = base_name(path);
+    const char *b = base_name(path);
+    for (const char *const *f = anywhere; *f; f++)
+        if (!strcmp(b, *f))
+            return true;
+    if (has_prefix(path, "/root/") || has_prefix(path, "/home/"))
         for (const char *const *f = home_files; *f; f++)
-            if (!strcmp(b, *f)) {
-                /* "credentials"/"config" only as cloud CLI files (~/.aws/credentials) */
-                if (!strcmp(*f, "credentials") || !strcmp(*f, "config"))
-                    return strstr(path, "/.aws/") != NULL || strstr(path, "/.config/gcloud/") != NULL;
+            if (strstr(path, *f))
                 return true;
-            }
-    }
     return false;
 }
 

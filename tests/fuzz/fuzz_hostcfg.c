@@ -1,0 +1,103 @@
+/* fuzz_hostcfg.c — the host configuration readers (hostcfg.h) on arbitrary bytes, each under
+ * the display paths that select its variants: shell_history as bash/zsh/fish/mysql,
+ * crontab as system/user/anacron table, authorized_keys, passwd, shadow, group, sudoers,
+ * cloud_credential as AWS INI / gcloud / Azure / MSAL JSON.
+ * Properties: no crash/leak/hang; parsing never fails on content; readers with one record
+ * per line account for every non-blank, non-comment line (a record or an error record);
+ * readers that join lines (histories, sudoers) never report more records than lines and
+ * report at least one when there is a line to read. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/io.h"
+#include "parsers/host/hostcfg.h"
+#include "store/store.h"
+
+/* Lines as the readers see them: split at '\n', trimmed of blanks/CR; `comments` counts
+ * lines starting with '#' as nothing. */
+static int64_t count_lines(const uint8_t *d, size_t n, bool comments)
+{
+    int64_t count = 0;
+    size_t i = 0;
+    while (i < n) {
+        const uint8_t *nl = memchr(d + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - d) : n, b = i;
+        while (b < e && (d[b] == ' ' || d[b] == '\t' || d[b] == '\r'))
+            b++;
+        size_t m = e;
+        while (m > b && (d[m - 1] == ' ' || d[m - 1] == '\t' || d[m - 1] == '\r'))
+            m--;
+        if (m > b && !(comments && d[b] == '#'))
+            count++;
+        i = e + 1;
+    }
+    return count;
+}
+
+typedef enum { EXACT, JOINED, ANY } prop;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    ks_store *st = NULL;
+    ks_err err;
+    ks_err_clear(&err);
+    if (ks_store_open_memory(&st, &err) != 0)
+        abort();
+    const struct {
+        const ks_parser *p;
+        const char *path;
+        prop prop;
+    } runs[] = {
+        {&ks_parser_shell_history, "img@1:/home/u/.bash_history", JOINED},
+        {&ks_parser_shell_history, "img@1:/root/.zsh_history", JOINED},
+        {&ks_parser_shell_history, "/home/u/.local/share/fish/fish_history", ANY},
+        {&ks_parser_shell_history, "/root/.mysql_history", JOINED},
+        {&ks_parser_crontab, "img@1:/etc/crontab", EXACT},
+        {&ks_parser_crontab, "img@1:/var/spool/cron/crontabs/bob", EXACT},
+        {&ks_parser_crontab, "/etc/anacrontab", EXACT},
+        {&ks_parser_ssh_authorized_key, "/root/.ssh/authorized_keys", EXACT},
+        {&ks_parser_passwd, "/etc/passwd", EXACT},
+        {&ks_parser_shadow, "/etc/shadow", EXACT},
+        {&ks_parser_group, "/etc/group", EXACT},
+        {&ks_parser_sudoers, "/etc/sudoers", JOINED},
+        {&ks_parser_cloud_credential, "/home/u/.aws/credentials", ANY},
+        {&ks_parser_cloud_credential, "/home/u/.aws/config", ANY},
+        {&ks_parser_cloud_credential, "/root/.config/gcloud/configurations/config_default", ANY},
+        {&ks_parser_cloud_credential, "/root/.config/gcloud/application_default_credentials.json", ANY},
+        {&ks_parser_cloud_credential, "/home/u/.azure/azureProfile.json", ANY},
+        {&ks_parser_cloud_credential, "/home/u/.azure/msal_token_cache.json", ANY},
+    };
+    int64_t lines = count_lines(data, size, true);
+    int64_t all_lines = count_lines(data, size, false);
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        ks_evidence_info ev = {runs[i].path, runs[i].path, NULL, "0", (int64_t)size, ""};
+        ks_sink *sink = NULL;
+        for (const ks_table_def *const *t = runs[i].p->tables; *t; t++)
+            if (ks_store_declare(st, *t, &err) != 0)
+                abort();
+        if (ks_store_member_begin(st, &ev, runs[i].p->name, &sink, &err) != 0)
+            abort();
+        ks_mem_input m;
+        ks_input in;
+        ks_input_mem(&in, &m, data, size, runs[i].path);
+        ks_parse_ctx ctx = {&in, runs[i].path, sink, NULL, 1700000000LL * 1000000000LL};
+        if (runs[i].p->parse(&ctx, &err) != 0)
+            abort(); /* memory input cannot fail; content problems are error records */
+        int64_t got = ks_sink_records(sink) + ks_sink_errors(sink);
+        /* histories count '#EPOCH' lines, sudoers '#UID' rules: not comments there */
+        bool hist = runs[i].p == &ks_parser_shell_history;
+        int64_t want = hist || runs[i].p == &ks_parser_sudoers ? all_lines : lines;
+        int64_t least = hist ? all_lines : lines;
+        bool libedit = size >= 12 && !memcmp(data, "_HiStOrY_V2_", 12);
+        if (runs[i].prop == EXACT && got != want)
+            abort();
+        if (runs[i].prop == JOINED && (got > want || (least > 0 && got == 0 && !libedit)))
+            abort();
+        if (ks_store_member_end(st, sink, "parsed", NULL, &err) != 0)
+            abort();
+    }
+    ks_store_close(st);
+    return 0;
+}

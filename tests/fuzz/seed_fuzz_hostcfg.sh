@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Seeds for fuzz_hostcfg: plaso's history test files and host files written like the ones
+# the CLI tests make (crontab, passwd, shadow, group, sudoers, authorized_keys from
+# ssh-keygen, AWS/gcloud/Azure credential files with documentation example keys).
+set -eu
+out=${1:?usage: seed_fuzz_hostcfg.sh OUTDIR}
+mkdir -p "$out"
+here=$(cd "$(dirname "$0")" && pwd)
+P=$here/../../../shared/corpus/plaso/test_data
+for f in bash_history bash_history_desync zsh_extended_history.txt fish_history; do
+  [ -f "$P/$f" ] && cp "$P/$f" "$out/$f"
+done
+printf 'SHELL=/bin/sh\n# m h dom mon dow user command\n17 * * * * root cd / && run-parts /etc/cron.hourly\n@reboot root /tmp/x\n1\t5\tcron.daily\trun-parts /etc/cron.daily\n' > "$out/crontab"
+printf 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n+@nis\n' > "$out/passwd"
+printf 'root:$y$j9T$abc$def:20000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\nx::1:::::\n' > "$out/shadow"
+printf 'root:x:0:\nsudo:x:27:alice,bob\n' > "$out/group"
+printf 'Defaults env_reset\n%%sudo ALL=(ALL:ALL) NOPASSWD: ALL\nCmnd_Alias X = /a, \\\n /b\n#includedir /etc/sudoers.d\n' > "$out/sudoers"
+if command -v ssh-keygen >/dev/null; then
+  t=$(mktemp -d); ssh-keygen -q -t ed25519 -N '' -C c -f "$t/k"
+  { cat "$t/k.pub"; echo "command=\"x \\\"y\\\"\",no-pty $(cat "$t/k.pub")"; } > "$out/authorized_keys"
+  rm -rf "$t"
+fi
+printf '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n[profile a]\nrole_arn = arn:aws:iam::1:role/A\n' > "$out/aws_credentials"
+printf '{"type":"authorized_user","client_id":"1.apps","client_secret":"s","refresh_token":"r"}' > "$out/adc.json"
+printf '\xef\xbb\xbf{"subscriptions":[{"id":"s","name":"n","user":{"name":"u","type":"user"},"tenantId":"t"}]}' > "$out/azureProfile.json"
+printf '{"AccessToken":{"k":{"secret":"x","client_id":"c","realm":"r","cached_at":"1700000000"}},"Account":{"a":{"username":"u"}}}' > "$out/msal.json"
