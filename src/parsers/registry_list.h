@@ -58,6 +58,7 @@
     KS_PARSER_ENTRY(ks_parser_shadow) \
     KS_PARSER_ENTRY(ks_parser_group) \
     KS_PARSER_ENTRY(ks_parser_sudoers) \
-    KS_PARSER_ENTRY(ks_parser_cloud_credential)
+    KS_PARSER_ENTRY(ks_parser_cloud_credential) \
+    KS_PARSER_ENTRY(ks_parser_systemd_unit)
 
 #endif

@@ -1,7 +1,7 @@
 /* fuzz_hostcfg.c — the host configuration readers (hostcfg.h) on arbitrary bytes, each under
  * the display paths that select its variants: shell_history as bash/zsh/fish/mysql,
  * crontab as system/user/anacron table, authorized_keys, passwd, shadow, group, sudoers,
- * cloud_credential as AWS INI / gcloud / Azure / MSAL JSON.
+ * systemd_unit, cloud_credential as AWS INI / gcloud / Azure / MSAL JSON.
  * Properties: no crash/leak/hang; parsing never fails on content; readers with one record
  * per line account for every non-blank, non-comment line (a record or an error record);
  * readers that join lines (histories, sudoers) never report more records than lines and
@@ -62,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {&ks_parser_shadow, "/etc/shadow", EXACT},
         {&ks_parser_group, "/etc/group", EXACT},
         {&ks_parser_sudoers, "/etc/sudoers", JOINED},
+        {&ks_parser_systemd_unit, "img@1:/etc/systemd/system/x.service", ANY},
         {&ks_parser_cloud_credential, "/home/u/.aws/credentials", ANY},
         {&ks_parser_cloud_credential, "/home/u/.aws/config", ANY},
         {&ks_parser_cloud_credential, "/root/.config/gcloud/configurations/config_default", ANY},

@@ -24,3 +24,4 @@ printf '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_k
 printf '{"type":"authorized_user","client_id":"1.apps","client_secret":"s","refresh_token":"r"}' > "$out/adc.json"
 printf '\xef\xbb\xbf{"subscriptions":[{"id":"s","name":"n","user":{"name":"u","type":"user"},"tenantId":"t"}]}' > "$out/azureProfile.json"
 printf '{"AccessToken":{"k":{"secret":"x","client_id":"c","realm":"r","cached_at":"1700000000"}},"Account":{"a":{"username":"u"}}}' > "$out/msal.json"
+printf '[Unit]\nDescription=x\n[Service]\nExecStart=/bin/a \\\n -b\nExecStart=\nUser=nobody\n[Timer]\nOnCalendar=daily\n' > "$out/unit.service"
