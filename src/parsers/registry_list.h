@@ -59,6 +59,7 @@
     KS_PARSER_ENTRY(ks_parser_group) \
     KS_PARSER_ENTRY(ks_parser_sudoers) \
     KS_PARSER_ENTRY(ks_parser_cloud_credential) \
-    KS_PARSER_ENTRY(ks_parser_systemd_unit)
+    KS_PARSER_ENTRY(ks_parser_systemd_unit) \
+    KS_PARSER_ENTRY(ks_parser_package_log)
 
 #endif

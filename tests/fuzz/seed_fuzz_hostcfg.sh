@@ -25,3 +25,6 @@ printf '{"type":"authorized_user","client_id":"1.apps","client_secret":"s","refr
 printf '\xef\xbb\xbf{"subscriptions":[{"id":"s","name":"n","user":{"name":"u","type":"user"},"tenantId":"t"}]}' > "$out/azureProfile.json"
 printf '{"AccessToken":{"k":{"secret":"x","client_id":"c","realm":"r","cached_at":"1700000000"}},"Account":{"a":{"username":"u"}}}' > "$out/msal.json"
 printf '[Unit]\nDescription=x\n[Service]\nExecStart=/bin/a \\\n -b\nExecStart=\nUser=nobody\n[Timer]\nOnCalendar=daily\n' > "$out/unit.service"
+printf '2009-02-25 11:45:23 conffile /etc/X11/Xsession keep\n2016-08-06 17:35:39 install base-passwd:amd64 <none> 3.5.33\n# x\nStart-Date: 2019-07-10  16:38:08\n' > "$out/dpkg.log"
+printf 'Start-Date: 2019-07-10  16:38:08\nCommandline: apt-get install x\nInstall: a:amd64 (1.0, automatic), b:amd64 (1:2.0-1)\nUpgrade: c:amd64 (1, 2)\nEnd-Date: 2019-07-10  16:38:10\n\n' > "$out/apt_history.log"
+printf 'Nov 20 10:00:01 Installed: 2:nmap-ncat-7.92-1.el9.x86_64\n2026-11-20T10:00:00+0000 SUBDEBUG Installed: nano-5.6.1-5.el9.x86_64\n' > "$out/yum_dnf.log"
