@@ -8,6 +8,7 @@
  * report at least one when there is a line to read. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,8 +113,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (runs[i].prop == LINES && !first_line_is(data, size, "Start-Date: ") && got != all_lines)
             abort();
-        if (runs[i].prop == JOINED && (got > want || (least > 0 && got == 0 && !libedit)))
+        if (runs[i].prop == JOINED && (got > want || (least > 0 && got == 0 && !libedit))) {
+            fprintf(stderr, "fuzz_hostcfg: %s as %s: %lld records, %lld..%lld expected\n",
+                    runs[i].p->name, runs[i].path, (long long)got, (long long)(least > 0), (long long)want);
             abort();
+        }
         if (ks_store_member_end(st, sink, "parsed", NULL, &err) != 0)
             abort();
     }

@@ -77,6 +77,12 @@ static size_t zsh_ext(const char *p, size_t n, int64_t *start, int64_t *elapsed)
     return i + 1;
 }
 
+/* Whether a line holds nothing but blanks (such lines are not commands). */
+static bool blank_line(const char *p, size_t n)
+{
+    return ks_hc_trim((ks_str){p, n}).n == 0;
+}
+
 static bool has_pfx(const char *p, size_t n, const char *lit)
 {
     size_t k = strlen(lit);
@@ -275,7 +281,7 @@ static int line_bash(sh_state *st, const ks_line *ln, size_t n, ks_err *err)
         st->cut |= ln->too_long;
         return 0;
     }
-    if (!n)
+    if (blank_line(ln->p, n))
         return 0;
     if ((rc = flush(st, err)))
         return rc;
@@ -293,7 +299,7 @@ static int line_zsh(sh_state *st, const ks_line *ln, size_t n, ks_err *err)
         add_text(st, ln->p, n, true);
         st->cut |= ln->too_long;
     } else {
-        if (!n)
+        if (blank_line(ln->p, n))
             return 0;
         if ((rc = flush(st, err)))
             return rc;
@@ -343,7 +349,7 @@ static int line_fish(sh_state *st, const ks_line *ln, size_t n, ks_err *err)
 static int line_plain(sh_state *st, const ks_line *ln, size_t n, ks_err *err)
 {
     int rc;
-    if (!n)
+    if (blank_line(ln->p, n))
         return 0;
     if (ln->lineno == 1 && n == 12 && has_pfx(ln->p, n, "_HiStOrY_V2_"))
         return 0; /* libedit's file header */
