@@ -1,7 +1,8 @@
 /* fuzz_hostcfg.c — the host configuration readers (hostcfg.h) on arbitrary bytes, each under
  * the display paths that select its variants: shell_history as bash/zsh/fish/mysql,
  * crontab as system/user/anacron table, authorized_keys, passwd, shadow, group, sudoers,
- * systemd_unit, package_log as dpkg/apt/yum/dnf, cloud_credential as AWS INI / gcloud / Azure / MSAL JSON.
+ * systemd_unit, package_log as dpkg/apt/yum/dnf, cloud_init as log/output/user data,
+ * cloud_credential as AWS INI / gcloud / Azure / MSAL JSON.
  * Properties: no crash/leak/hang; parsing never fails on content; readers with one record
  * per line account for every non-blank, non-comment line (a record or an error record);
  * readers that join lines (histories, sudoers) never report more records than lines and
@@ -80,6 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {&ks_parser_package_log, "/var/log/apt/history.log", ANY},
         {&ks_parser_package_log, "/var/log/yum.log", LINES},
         {&ks_parser_package_log, "/var/log/dnf.rpm.log", LINES},
+        {&ks_parser_cloud_init, "img@1:/var/log/cloud-init.log", JOINED},
+        {&ks_parser_cloud_init, "img@1:/var/log/cloud-init-output.log", LINES},
+        {&ks_parser_cloud_init, "img@1:/var/lib/cloud/instance/user-data.txt", ANY},
         {&ks_parser_cloud_credential, "/home/u/.aws/credentials", ANY},
         {&ks_parser_cloud_credential, "/home/u/.aws/config", ANY},
         {&ks_parser_cloud_credential, "/root/.config/gcloud/configurations/config_default", ANY},
@@ -105,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort(); /* memory input cannot fail; content problems are error records */
         int64_t got = ks_sink_records(sink) + ks_sink_errors(sink);
         /* histories count '#EPOCH' lines, sudoers '#UID' rules: not comments there */
-        bool hist = runs[i].p == &ks_parser_shell_history;
+        bool hist = runs[i].p == &ks_parser_shell_history || runs[i].p == &ks_parser_cloud_init;
         int64_t want = hist || runs[i].p == &ks_parser_sudoers ? all_lines : lines;
         int64_t least = hist ? all_lines : lines;
         bool libedit = size >= 12 && !memcmp(data, "_HiStOrY_V2_", 12);
