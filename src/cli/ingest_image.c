@@ -22,9 +22,14 @@
 #include "fs/fs.h"
 #include "fs/walk.h"
 #include "parsers/host/filesystem.h"
+#include "parsers/host/webroot.h"
 
 #define MAX_ARTIFACTS 100000
 #define MAX_FS 16
+#define MAX_WEB_CONFIGS 256
+#define MAX_WEB_CONFIG_SIZE ((size_t)1 << 20)
+#define MAX_WEB_ROOTS 32
+#define MAX_WEB_FILES 200000
 
 /* Quick check of the first bytes before the fs layer is asked: partition tables, file
  * system superblocks and container signatures. */
@@ -143,6 +148,8 @@ typedef struct walk_ctx {
     artifact *arts;
     size_t narts;
     bool arts_truncated;
+    uint64_t web_cfg[MAX_WEB_CONFIGS]; /* nginx/Apache configuration files (inodes) */
+    size_t nweb_cfg;
     ks_buf link;
     ks_err *err;
 } walk_ctx;
@@ -159,6 +166,11 @@ static int on_entry(void *ud, const ks_fs_walk_entry *e)
     int rc = ks_filesystem_entry(w->sink, e, w->volume, w->host, link, w->err);
     if (rc)
         return rc;
+    if (e->st && e->st->type == KS_FT_REG && !e->deleted && e->st->size > 0 &&
+        e->st->size <= MAX_WEB_CONFIG_SIZE && w->nweb_cfg < MAX_WEB_CONFIGS &&
+        (has_prefix(e->path, "/etc/nginx/") || has_prefix(e->path, "/etc/apache2/") ||
+         has_prefix(e->path, "/etc/httpd/")))
+        w->web_cfg[w->nweb_cfg++] = e->st->ino;
     if (e->st && e->st->type == KS_FT_REG && !e->deleted && e->st->size > 0 &&
         is_artifact(e->path)) {
         if (w->narts >= MAX_ARTIFACTS) {
@@ -255,6 +267,132 @@ done:
     return rc;
 }
 
+/* ---- files under the web servers' document roots ------------------------------------ */
+typedef struct web_roots {
+    char *dir[MAX_WEB_ROOTS];
+    size_t n;
+} web_roots;
+
+static void web_root_add(void *ud, const char *d, size_t n)
+{
+    web_roots *r = ud;
+    while (n > 1 && d[n - 1] == '/')
+        n--;
+    if (r->n >= MAX_WEB_ROOTS || n >= 4096)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        if (strlen(r->dir[i]) == n && !memcmp(r->dir[i], d, n))
+            return;
+    char *c = strndup(d, n);
+    if (c)
+        r->dir[r->n++] = c;
+}
+
+/* Whether dir lies under (or is) another root of the list: it is then listed with it. */
+static bool web_root_covered(const web_roots *r, size_t k)
+{
+    const char *d = r->dir[k];
+    for (size_t i = 0; i < r->n; i++) {
+        size_t l = strlen(r->dir[i]);
+        if (i == k || l > strlen(d))
+            continue;
+        if (!strncmp(d, r->dir[i], l) && (d[l] == '/' || (d[l] == '\0' && i < k) || l == 1))
+            return true;
+    }
+    return false;
+}
+
+typedef struct web_walk {
+    ks_sink *sink;
+    const char *volume, *root, *host;
+    int64_t files;
+    bool truncated;
+    ks_err *err;
+} web_walk;
+
+static int on_web_entry(void *ud, const ks_fs_walk_entry *e)
+{
+    web_walk *w = ud;
+    if (!e->st || e->deleted || e->st->type != KS_FT_REG)
+        return 0;
+    if (w->files >= MAX_WEB_FILES) {
+        w->truncated = true;
+        return 0;
+    }
+    w->files++;
+    return ks_webroot_entry(w->sink, e, w->volume, w->root, w->host, w->err);
+}
+
+static int ingest_web_roots(ks_store *store, const ks_evidence_info *img, ks_fs *fs,
+                            const char *volume, const char *tag, const char *host,
+                            const uint64_t *cfg, size_t ncfg, const ks_ingest_opts *o,
+                            ks_ingest_stats *stats, ks_err *err)
+{
+    int rc = 0;
+    web_roots roots = {{0}, 0};
+    ks_sink *sink = NULL;
+    char *buf = NULL;
+    ks_err e;
+    ks_err_clear(&e);
+    static const char *const defaults[] = {"/var/www", "/usr/share/nginx/html", "/srv/www", NULL};
+    for (const char *const *d = defaults; *d; d++)
+        web_root_add(&roots, *d, strlen(*d));
+    buf = malloc(MAX_WEB_CONFIG_SIZE);
+    if (!buf)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < ncfg; i++) {
+        size_t n = 0;
+        if (ks_fs_read(fs, cfg[i], 0, buf, MAX_WEB_CONFIG_SIZE, &n, &e) == 0)
+            ks_webroot_dirs(buf, n, web_root_add, &roots, MAX_WEB_ROOTS);
+    }
+    char inner[64];
+    snprintf(inner, sizeof inner, "%s#web_root_file", tag);
+    char disp[4200];
+    snprintf(disp, sizeof disp, "%s#web_root_file", volume);
+    ks_evidence_info info = *img;
+    info.path = disp;
+    info.inner_path = inner;
+    info.compression = "image";
+    char *dup = NULL;
+    if (ks_store_evidence_find(store, img->sha256, inner, &dup, &e) == 0) {
+        free(dup);
+        goto done;
+    }
+    if ((rc = ks_store_declare(store, &ks_table_web_root_file, err)) ||
+        (rc = ks_store_member_begin(store, &info, "web_root_file", &sink, err)))
+        goto done;
+    web_walk ww = {sink, volume, NULL, host, 0, false, err};
+    for (size_t i = 0; i < roots.n && !rc; i++) {
+        if (web_root_covered(&roots, i))
+            continue;
+        uint64_t ino;
+        ks_fs_inode st;
+        ks_err_clear(&e);
+        if (ks_fs_lookup(fs, roots.dir[i], true, &ino, &e) != 0 || ks_fs_stat(fs, ino, &st, &e) != 0 ||
+            st.type != KS_FT_DIR)
+            continue;
+        ww.root = roots.dir[i];
+        ks_fs_walk_opts wo = {.deleted = false, .orphans = false, .include_start = false};
+        int wrc = ks_fs_walk(fs, ino, roots.dir[i], &wo, on_web_entry, &ww, &e);
+        if (wrc == KS_EDB || wrc == KS_ENOMEM)
+            rc = wrc;
+    }
+    if (ww.truncated && !o->quiet)
+        ks_cli_warnf("%s: more than %d files under the web roots; the rest are in the timeline only",
+                     volume, MAX_WEB_FILES);
+    ks_ingest_account(stats, "web_root_file", ks_sink_records(sink), ks_sink_errors(sink), false);
+    if (rc) {
+        ks_store_member_end(store, sink, "failed", err->msg, NULL);
+        goto done;
+    }
+    rc = ks_store_member_end(store, sink, "parsed", NULL, err);
+done:
+    for (size_t i = 0; i < roots.n; i++)
+        free(roots.dir[i]);
+    free(buf);
+    return rc;
+}
+
 static int ingest_fs(ks_store *store, const ks_evidence_info *img, ks_fs *fs, const char *tag,
                      const ks_ingest_opts *o, ks_ingest_stats *stats, ks_err *err)
 {
@@ -328,6 +466,9 @@ static int ingest_fs(ks_store *store, const ks_evidence_info *img, ks_fs *fs, co
         ks_cli_warnf("%s: %lld host file(s) in no format kanshiki reads yet (they are in the "
                      "file-system timeline)",
                      volume, (long long)unrec);
+    if (!rc)
+        rc = ingest_web_roots(store, img, fs, volume, info.inner_path, w.host, w.web_cfg,
+                              w.nweb_cfg, o, stats, err);
 done:
     for (size_t i = 0; i < w.narts; i++)
         free(w.arts[i].path);

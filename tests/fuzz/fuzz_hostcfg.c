@@ -2,7 +2,8 @@
  * the display paths that select its variants: shell_history as bash/zsh/fish/mysql,
  * crontab as system/user/anacron table, authorized_keys, passwd, shadow, group, sudoers,
  * systemd_unit, package_log as dpkg/apt/yum/dnf, cloud_init as log/output/user data,
- * cloud_credential as AWS INI / gcloud / Azure / MSAL JSON.
+ * cloud_credential as AWS INI / gcloud / Azure / MSAL JSON; and the nginx/Apache document
+ * root reader of web_root_file (roots absolute, without variables, at most the limit).
  * Properties: no crash/leak/hang; parsing never fails on content; readers with one record
  * per line account for every non-blank, non-comment line (a record or an error record);
  * readers that join lines (histories, sudoers) never report more records than lines and
@@ -15,6 +16,7 @@
 
 #include "core/io.h"
 #include "parsers/host/hostcfg.h"
+#include "parsers/host/webroot.h"
 #include "store/store.h"
 
 /* Lines as the readers see them: split at '\n', trimmed of blanks/CR; `comments` counts
@@ -40,6 +42,15 @@ static int64_t count_lines(const uint8_t *d, size_t n, bool comments)
 
 /* EXACT: one record per line (comments skipped); LINES: one record per line, '#' lines
  * included (package logs: no comments there); JOINED: lines may be joined; ANY: no count. */
+/* Document roots read from nginx/Apache configuration: absolute, no variables. */
+static void on_root(void *ud, const char *d, size_t n)
+{
+    (void)ud;
+    if (!n || d[0] != '/' || memchr(d, '$', n))
+        abort();
+    (void)ks_webroot_server_exec(d, n);
+}
+
 typedef enum { EXACT, LINES, JOINED, ANY } prop;
 
 /* Whether the first non-blank line starts with `lit` (the package log reader then picks
@@ -125,6 +136,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ks_store_member_end(st, sink, "parsed", NULL, &err) != 0)
             abort();
     }
+    if (ks_webroot_dirs((const char *)data, size, on_root, NULL, 32) > 32)
+        abort();
     ks_store_close(st);
     return 0;
 }

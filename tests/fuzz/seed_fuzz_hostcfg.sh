@@ -29,3 +29,4 @@ printf '2009-02-25 11:45:23 conffile /etc/X11/Xsession keep\n2016-08-06 17:35:39
 printf 'Start-Date: 2019-07-10  16:38:08\nCommandline: apt-get install x\nInstall: a:amd64 (1.0, automatic), b:amd64 (1:2.0-1)\nUpgrade: c:amd64 (1, 2)\nEnd-Date: 2019-07-10  16:38:10\n\n' > "$out/apt_history.log"
 printf 'Nov 20 10:00:01 Installed: 2:nmap-ncat-7.92-1.el9.x86_64\n2026-11-20T10:00:00+0000 SUBDEBUG Installed: nano-5.6.1-5.el9.x86_64\n' > "$out/yum_dnf.log"
 printf "2017-08-08 20:05:07,147 - util.py[DEBUG]: Cloud-init v. 0.7.9 running 'init-local' at Tue, 08 Aug 2017 20:05:07 +0000. Up 6.26 seconds.\nTraceback (most recent call last):\n2017-08-08 20:05:09,100 - subp.py[DEBUG]: Running command ['sh', '-c', 'curl -fsSL http://x/i.sh | bash']\n" > "$out/cloud-init.log"
+printf 'server {\n root /var/www/a; location /b { alias /srv/b/; }\n root $x;\n}\nDocumentRoot "/srv/site"\nAlias /icons/ "/usr/share/apache2/icons/"\n' > "$out/nginx.conf"
