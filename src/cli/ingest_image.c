@@ -8,7 +8,9 @@
  *      traces (/var/log, cron, shell histories, SSH keys, cloud credentials, DB logs) are
  *      read out of the image, decompressed when compressed (rotated .gz logs), recognised by
  *      content like any other evidence and parsed by the same parsers, each as its own
- *      member named "disk.img@2:/var/log/nginx/access.log".
+ *      member named "disk.img@2:/var/log/nginx/access.log";
+ *   3. the files under the web servers' document roots (source `web_root_file`);
+ *   4. with --yara, a YARA scan of every live regular file (source `yara_match`).
  * Provenance: the member's disk_path is the image, inner_path names the partition and the
  * path inside it, and the image's SHA-256 is the evidence hash (as for archive members).
  */
@@ -23,6 +25,7 @@
 #include "fs/walk.h"
 #include "parsers/host/filesystem.h"
 #include "parsers/host/webroot.h"
+#include "parsers/host/yara_match.h"
 
 #define MAX_ARTIFACTS 100000
 #define MAX_FS 16
@@ -30,6 +33,7 @@
 #define MAX_WEB_CONFIG_SIZE ((size_t)1 << 20)
 #define MAX_WEB_ROOTS 32
 #define MAX_WEB_FILES 200000
+#define YARA_DEFAULT_MAX ((uint64_t)64 << 20)
 
 /* Quick check of the first bytes before the fs layer is asked: partition tables, file
  * system superblocks and container signatures. */
@@ -393,8 +397,123 @@ done:
     return rc;
 }
 
+/* ---- YARA over every file of the file system (--yara) -------------------------------- */
+typedef struct yara_walk {
+    ks_sink *sink;
+    ks_fs *fs;
+    ks_yara *rules;
+    const char *volume, *host;
+    const char *path;
+    const ks_fs_inode *st;
+    uint8_t *buf;
+    uint64_t max;
+    int64_t scanned, too_large, unreadable, matches;
+    ks_err *err;
+} yara_walk;
+
+static int on_yara_match(void *ud, const ks_yara_match *m)
+{
+    yara_walk *w = ud;
+    w->matches++;
+    return ks_yara_match_entry(w->sink, w->volume, w->path, w->st, w->host, m, w->err);
+}
+
+static int on_yara_entry(void *ud, const ks_fs_walk_entry *e)
+{
+    yara_walk *w = ud;
+    /* regular live files only: links are never followed, devices never read */
+    if (!e->st || e->deleted || e->st->type != KS_FT_REG || e->st->size == 0)
+        return 0;
+    if (e->st->size > w->max) {
+        w->too_large++;
+        return 0;
+    }
+    size_t n = (size_t)e->st->size, got = 0;
+    ks_err re;
+    ks_err_clear(&re);
+    while (got < n) {
+        size_t k = 0;
+        if (ks_fs_read(w->fs, e->st->ino, got, w->buf + got, n - got, &k, &re) != 0 || k == 0)
+            break;
+        got += k;
+    }
+    if (got < n) {
+        w->unreadable++;
+        return 0;
+    }
+    w->scanned++;
+    w->path = e->path;
+    w->st = e->st;
+    ks_err se;
+    ks_err_clear(&se);
+    int rc = ks_yara_scan(w->rules, w->buf, n, on_yara_match, w, &se);
+    if (rc == KS_ELIMIT || rc == KS_ECORRUPT) {
+        /* one file the scanner gave up on: say so in the case and go on */
+        return ks_sink_error(w->sink, -1, -1, se.msg, e->path, e->path_len, w->err);
+    }
+    return rc;
+}
+
+static int ingest_yara(ks_store *store, const ks_evidence_info *img, ks_fs *fs,
+                       const char *volume, const char *tag, const char *host, ks_yara *rules,
+                       const ks_ingest_opts *o, ks_ingest_stats *stats, ks_err *err)
+{
+    int rc = 0;
+    ks_sink *sink = NULL;
+    ks_err e;
+    ks_err_clear(&e);
+    char inner[64], disp[4200];
+    snprintf(inner, sizeof inner, "%s#yara_match", tag);
+    snprintf(disp, sizeof disp, "%s#yara_match", volume);
+    ks_evidence_info info = *img;
+    info.path = disp;
+    info.inner_path = inner;
+    info.compression = "image";
+    char *dup = NULL;
+    if (ks_store_evidence_find(store, img->sha256, inner, &dup, &e) == 0) {
+        free(dup);
+        return 0;
+    }
+    yara_walk w = {0};
+    w.max = o->yara_max_size ? o->yara_max_size : YARA_DEFAULT_MAX;
+    if (w.max > SIZE_MAX / 2)
+        w.max = SIZE_MAX / 2;
+    w.buf = malloc(w.max ? (size_t)w.max : 1);
+    if (!w.buf)
+        return KS_ERR(err, KS_ENOMEM, "out of memory for a %llu-byte YARA scan buffer",
+                      (unsigned long long)w.max);
+    if ((rc = ks_store_declare(store, &ks_table_yara_match, err)) ||
+        (rc = ks_store_member_begin(store, &info, "yara_match", &sink, err)))
+        goto done;
+    w.sink = sink;
+    w.fs = fs;
+    w.rules = rules;
+    w.volume = volume;
+    w.host = host;
+    w.err = err;
+    ks_fs_info fi;
+    ks_fs_get_info(fs, &fi);
+    ks_fs_walk_opts wo = {.deleted = false, .orphans = false, .include_start = false};
+    int wrc = ks_fs_walk(fs, fi.root_ino, "/", &wo, on_yara_entry, &w, &e);
+    if (wrc == KS_EDB || wrc == KS_ENOMEM) {
+        ks_store_member_end(store, sink, "failed", err->msg, NULL);
+        rc = wrc;
+        goto done;
+    }
+    ks_ingest_account(stats, "yara_match", ks_sink_records(sink), ks_sink_errors(sink), false);
+    if (!o->quiet)
+        ks_cli_warnf("%s: YARA (%zu rules): %lld files scanned, %lld matches; %lld larger than "
+                     "%llu bytes not scanned, %lld unreadable",
+                     volume, ks_yara_rule_count(rules), (long long)w.scanned, (long long)w.matches,
+                     (long long)w.too_large, (unsigned long long)w.max, (long long)w.unreadable);
+    rc = ks_store_member_end(store, sink, "parsed", NULL, err);
+done:
+    free(w.buf);
+    return rc;
+}
+
 static int ingest_fs(ks_store *store, const ks_evidence_info *img, ks_fs *fs, const char *tag,
-                     const ks_ingest_opts *o, ks_ingest_stats *stats, ks_err *err)
+                     ks_yara *rules, const ks_ingest_opts *o, ks_ingest_stats *stats, ks_err *err)
 {
     int rc = 0;
     char volume[4096], host[256];
@@ -469,6 +588,8 @@ static int ingest_fs(ks_store *store, const ks_evidence_info *img, ks_fs *fs, co
     if (!rc)
         rc = ingest_web_roots(store, img, fs, volume, info.inner_path, w.host, w.web_cfg,
                               w.nweb_cfg, o, stats, err);
+    if (!rc && rules)
+        rc = ingest_yara(store, img, fs, volume, info.inner_path, w.host, rules, o, stats, err);
 done:
     for (size_t i = 0; i < w.narts; i++)
         free(w.arts[i].path);
@@ -477,12 +598,29 @@ done:
     return rc;
 }
 
+static int ingest_image_fs(ks_store *store, const ks_evidence_info *info, const ks_ingest_opts *o,
+                           ks_ingest_stats *stats, ks_yara *rules, ks_err *err);
+
 int ks_ingest_image(ks_store *store, const ks_evidence_info *info, const uint8_t *head,
                     size_t head_len, const ks_ingest_opts *o, ks_ingest_stats *stats,
                     ks_err *err)
 {
     if (!looks_like_image(head, head_len))
         return 0;
+    ks_yara *rules = NULL;
+    if (o->yara_rules) {
+        int yrc = ks_yara_load(&rules, o->yara_rules, err);
+        if (yrc)
+            return yrc;
+    }
+    int ret = ingest_image_fs(store, info, o, stats, rules, err);
+    ks_yara_free(rules);
+    return ret;
+}
+
+static int ingest_image_fs(ks_store *store, const ks_evidence_info *info, const ks_ingest_opts *o,
+                           ks_ingest_stats *stats, ks_yara *rules, ks_err *err)
+{
     ks_err e;
     ks_err_clear(&e);
     ks_fs_handle h = {0};
@@ -490,7 +628,7 @@ int ks_ingest_image(ks_store *store, const ks_evidence_info *info, const uint8_t
         char tag[32] = "";
         if (h.part_no)
             snprintf(tag, sizeof tag, "@%u", h.part_no);
-        int rc = ingest_fs(store, info, h.fs, tag, o, stats, err);
+        int rc = ingest_fs(store, info, h.fs, tag, rules, o, stats, err);
         ks_fs_handle_close(&h);
         return rc < 0 ? rc : rc == 2 ? 2 : 1;
     }
@@ -506,7 +644,7 @@ int ks_ingest_image(ks_store *store, const ks_evidence_info *info, const uint8_t
         if (ks_fs_handle_open(&ph, spec, &pe) != 0)
             continue;
         found++;
-        rc = ingest_fs(store, info, ph.fs, tag, o, stats, err);
+        rc = ingest_fs(store, info, ph.fs, tag, rules, o, stats, err);
         if (rc == 0)
             fresh++;
         ks_fs_handle_close(&ph);
