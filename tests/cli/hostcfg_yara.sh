@@ -72,3 +72,9 @@ expect_grep bad_rules_named "bad.yar:1" "$TMP/.out"
 expect_rc bad_size_usage_error 2 "$KS" ingest "$TMP/case2" "$I" --yara "$R" --yara-max-size 12Q
 expect_rc reingest_no_duplicates 0 "$KS" ingest -q "$C" "$I" --yara "$R"
 expect_eq reingest_match_count "$(q "$C" "SELECT count(*) FROM yara_match")" "2"
+# `kanshiki fs yara IMAGE --rules RULES`: the same matches without a case
+"$KS" fs yara "$I" --rules "$R" --max-size 102400 > "$TMP/fsyara.txt" 2> "$TMP/fsyara.err"
+expect_eq fs_yara_vs_yara_cli "$(cut -d' ' -f1,2 "$TMP/fsyara.txt" | sort)" \
+  "$(grep -v '^0x' "$TMP/yara.txt" | sed "s| $T| |" | sort)"
+expect_grep fs_yara_summary '2 matches; 1 files larger than 102400' "$TMP/fsyara.err"
+expect_rc fs_yara_needs_rules 2 "$KS" fs yara "$I"
