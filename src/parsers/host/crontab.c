@@ -42,7 +42,9 @@ static int path_kind(const char *path)
         return CR_ANACRON;
     if (strstr(in, "/cron.d/") || !strcmp(b, "crontab") || strstr(in, "/etc/crontab"))
         return CR_SYSTEM;
-    if (strstr(in, "/spool/cron/") || strstr(in, "/cron/tabs/"))
+    /* at(1) jobs are shell scripts, not tables */
+    if ((strstr(in, "/spool/cron/") || strstr(in, "/cron/tabs/")) && !strstr(in, "/atjobs/") &&
+        !strstr(in, "/atspool/"))
         return CR_USER;
     return -1;
 }
