@@ -167,3 +167,13 @@ KTEST(test_hostcfg_sudoers_nopasswd_and_uid)
                           "SELECT principal || ' ' || runas || ' ' || tags || ' ' || commands || ' ' || nopasswd FROM sudoers", &a) == 0);
     KT_EQ_STR(a.buf, "#1001 ALL NOPASSWD: /usr/bin/vi 1");
 }
+
+KTEST(test_hostcfg_zsh_metafied_bytes_and_continuation)
+{
+    qacc a;
+    /* zsh writes bytes >= 0x83 as 0x83, byte ^ 32: "é" (C3 A9) is 83 E3 83 89 */
+    const char *h = ": 1700000000:3;echo \x83\xe3\x83\x89 \\\nnext\n: 1700000001:0;ls\n";
+    KT_REQUIRE(parse_then(&ks_parser_shell_history, "/root/.zsh_history", h,
+                          "SELECT elapsed || ':' || replace(command, char(10), '/') FROM shell_history ORDER BY seq", &a) == 0);
+    KT_EQ_STR(a.buf, "3:echo \xc3\xa9 \\/next|0:ls");
+}
