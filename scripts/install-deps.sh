@@ -7,7 +7,7 @@ set -euo pipefail
 # Build: compiler, libraries (all from Debian; nothing vendored).
 BUILD_PKGS="gcc make pkg-config libsqlite3-dev libarchive-dev zlib1g-dev libzstd-dev libbz2-dev
  liblzma-dev libssl-dev libyaml-dev libsodium-dev libewf-dev libqcow-dev libvmdk-dev libvhdi-dev libpcre2-dev
- liblz4-dev"
+ liblz4-dev libyara-dev"
 # Tests and oracles: jq (CloudTrail differential tests), python3 (fixture generators),
 # clang (libFuzzer harnesses), sqlite3 CLI, gzip/zstd/bzip2/xz/zip/tar to build compressed fixtures,
 # libjansson-dev (benchmark comparison against our JSON reader).
@@ -20,6 +20,8 @@ TEST_PKGS="$TEST_PKGS dc3dd dmsetup util-linux"
 # File-system tests: mke2fs/debugfs fixtures, TSK (fls/mactime) oracles, LVM2 tools,
 # ewfacquire (E01 fixtures); xfsprogs (mkfs.xfs, xfs_db oracles for the XFS reader).
 TEST_PKGS="$TEST_PKGS e2fsprogs xfsprogs sleuthkit lvm2 ewf-tools"
+# Host artifact tests: ssh-keygen (authorized_keys fingerprints), the yara CLI (--yara oracle).
+TEST_PKGS="$TEST_PKGS openssh-client yara"
 # Host binary logs: systemd (journalctl, the journal oracle), util-linux (utmpdump),
 # acct (dump-acct, the pacct oracle).
 TEST_PKGS="$TEST_PKGS systemd acct"

@@ -20,6 +20,7 @@
 #include "parsers/host/filesystem.h"
 #include "parsers/host/hostbin.h"
 #include "parsers/host/syslog.h"
+#include "parsers/host/hostcfg.h"
 #include "parsers/k8s/container_log.h"
 #include "parsers/k8s/k8s_audit.h"
 #include "parsers/web/web.h"
@@ -58,6 +59,17 @@
     KS_PARSER_ENTRY(ks_parser_pacct)          \
     KS_PARSER_ENTRY(ks_parser_journal)        \
     KS_PARSER_ENTRY(ks_parser_syslog)        \
-    KS_PARSER_ENTRY(ks_parser_auditd)
+    KS_PARSER_ENTRY(ks_parser_auditd)        \
+    KS_PARSER_ENTRY(ks_parser_shell_history) \
+    KS_PARSER_ENTRY(ks_parser_crontab) \
+    KS_PARSER_ENTRY(ks_parser_ssh_authorized_key) \
+    KS_PARSER_ENTRY(ks_parser_passwd) \
+    KS_PARSER_ENTRY(ks_parser_shadow) \
+    KS_PARSER_ENTRY(ks_parser_group) \
+    KS_PARSER_ENTRY(ks_parser_sudoers) \
+    KS_PARSER_ENTRY(ks_parser_cloud_credential) \
+    KS_PARSER_ENTRY(ks_parser_systemd_unit) \
+    KS_PARSER_ENTRY(ks_parser_package_log) \
+    KS_PARSER_ENTRY(ks_parser_cloud_init)
 
 #endif
