@@ -204,6 +204,7 @@ typedef struct db_hit {
     ks_sev sev;
     const char *what; /* short, for the title */
     char detail[256]; /* e.g. the table or schema */
+    bool detail_user; /* detail names an account left behind */
 } db_hit;
 
 typedef bool (*db_check_fn)(const ks_row *w, const char *norm, const db_base *b, db_hit *out);
@@ -224,6 +225,8 @@ static int add_object(void *ctx, const char *schema, const char *table)
 {
     ent_ctx *c = ctx;
     char v[600];
+    if (strchr(schema, '*') || strchr(table, '*') || !*table)
+        return 0; /* a grant's "*.*" is no object */
     snprintf(v, sizeof v, "%s%s%s", schema, *schema ? "." : "", table);
     return ks_finding_entity(c->f, KS_ENT_DB_OBJECT, c->role, v, strlen(v), c->err);
 }
@@ -242,7 +245,7 @@ static int db_run(const ks_an_input *in, ks_findings *out, ks_err *err, const db
         if (!*w->v[KS_AN_D_SQL])
             continue;
         stmt_norm(w->v[KS_AN_D_SQL], norm, sizeof norm);
-        db_hit hit = {KS_SEV_INFO, "", ""};
+        db_hit hit = {KS_SEV_INFO, "", "", false};
         if (!check(w, norm, &b, &hit))
             continue;
         const char *user = w->v[KS_AN_D_USER], *host = w->v[KS_AN_D_HOST];
@@ -278,6 +281,10 @@ static int db_run(const ks_an_input *in, ks_findings *out, ks_err *err, const db
         ks_ref r = ks_row_ref(w);
         ent_ctx ec = {f, obj_role, err};
         if ((rc = ks_finding_ref(f, &r, err)) || (rc = each_object(w, add_object, &ec)))
+            break;
+        if (hit.detail_user && *hit.detail &&
+            (rc = ks_finding_entity(f, KS_ENT_USER, KS_ROLE_PERSISTENCE, hit.detail,
+                                    strlen(hit.detail), err)))
             break;
     }
     base_free(&b);
@@ -516,6 +523,7 @@ static bool chk_accounts(const ks_row *w, const char *s, const db_base *b, db_hi
             p++;
         size_t k = strcspn(p, "'`\"@ ;");
         snprintf(h->detail, sizeof h->detail, "%.*s", (int)(k < 200 ? k : 200), p);
+        h->detail_user = *h->detail != '\0';
     }
     return true;
 }
