@@ -26,6 +26,7 @@ const ks_analyzer ks_analyzers[] = {
     {"db_accounts", "database users created, grants given", ks_an_db_accounts},
     {"db_destruction", "DROP, TRUNCATE, DELETE or UPDATE without WHERE", ks_an_db_destruction},
     {"db_ransom", "ransom-note tables and texts", ks_an_db_ransom},
+    {"db_auth_failures", "failed database logins per client, success after many", ks_an_db_auth_failures},
     {"host_persistence", "cron entries and systemd units that run downloaded or hidden code", ks_an_host_persistence},
     {"host_miner", "cryptocurrency miner configurations and processes", ks_an_host_miner},
     {"host_download_exec", "curl|sh and downloads to /tmp made executable", ks_an_host_download_exec},

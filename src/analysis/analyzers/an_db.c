@@ -29,6 +29,7 @@ static const char *const k_db_cols[KS_AN_D_N] = {
     [KS_AN_D_OBJECTS] = "objects",
     [KS_AN_D_FP] = "fingerprint_id|fingerprint",
     [KS_AN_D_CODE] = "code|retcode|sqlstate",
+    [KS_AN_D_AUTHFAIL] = "auth_failure",
 };
 
 int ks_an_db_load(ks_store *st, int64_t from, int64_t to, ks_rows **out, ks_err *err)
@@ -607,4 +608,73 @@ int ks_an_db_ransom(const ks_an_input *in, ks_findings *out, ks_err *err)
         "created, or text asking for bitcoin or promising recovery was inserted: the data was "
         "taken and deleted for ransom."};
     return db_run(in, out, err, &a, chk_ransom, KS_ROLE_CREATED);
+}
+
+/* ---- failed logins ---- */
+
+#define AUTH_GUESS 5 /* failures before a success that make it guessing */
+
+int ks_an_db_auth_failures(const ks_an_input *in, ks_findings *out, ks_err *err)
+{
+    ks_strmap hosts;
+    ks_strmap_init(&hosts);
+    int rc = 0;
+    size_t n = ks_rows_count(in->db);
+    for (size_t i = 0; i < n && !rc; i++) {
+        const ks_row *w = ks_rows_at(in->db, i);
+        const char *host = w->v[KS_AN_D_HOST];
+        bool failed = !strcmp(w->v[KS_AN_D_AUTHFAIL], "1");
+        if (!*host)
+            continue;
+        ks_strmap_ent *h = failed ? ks_strmap_get(&hosts, host, err) : ks_strmap_find(&hosts, host);
+        if (!h) {
+            if (failed)
+                rc = err->code ? err->code : KS_ENOMEM;
+            continue;
+        }
+        /* a = failures from this client; p = its finding */
+        bool success_after = !failed && h->a >= AUTH_GUESS &&
+                             (!strcmp(w->v[KS_AN_D_COMMAND], "CONNECT") ||
+                              !strcmp(w->v[KS_AN_D_COMMAND], "Connect") || *w->v[KS_AN_D_SQL]);
+        if (failed)
+            h->a++;
+        else if (!success_after)
+            continue;
+        ks_sev sev = success_after ? KS_SEV_HIGH : h->a >= 20 ? KS_SEV_MEDIUM : KS_SEV_LOW;
+        if (!h->p) {
+            ks_finding *f = NULL;
+            char title[700];
+            if ((rc = ks_findings_add(out, "db_auth_failures", "database", sev, &f, err)))
+                break;
+            h->p = f;
+            snprintf(title, sizeof title, "Failed database logins from %s", host);
+            if ((rc = ks_finding_set_text(
+                     f, title,
+                     "Logins refused with a wrong or missing password. A few are typos or a "
+                     "misconfigured client (low); twenty or more are guessing (medium); a "
+                     "successful session from the same client after five or more failures means "
+                     "a password was probably guessed (high).",
+                     err)))
+                break;
+            if (ks_ct_is_ip(host))
+                rc = ks_finding_entity(f, KS_ENT_IP, KS_ROLE_SOURCE, host, strlen(host), err);
+        }
+        ks_finding *f = h->p;
+        if (sev > f->sev)
+            f->sev = sev;
+        if (success_after && !strstr(f->title, "then a session")) {
+            char t[800];
+            snprintf(t, sizeof t, "%s, then a session", f->title);
+            rc = ks_finding_set_text(f, t, f->explanation, err);
+        }
+        const char *user = w->v[KS_AN_D_USER];
+        ks_ref r = ks_row_ref(w);
+        if (!rc)
+            rc = ks_finding_ref(f, &r, err);
+        if (!rc && *user)
+            rc = ks_finding_entity(f, KS_ENT_USER, success_after ? KS_ROLE_CREDENTIAL : KS_ROLE_TARGET,
+                                   user, strlen(user), err);
+    }
+    ks_strmap_free(&hosts);
+    return rc;
 }

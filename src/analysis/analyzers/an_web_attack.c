@@ -118,6 +118,20 @@ done:
 
 /* ---- path traversal ---- */
 
+/* A parameter whose value is a URL ending in '?' (or a text file with '?'): the classic remote
+ * file inclusion probe, which makes PHP's include() fetch the attacker's code. */
+static bool remote_include(const char *query)
+{
+    static const char *const schemes[] = {"=http://", "=https://", "=ftp://", NULL};
+    for (const char *const *s = schemes; *s; s++)
+        for (const char *p = strstr(query, *s); p; p = strstr(p + 1, *s)) {
+            size_t k = strcspn(p + 1, "&");
+            if (k > 1 && (p[k] == '?' || strstr(p, ".txt?")))
+                return true;
+        }
+    return false;
+}
+
 int ks_an_path_traversal(const ks_an_input *in, ks_findings *out, ks_err *err)
 {
     static const char *const dots[] = {"../", "..\\", "..;/", "%c0%ae", "%c0%af", "%e0%80%ae",
@@ -136,7 +150,7 @@ int ks_an_path_traversal(const ks_an_input *in, ks_findings *out, ks_err *err)
         ks_an_web_split(w, path, sizeof path, query, sizeof query);
         snprintf(text, sizeof text, "%s?%s", path, query);
         bool trav = ks_an_has_any(text, dots) || strstr(query, "=/etc/") ||
-                    strstr(query, "file:///") || strstr(query, "=c:\\");
+                    strstr(query, "file:///") || strstr(query, "=c:\\") || remote_include(query);
         if (!trav) {
             char raw[4200];
             ks_an_norm(w->v[KS_AN_W_URL], false, raw, sizeof raw);
@@ -176,6 +190,12 @@ int ks_an_web_scanner(const ks_an_input *in, ks_findings *out, ks_err *err)
         "wfuzz", "whatweb", "jaeles", "arachni", "netsparker", "burp", "hydra", "zmeu",
         "morfeus", "havij", "appscan", "webinspect", "qualys", "censys", "l9explore",
         "fuzz faster", NULL};
+    static const char *const probes[] = {
+        "phpmyadmin", "/pma/", "/myadmin/", "/mysqladmin/", "setup.php", "wp-login.php",
+        "xmlrpc.php", "/.env", "/.git/", "/cgi-bin/", "/manager/html", "/actuator",
+        "eval-stdin.php", "/boaform", "/hnap1", "/.aws/", "/server-status", "/.ds_store",
+        "/vendor/phpunit", "/solr/admin", "/wp-admin", "/administrator/", "/shell.php",
+        "/cmd.php", "/.svn/", "/config.php.bak", "/backup.zip", NULL};
     ks_strmap clients, groups;
     ks_strmap_init(&clients);
     ks_strmap_init(&groups);
@@ -189,6 +209,11 @@ int ks_an_web_scanner(const ks_an_input *in, ks_findings *out, ks_err *err)
         ks_an_norm(w->v[KS_AN_W_UA], false, ua, sizeof ua);
         bool tool = ks_an_has_any(ua, uas);
         int st = ks_an_status(w);
+        char path[2048], query[2048];
+        ks_an_web_split(w, path, sizeof path, query, sizeof query);
+        /* paths bots try on every site: refused (4xx) they are a probe, served they are the
+         * site's own */
+        bool probe = st >= 400 && st < 500 && ks_an_has_any(path, probes);
         bool burst = false;
         if (st >= 400 && st < 500 && *client) {
             ks_strmap_ent *c = ks_strmap_get(&clients, client, err);
@@ -203,7 +228,7 @@ int ks_an_web_scanner(const ks_an_input *in, ks_findings *out, ks_err *err)
             burst = ++c->a >= BURST_MIN;
         }
         ks_strmap_ent *g = *client ? ks_strmap_find(&groups, client) : NULL;
-        if (!tool && !burst) {
+        if (!tool && !burst && !probe) {
             /* a scanning client's later errors are part of its finding */
             if (g && g->p && st >= 400 && st < 500 && (rc = ks_an_web_ref(g->p, w, err)))
                 goto done;
@@ -216,8 +241,11 @@ int ks_an_web_scanner(const ks_an_input *in, ks_findings *out, ks_err *err)
                  "when the same address appears in other findings, which the attack chain "
                  "shows. User agent: %s",
                  client, tool ? "announces a scanning tool in its user agent"
-                              : "received a burst of client errors (50 or more 4xx within 10 "
-                                "minutes), the trace of a tool guessing paths",
+                         : burst ? "received a burst of client errors (50 or more 4xx within 10 "
+                                   "minutes), the trace of a tool guessing paths"
+                                 : "was refused paths that bots probe on every site (database "
+                                   "admin tools, CMS logins, exposed configuration, known "
+                                   "vulnerable scripts)",
                  w->v[KS_AN_W_UA]);
         ks_finding *f = NULL;
         if ((rc = group_for(&groups, w, out, "web_scanner", KS_SEV_LOW, title, expl, &f, err)))

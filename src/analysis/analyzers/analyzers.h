@@ -13,7 +13,7 @@
 enum { KS_AN_W_CLIENT, KS_AN_W_METHOD, KS_AN_W_PATH, KS_AN_W_QUERY, KS_AN_W_URL, KS_AN_W_STATUS,
        KS_AN_W_UA, KS_AN_W_HOST, KS_AN_W_N };
 enum { KS_AN_D_USER, KS_AN_D_HOST, KS_AN_D_DB, KS_AN_D_COMMAND, KS_AN_D_SQL, KS_AN_D_CLASS,
-       KS_AN_D_VERB, KS_AN_D_OBJECTS, KS_AN_D_FP, KS_AN_D_CODE, KS_AN_D_N };
+       KS_AN_D_VERB, KS_AN_D_OBJECTS, KS_AN_D_FP, KS_AN_D_CODE, KS_AN_D_AUTHFAIL, KS_AN_D_N };
 enum { KS_AN_H_SOURCE, KS_AN_H_ACTION, KS_AN_H_ACTOR, KS_AN_H_TARGET, KS_AN_H_MESSAGE,
        KS_AN_H_RAW, KS_AN_H_IP, KS_AN_H_HOST, KS_AN_H_OUTCOME, KS_AN_H_N };
 /* Web rows: decoded lower-case path and query (a load balancer's URL split), the status
@@ -53,6 +53,7 @@ int ks_an_db_file_io(const ks_an_input *in, ks_findings *out, ks_err *err);
 int ks_an_db_accounts(const ks_an_input *in, ks_findings *out, ks_err *err);
 int ks_an_db_destruction(const ks_an_input *in, ks_findings *out, ks_err *err);
 int ks_an_db_ransom(const ks_an_input *in, ks_findings *out, ks_err *err);
+int ks_an_db_auth_failures(const ks_an_input *in, ks_findings *out, ks_err *err);
 /* host (an_host.c) over in->host */
 int ks_an_host_persistence(const ks_an_input *in, ks_findings *out, ks_err *err);
 int ks_an_host_miner(const ks_an_input *in, ks_findings *out, ks_err *err);
