@@ -5,7 +5,8 @@
  * crontab/cron_entry, systemd_unit, syslog with ssh_login, ssh_login_failed, cron_command,
  * user_add, ...). The analyzers read only the `events` view (source, action, actor, target,
  * message, raw, src_ip, host) and match the command text wherever a parser put it: target,
- * else message, else raw. Records without a time (shell histories) keep their file order.
+ * else message, else raw. Records without a time (shell histories) keep their file order and
+ * are analysed only when the time range is open at both ends (they cannot be placed in one).
  * Nothing here depends on a host parser's own table. */
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +41,7 @@ int ks_an_host_load(ks_store *st, int64_t from, int64_t to, ks_rows **out, ks_er
             "'cloud_init', 'user_data', 'miner_config', 'host_file', 'messages') "
             "OR e.source LIKE 'host%' OR e.source LIKE '%history%' OR e.source LIKE '%cron%' "
             "OR e.source LIKE 'systemd%') AND "
-            "((e.time_ns IS NULL AND ?1 = '-9223372036854775808') "
+            "((e.time_ns IS NULL AND ?1 = '-9223372036854775808' AND ?2 = '9223372036854775807') "
             "OR (e.time_ns >= ?1 AND e.time_ns < ?2))",
             from, to, err);
     if (rc) {
