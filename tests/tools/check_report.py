@@ -32,7 +32,7 @@ def attack_record(eid):
     f, ln = where.get(eid, ("", None))
     f = f.split("!")[0]
     for rel, lines in attack_records.items():
-        if (f == rel or f.endswith("/" + rel)) and ln in lines:
+        if (f == rel or f.endswith("/" + rel)) and (lines == "all" or ln in lines):
             return True
     return False
 
