@@ -288,7 +288,8 @@ static void pool_host(const char *s, char *out, size_t outsz)
         /* a host name with "pool" in it followed by a port */
         for (const char *q = strstr(s, "pool"); q; q = strstr(q + 1, "pool")) {
             const char *st = q;
-            while (st > s && (st[-1] == '.' || st[-1] == '-' || (st[-1] >= 'a' && st[-1] <= 'z') ||
+            /* back to the start of the host name (at most 253 characters: DNS) */
+            while (st > s && q - st < 253 && (st[-1] == '.' || st[-1] == '-' || (st[-1] >= 'a' && st[-1] <= 'z') ||
                               (st[-1] >= '0' && st[-1] <= '9')))
                 st--;
             size_t k = strcspn(st, ":\"' /,");
