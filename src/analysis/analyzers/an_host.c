@@ -53,8 +53,23 @@ int ks_an_host_load(ks_store *st, int64_t from, int64_t to, ks_rows **out, ks_er
     return 0;
 }
 
-/* The command or text of a record, lower-cased with blanks squeezed. */
-static void cmd_text(const ks_row *w, char *out, size_t outsz)
+/* Whether s contains needle (lower case) ignoring the case of s. */
+static bool ci_contains(const char *s, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *s; s++) {
+        size_t k = 0;
+        while (k < n && s[k] && (s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]) == needle[k])
+            k++;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
+/* The command or text of a record with blanks squeezed, lower-cased when lower (matching);
+ * the case-kept text has the same length and offsets (for showing paths as written). */
+static void cmd_text_as(const ks_row *w, char *out, size_t outsz, bool lower)
 {
     const char *s = *w->v[KS_AN_H_TARGET] ? w->v[KS_AN_H_TARGET]
                     : *w->v[KS_AN_H_MESSAGE] ? w->v[KS_AN_H_MESSAGE] : w->v[KS_AN_H_RAW];
@@ -67,20 +82,36 @@ static void cmd_text(const ks_row *w, char *out, size_t outsz)
         if (c == ' ' && blank)
             continue;
         blank = c == ' ';
-        if (c >= 'A' && c <= 'Z')
+        if (lower && c >= 'A' && c <= 'Z')
             c += 32;
         out[o++] = (char)c;
     }
     out[o] = '\0';
     /* a unit file or a record's message may hold the command when target is only a name */
-    if (!strstr(out, "execstart") && *w->v[KS_AN_H_TARGET] && *w->v[KS_AN_H_MESSAGE] &&
+    if (!ci_contains(out, "execstart") && *w->v[KS_AN_H_TARGET] && *w->v[KS_AN_H_MESSAGE] &&
         o + 2 < outsz) {
         out[o++] = '\n';
         const char *m = w->v[KS_AN_H_MESSAGE];
         for (size_t i = 0; m[i] && o + 1 < outsz; i++)
-            out[o++] = m[i] >= 'A' && m[i] <= 'Z' ? (char)(m[i] + 32) : m[i];
+            out[o++] = lower && m[i] >= 'A' && m[i] <= 'Z' ? (char)(m[i] + 32) : m[i];
         out[o] = '\0';
     }
+}
+
+static void cmd_text(const ks_row *w, char *out, size_t outsz)
+{
+    cmd_text_as(w, out, outsz, true);
+}
+
+/* The n bytes at p (inside lower, w's lower-cased text) as written in the record. */
+static void as_written(const ks_row *w, const char *lower, const char *p, size_t n, char *out,
+                       size_t outsz)
+{
+    char orig[CMD_MAX];
+    cmd_text_as(w, orig, sizeof orig, false);
+    size_t off = (size_t)(p - lower);
+    const char *src = strlen(orig) == strlen(lower) && off + n <= strlen(orig) ? orig + off : p;
+    snprintf(out, outsz, "%.*s", (int)(n < outsz - 1 ? n : outsz - 1), src);
 }
 
 static bool is(const ks_row *w, int col, const char *v)
@@ -140,7 +171,22 @@ static void url_host(const char *s, char *out, size_t outsz)
     snprintf(out, outsz, "%.*s", (int)(k < outsz - 1 ? k : outsz - 1), u);
 }
 
-/* The first staging path in s (a word starting with /tmp/, /dev/shm/, ...), into out. */
+/* The first staging path in s (a word starting with /tmp/, /dev/shm/, ...): its start and
+ * length, NULL when none. */
+static const char *staging_span(const char *s, size_t *len)
+{
+    static const char *const tmp[] = {"/tmp/", "/dev/shm/", "/var/tmp/", "/run/shm/", NULL};
+    const char *best = NULL;
+    for (const char *const *t = tmp; *t; t++) {
+        const char *p = strstr(s, *t);
+        if (p && (!best || p < best))
+            best = p;
+    }
+    *len = best ? strcspn(best, " ;|&'\")>\n") : 0;
+    return best;
+}
+
+/* The first staging path in s, into out (lower case, as in s). */
 static void staging_file(const char *s, char *out, size_t outsz)
 {
     static const char *const tmp[] = {"/tmp/", "/dev/shm/", "/var/tmp/", "/run/shm/", NULL};
@@ -174,7 +220,11 @@ static int add_host_entities(ks_finding *f, const ks_row *w, const char *cmd, ks
     if (!rc && *host)
         rc = ks_finding_entity(f, ks_ct_is_ip(host) ? KS_ENT_IP : KS_ENT_DOMAIN, KS_ROLE_SOURCE,
                                host, strlen(host), err);
-    staging_file(cmd, file, sizeof file);
+    size_t flen = 0;
+    const char *fp = staging_span(cmd, &flen);
+    file[0] = '\0';
+    if (fp)
+        as_written(w, cmd, fp, flen, file, sizeof file);
     if (!rc && *file)
         rc = ks_finding_entity(f, KS_ENT_FILE, file_role, file, strlen(file), err);
     return rc;
@@ -251,6 +301,11 @@ int ks_an_host_persistence(const ks_an_input *in, ks_findings *out, ks_err *err)
             continue;
         bool bad = suspicious_command(s);
         bool outside = unit && exec_outside_usr(s, prog, sizeof prog);
+        if (outside) {
+            const char *at = strstr(s, prog);
+            if (at)
+                as_written(w, s, at, strlen(prog), prog, sizeof prog);
+        }
         if (!bad && !outside)
             continue;
         ks_sev sev = bad ? KS_SEV_HIGH : KS_SEV_MEDIUM;

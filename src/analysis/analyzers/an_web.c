@@ -70,6 +70,22 @@ void ks_an_web_split(const ks_row *w, char *path, size_t psz, char *query, size_
     ks_an_norm(q, true, query, qsz);
 }
 
+/* The path as requested (percent-decoded once, case kept), for titles and entities. */
+static void path_shown(const ks_row *w, char *out, size_t outsz)
+{
+    const char *p = w->v[KS_AN_W_PATH];
+    size_t n = strlen(p);
+    if (!*p) {
+        const char *u = w->v[KS_AN_W_URL];
+        const char *sch = strstr(u, "://");
+        if (sch)
+            u = strchr(sch + 3, '/') ? strchr(sch + 3, '/') : "/";
+        p = u;
+        n = strcspn(u, "?");
+    }
+    ks_an_pct_decode(p, n, out, outsz);
+}
+
 int ks_an_status(const ks_row *w)
 {
     const char *s = w->v[KS_AN_W_STATUS];
@@ -174,8 +190,9 @@ int ks_an_web_upload_exec(const ks_an_input *in, ks_findings *out, ks_err *err)
                                   uploaded ? KS_SEV_HIGH : KS_SEV_MEDIUM, &f, err)))
             goto done;
         pe->p = f;
-        char title[2600], expl[6000];
-        snprintf(title, sizeof title, "Script %s %s from an upload directory by %s", path,
+        char title[2600], expl[6000], shown[2048];
+        path_shown(w, shown, sizeof shown);
+        snprintf(title, sizeof title, "Script %s %s from an upload directory by %s", shown,
                  uploaded ? "uploaded and then requested" : "first requested", client);
         if (uploaded) {
             const ks_row *pw = ks_rows_at(in->web, (size_t)(post->b - 1));
@@ -185,17 +202,17 @@ int ks_an_web_upload_exec(const ks_an_input *in, ks_findings *out, ks_err *err)
                      "%s sent %s %s and then requested %s, a script under a directory that "
                      "holds uploaded or static files, which no one had requested before. A "
                      "server that executes what was uploaded runs the sender's code: a web "
-                     "shell.", client, pw->v[KS_AN_W_METHOD], pp, path);
+                     "shell.", client, pw->v[KS_AN_W_METHOD], pp, shown);
             if ((rc = ks_an_web_ref(f, pw, err)))
                 goto done;
         } else {
             snprintf(expl, sizeof expl,
                      "%s is a script under a directory that holds uploaded or static files and "
                      "was first requested after the learning window (by %s). Scripts there are "
-                     "usually uploaded web shells.", path, client);
+                     "usually uploaded web shells.", shown, client);
         }
         if ((rc = ks_finding_set_text(f, title, expl, err)) ||
-            (rc = ks_finding_entity(f, KS_ENT_FILE, KS_ROLE_CREATED, path, strlen(path), err)) ||
+            (rc = ks_finding_entity(f, KS_ENT_FILE, KS_ROLE_CREATED, shown, strlen(shown), err)) ||
             (rc = ks_an_web_ref(f, w, err)))
             goto done;
     }
@@ -368,15 +385,16 @@ int ks_an_webshell_cmd(const ks_an_input *in, ks_findings *out, ks_err *err)
             if ((rc = ks_findings_add(out, "webshell_cmd", "web", sev, &f, err)))
                 goto done;
             g->p = f;
-            char title[3200], expl[4000];
-            snprintf(title, sizeof title, "Web shell commands through %s from %s", path,
+            char title[3200], expl[4000], shown[2048];
+            path_shown(w, shown, sizeof shown);
+            snprintf(title, sizeof title, "Web shell commands through %s from %s", shown,
                      w->v[KS_AN_W_CLIENT]);
             snprintf(expl, sizeof expl,
                      "Requests to %s carry a command parameter whose value is a shell command "
                      "(first: %s). A server answering 200 to them is running the commands: a web "
-                     "shell. Commands are listed in the records.", path, cmd);
+                     "shell. Commands are listed in the records.", shown, cmd);
             if ((rc = ks_finding_set_text(f, title, expl, err)) ||
-                (rc = ks_finding_entity(f, KS_ENT_FILE, KS_ROLE_PERSISTENCE, path, strlen(path),
+                (rc = ks_finding_entity(f, KS_ENT_FILE, KS_ROLE_PERSISTENCE, shown, strlen(shown),
                                         err)))
                 goto done;
         }
