@@ -96,7 +96,11 @@ static bool is_artifact(const char *path)
     static const char *const prefixes[] = {
         "/var/log/", "/var/spool/cron/", "/etc/cron.d/", "/etc/sudoers.d/",
         "/var/lib/cloud/instance/", "/var/lib/mysql/", "/var/lib/pgsql/", "/var/lib/postgresql/",
-        "/etc/systemd/system/", NULL};
+        "/etc/systemd/system/",
+        /* process accounting where it is not under /var/log (RHEL: /var/account/pacct);
+         * /var/log/{wtmp,btmp,lastlog,journal/} and /var/log/account/ are covered above,
+         * /run/utmp and /run/log/journal/ live on tmpfs and are never in an image */
+        "/var/account/", NULL};
     static const char *const files[] = {"/etc/crontab", "/etc/anacrontab", "/etc/passwd",
                                         "/etc/group", "/etc/shadow", "/etc/sudoers",
                                         "/etc/hostname", "/etc/hosts", NULL};

@@ -17,6 +17,7 @@
 #include "parsers/db/db_parsers.h"
 #include "parsers/gcp/gcp_logging.h"
 #include "parsers/host/filesystem.h"
+#include "parsers/host/hostbin.h"
 #include "parsers/k8s/container_log.h"
 #include "parsers/k8s/k8s_audit.h"
 #include "parsers/web/web.h"
@@ -49,6 +50,10 @@
     KS_PARSER_ENTRY(ks_parser_azure_activity) \
     KS_PARSER_ENTRY(ks_parser_route53resolver) \
     KS_PARSER_ENTRY(ks_parser_aws_config)     \
-    KS_PARSER_ENTRY(ks_parser_aws_config_snapshot)
+    KS_PARSER_ENTRY(ks_parser_aws_config_snapshot) \
+    KS_PARSER_ENTRY(ks_parser_utmp)           \
+    KS_PARSER_ENTRY(ks_parser_lastlog)        \
+    KS_PARSER_ENTRY(ks_parser_pacct)          \
+    KS_PARSER_ENTRY(ks_parser_journal)
 
 #endif
