@@ -465,13 +465,18 @@ static int answers(ks_report *r, ks_err *err)
     if (np) {
         ks_buf_puts(&b, "Left behind: ");
         if (count_kind(&all[KS_SCOPE_PERSISTENCE], KS_ENT_USER)) {
-            ks_buf_puts(&b, "IAM user(s) ");
+            ks_buf_puts(&b, "accounts (IAM, database or host users) ");
             join_ents(&b, &all[KS_SCOPE_PERSISTENCE], KS_ENT_USER, 20);
             ks_buf_puts(&b, "; ");
         }
         if (count_kind(&all[KS_SCOPE_PERSISTENCE], KS_ENT_ACCESS_KEY)) {
             ks_buf_puts(&b, "access key(s) ");
             join_ents(&b, &all[KS_SCOPE_PERSISTENCE], KS_ENT_ACCESS_KEY, 20);
+            ks_buf_puts(&b, "; ");
+        }
+        if (count_kind(&all[KS_SCOPE_PERSISTENCE], KS_ENT_FILE)) {
+            ks_buf_puts(&b, "files (web shells, cron entries, units, programs) ");
+            join_ents(&b, &all[KS_SCOPE_PERSISTENCE], KS_ENT_FILE, 20);
             ks_buf_puts(&b, "; ");
         }
         if (count_kind(&all[KS_SCOPE_PERSISTENCE], KS_ENT_PRINCIPAL)) {
@@ -482,7 +487,7 @@ static int answers(ks_report *r, ks_err *err)
         if ((rc = add_ents(a->ev, &all[KS_SCOPE_PERSISTENCE], err)))
             goto done;
     } else {
-        ks_buf_puts(&b, "No IAM persistence was detected. ");
+        ks_buf_puts(&b, "No persistence was detected. ");
     }
     for (size_t ci = 0; ci < r->chains.n; ci++)
         for (size_t k = 0; k < r->chains.v[ci].n; k++) {

@@ -65,6 +65,7 @@ if "web" in layers:
     check("root_cause_instance", stolen["instance"] in ents("root_cause", "instance"), str(ents("root_cause", "instance")))
     check("chain_web_to_cloud", rep["chains"] and "web" in rep["chains"][0]["layers"] and
           "cloud" in rep["chains"][0]["layers"], str([c["layers"] for c in rep["chains"]]))
+    check("persistence_web_shell", w["web_shell"] in ents("persistence", "file"), str(ents("persistence", "file")))
     check("ssrf_role_named", any(w["ssrf_role"] in f["entities"].get("resource", []) for f in rep["findings"]
                                  if f["analyzer"] == "ssrf_metadata"), "")
 else:
