@@ -28,6 +28,17 @@ KTEST(test_hostlogs_sniff_syslog_forms)
     KT_EQ_STR(sniffed("<13>Mar  7 04:02:16 host logger: hello\n"), "syslog");
 }
 
+KTEST(test_hostlogs_sniff_rotated_file_starting_inside_a_message)
+{
+    KT_EQ_STR(sniffed("\tat java.lang.Thread.run(Thread.java:748)\n"
+                      "Mar  7 04:02:16 host sshd[1]: Connection from 192.0.2.1 port 22\n"
+                      "Mar  7 04:02:17 host sshd[1]: Accepted password for a from 192.0.2.1 port 22 ssh2\n"
+                      "Mar  7 04:02:18 host CRON[2]: (root) CMD (true)\n"),
+              "syslog");
+    /* one header after junk is not enough */
+    KT_EQ_STR(sniffed("hello world\nsomething else\nMar  7 04:02:16 host sshd[1]: x\n"), "(none)");
+}
+
 KTEST(test_hostlogs_sniff_audit_raw_and_node)
 {
     KT_EQ_STR(sniffed("type=SYSCALL msg=audit(1364481363.243:24287): arch=c000003e syscall=2\n"), "auditd");

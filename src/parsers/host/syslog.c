@@ -474,13 +474,35 @@ static int flush(ks_parse_ctx *ctx, sl_state *st, ks_err *err)
 
 /* Content sniffing: the first non-blank line is a syslog header, and most of the first lines
  * are headers or continuations. A fixed reference time is enough to check the syntax. */
+/* The score a header earns: BSD and RFC 5424 headers are distinctive; an RFC 3339 time
+ * followed by two words also starts container and database logs, so those need a tag ending
+ * in ':' without blanks and a host that is not a number (a CloudWatch export line "TIME Feb
+ * 20 07:01:01 host prog: msg" would otherwise read as host "Feb", tag "20 07:01:01 host
+ * prog"). 0: not convincing on its own. */
+static int head_score(const sl_head *h)
+{
+    int64_t x;
+    if (h->version)
+        return 90;
+    if (h->bsd) /* "Mar 07 04:02:16 Installed: x" (yum.log) has no host */
+        return h->host.n && h->tag.n ? 85 : 60;
+    if (h->tag.n && h->has_tag_colon && !(h->host.n && !sl_num(h->host, &x)) &&
+        h->tag.p[0] != '[' && !memchr(h->tag.p, ' ', h->tag.n))
+        return 75;
+    return 0;
+}
+
+/* Content sniffing over the first lines: the first convincing header sets the score; most
+ * lines must be headers or continuations. A first line that is not a header (a rotated file
+ * cut inside a multi-line message, junk) costs 15 and needs three headers after it. A fixed
+ * reference time is enough to check the syntax. */
 static int sniff(const uint8_t *head, size_t n, const char *name)
 {
     (void)name;
     const char *p = (const char *)head;
     size_t i = 0;
     int lines = 0, heads = 0, bad = 0, score = 0;
-    bool first = true;
+    bool first_ok = false;
     while (i < n && lines < 20) {
         const char *nl = memchr(p + i, '\n', n - i);
         if (!nl)
@@ -494,34 +516,23 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
         lines++;
         sl_head h;
         bool ok = !parse_head(ln, 946684800LL * KS_NS_PER_SEC, NULL, &h);
-        if (first) {
-            first = false;
-            if (!ok)
-                return 0;
-            /* BSD and RFC 5424 headers are distinctive; an RFC 3339 time followed by two
-             * words also starts container and database logs, so those need a tag ending
-             * in ':' and a host that is not a number. */
-            int64_t x;
-            if (h.version)
-                score = 90;
-            else if (h.bsd) /* "Mar 07 04:02:16 Installed: x" (yum.log) has no host */
-                score = h.host.n && h.tag.n ? 85 : 60;
-            else if (h.tag.n && h.has_tag_colon && !(h.host.n && !sl_num(h.host, &x)) &&
-                     h.tag.p[0] != '[' && !memchr(h.tag.p, ' ', h.tag.n))
-                /* (a CloudWatch export line "TIME Feb 20 07:01:01 host prog: msg" would
-                 * otherwise read as host "Feb", tag "20 07:01:01 host prog") */
-                score = 75;
-            else
-                return 0;
+        if (ok && !score) {
+            score = head_score(&h);
+            if (!score && heads == 0 && lines == 1)
+                return 0; /* the first line is a header, but one other formats share */
+            if (lines == 1)
+                first_ok = true;
         }
         if (ok)
             heads++;
         else if (looks_like_header(ln))
             bad++;
     }
-    if (!lines)
+    if (!lines || !score || bad * 2 > lines)
         return 0;
-    return bad * 2 > lines ? 0 : heads * 2 >= lines || heads >= 3 ? score : score - 30;
+    if (!first_ok)
+        return heads >= 3 && heads * 2 >= lines ? score - 15 : 0;
+    return heads * 2 >= lines || heads >= 3 ? score : score - 30;
 }
 
 static int parse(ks_parse_ctx *ctx, ks_err *err)

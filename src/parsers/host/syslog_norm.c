@@ -108,11 +108,53 @@ static ks_str strip_prefix_users(ks_str s)
     return s;
 }
 
+/* "invalid user U" / "illegal user U" -> "U" (where the word "user" may be the name itself:
+ * "Failed password for user from ..."). */
+static ks_str strip_invalid(ks_str s)
+{
+    if (sl_starts(s, "invalid user ") || sl_starts(s, "illegal user "))
+        return sl_sub(s, 13, s.n);
+    return s;
+}
+
+/* The digits at the start of s ("44105:" -> 44105) into C_SRC_PORT. */
+static void set_port(sl_norm *n, ks_str s)
+{
+    size_t k = 0;
+    while (k < s.n && sl_dig(s.p[k]))
+        k++;
+    set_int(n, C_SRC_PORT, sl_sub(s, 0, k));
+}
+
+/* "ADDR port N[: reason]" (the words after "with", "from", "for"). */
+static void addr_port(sl_norm *n, ks_str rest)
+{
+    ks_str a = sl_word(rest, 0);
+    while (a.n && (a.p[a.n - 1] == ':' || a.p[a.n - 1] == ','))
+        a.n--;
+    set_remote(n, a);
+    ks_str r2 = sl_trim(sl_sub(rest, sl_word(rest, 0).n, rest.n));
+    if (sl_starts(r2, "port "))
+        set_port(n, sl_sub(r2, 5, r2.n));
+    ptrdiff_t c = sl_find(r2, 0, ": ");
+    if (c >= 0)
+        set(n, C_REASON, sl_trim(sl_sub(r2, (size_t)c + 2, r2.n)));
+}
+
 static bool norm_sshd(sl_norm *n, ks_str m)
 {
     if (sl_ends(m, " [preauth]"))
         m.n -= 10;
     m = sl_trim(m);
+    if (sl_starts(m, "[ID ")) { /* Solaris: "[ID 800047 auth.info] Failed ..." */
+        ptrdiff_t e = sl_find(m, 0, "] ");
+        if (e > 0)
+            m = sl_trim(sl_sub(m, (size_t)e + 2, m.n));
+    }
+    if (sl_starts(m, "error: ") || sl_starts(m, "fatal: "))
+        m = sl_trim(sl_sub(m, 7, m.n));
+    if (sl_starts(m, "banner exchange: ") || sl_starts(m, "ssh_dispatch_run_fatal: "))
+        m = sl_trim(sl_sub(m, (size_t)sl_find(m, 0, ": ") + 2, m.n));
     if (sl_starts(m, "Accepted ") || sl_starts(m, "Failed ") || sl_starts(m, "Postponed ")) {
         bool ok = sl_starts(m, "Accepted ");
         if (sl_starts(m, "Postponed "))
@@ -129,8 +171,8 @@ static bool norm_sshd(sl_norm *n, ks_str m)
             set(n, C_FINGERPRINT, sl_trim(sl_sub(rest, (size_t)fp + 2, rest.n)));
             rest.n = (size_t)fp;
         }
-        bool invalid = sl_starts(rest, "invalid user ");
-        user_from(n, strip_prefix_users(rest), true);
+        bool invalid = sl_starts(rest, "invalid user ") || sl_starts(rest, "illegal user ");
+        user_from(n, strip_invalid(rest), true);
         n->action = ok ? KS_STR_LIT("ssh_login") : KS_STR_LIT("ssh_login_failed");
         n->outcome = ok ? KS_STR_LIT("success") : KS_STR_LIT("failure");
         if (invalid)
@@ -151,8 +193,8 @@ static bool norm_sshd(sl_norm *n, ks_str m)
         n->outcome = KS_STR_LIT("failure");
         return true;
     }
-    if (sl_starts(m, "error: maximum authentication attempts exceeded for ")) {
-        user_from(n, strip_prefix_users(sl_sub(m, 52, m.n)), true);
+    if (sl_starts(m, "maximum authentication attempts exceeded for ")) {
+        user_from(n, strip_invalid(sl_sub(m, 45, m.n)), true);
         n->action = KS_STR_LIT("ssh_max_attempts");
         n->outcome = KS_STR_LIT("failure");
         return true;
@@ -166,12 +208,70 @@ static bool norm_sshd(sl_norm *n, ks_str m)
         n->outcome = KS_STR_LIT("failure");
         return true;
     }
-    if (sl_starts(m, "Disconnecting ") && sl_find(m, 0, "Too many authentication failures") > 0) {
+    if (sl_starts(m, "Disconnecting ") && sl_find(m, 0, " user ") > 0) {
+        /* "Disconnecting (authenticating|invalid) user U ADDR port N: reason" */
         ptrdiff_t c = sl_find(m, 0, ": ");
-        if (c > 0)
-            user_from(n, strip_prefix_users(sl_sub(m, 14, (size_t)c)), false);
-        n->action = KS_STR_LIT("ssh_max_attempts");
+        if (c <= 0)
+            return false;
+        user_from(n, strip_prefix_users(sl_sub(m, 14, (size_t)c)), false);
+        set(n, C_REASON, sl_trim(sl_sub(m, (size_t)c + 2, m.n)));
+        bool many = sl_find(m, 0, "Too many authentication failures") > 0;
+        n->action = many ? KS_STR_LIT("ssh_max_attempts") : KS_STR_LIT("ssh_disconnect");
         n->outcome = KS_STR_LIT("failure");
+        return true;
+    }
+    if (sl_starts(m, "PAM: ") && (sl_find(m, 0, "uthentication failure for ") > 0 ||
+                                  sl_find(m, 0, "uthentication error for ") > 0)) {
+        /* "PAM: Authentication failure for U from H[ via LOCAL]" (macOS, older OpenSSH) */
+        ptrdiff_t f = sl_find(m, 0, " for ");
+        ks_str rest = sl_sub(m, (size_t)f + 5, m.n);
+        ptrdiff_t via = sl_find(rest, 0, " via ");
+        if (via > 0)
+            rest.n = (size_t)via;
+        user_from(n, strip_invalid(rest), true);
+        n->action = KS_STR_LIT("auth_failure");
+        n->outcome = KS_STR_LIT("failure");
+        return true;
+    }
+    if (sl_starts(m, "ROOT LOGIN REFUSED FROM ")) {
+        set(n, C_USER, KS_STR_LIT("root"));
+        n->actor = KS_STR_LIT("root");
+        addr_port(n, sl_sub(m, 24, m.n));
+        set(n, C_REASON, KS_STR_LIT("root login refused"));
+        n->action = KS_STR_LIT("ssh_login_failed");
+        n->outcome = KS_STR_LIT("failure");
+        return true;
+    }
+    if (sl_starts(m, "User ") && sl_find(m, 0, " not allowed because ") > 0) {
+        /* "User U from H not allowed because not listed in AllowUsers" */
+        ptrdiff_t na = sl_find(m, 0, " not allowed because ");
+        ks_str head = sl_sub(m, 5, (size_t)na);
+        user_from(n, head, true);
+        set(n, C_REASON, sl_sub(m, (size_t)na + 1, m.n));
+        n->action = KS_STR_LIT("ssh_login_failed");
+        n->outcome = KS_STR_LIT("failure");
+        return true;
+    }
+    if (sl_starts(m, "Unable to negotiate with ")) {
+        addr_port(n, sl_sub(m, 25, m.n));
+        n->action = KS_STR_LIT("ssh_negotiation_failed");
+        n->outcome = KS_STR_LIT("failure");
+        return true;
+    }
+    if (sl_starts(m, "Timeout before authentication for ")) {
+        ks_str rest = sl_sub(m, 34, m.n);
+        if (sl_starts(rest, "connection from "))
+            rest = sl_sub(rest, 16, rest.n);
+        addr_port(n, rest);
+        set(n, C_REASON, KS_STR_LIT("timeout before authentication"));
+        n->action = KS_STR_LIT("ssh_disconnect");
+        return true;
+    }
+    if (sl_starts(m, "Bad protocol version identification ")) {
+        ptrdiff_t f = sl_rfind(m, " from ");
+        if (f > 0)
+            addr_port(n, sl_sub(m, (size_t)f + 6, m.n));
+        n->action = KS_STR_LIT("ssh_no_identification");
         return true;
     }
     if (sl_starts(m, "Disconnected from ") || sl_starts(m, "Connection closed by ") ||
@@ -196,37 +296,17 @@ static bool norm_sshd(sl_norm *n, ks_str m)
         return true;
     }
     if (sl_starts(m, "Received disconnect from ")) {
-        ks_str rest = sl_sub(m, 25, m.n);
-        ks_str a = sl_word(rest, 0);
-        while (a.n && a.p[a.n - 1] == ':')
-            a.n--;
-        set_remote(n, a);
-        ks_str r2 = sl_trim(sl_sub(rest, sl_word(rest, 0).n, rest.n));
-        if (sl_starts(r2, "port ")) {
-            ks_str p = sl_word(r2, 5);
-            size_t k = 0;
-            while (k < p.n && sl_dig(p.p[k]))
-                k++;
-            set_int(n, C_SRC_PORT, sl_sub(p, 0, k));
-        }
+        addr_port(n, sl_sub(m, 25, m.n));
         n->action = KS_STR_LIT("ssh_disconnect");
         return true;
     }
     if (sl_starts(m, "Connection from ")) {
-        ks_str rest = sl_sub(m, 16, m.n);
-        ks_str a = sl_word(rest, 0);
-        set_remote(n, a);
-        ks_str r2 = sl_trim(sl_sub(rest, a.n, rest.n));
-        if (sl_starts(r2, "port ")) {
-            ks_str p = sl_word(r2, 5);
-            set_int(n, C_SRC_PORT, p);
-        }
+        addr_port(n, sl_sub(m, 16, m.n));
         n->action = KS_STR_LIT("ssh_connection");
         return true;
     }
     if (sl_starts(m, "Did not receive identification string from ")) {
-        ks_str rest = sl_sub(m, 43, m.n);
-        set_remote(n, sl_word(rest, 0));
+        addr_port(n, sl_sub(m, 43, m.n));
         n->action = KS_STR_LIT("ssh_no_identification");
         return true;
     }
@@ -236,14 +316,24 @@ static bool norm_sshd(sl_norm *n, ks_str m)
 /* "pam_unix(SERVICE:TYPE): ..." and other pam modules' lines, any program. */
 static bool norm_pam(sl_norm *n, ks_str m)
 {
+    /* "pam_unix(SERVICE:TYPE): ", old Linux-PAM "(pam_unix) ", and "pam_unix: " */
     ptrdiff_t lp = sl_find(m, 0, "(");
     ptrdiff_t rp = sl_find(m, 0, "): ");
-    if (sl_starts(m, "pam_") && lp > 0 && rp > lp) {
+    ptrdiff_t sp = sl_find(m, 0, " ");
+    if (sl_starts(m, "pam_") && lp > 0 && rp > lp && (sp < 0 || sp > rp)) {
         ks_str inner = sl_sub(m, (size_t)lp + 1, (size_t)rp);
         ptrdiff_t c = sl_find(inner, 0, ":");
         if (c > 0)
             set(n, C_SERVICE, sl_sub(inner, 0, (size_t)c));
         m = sl_sub(m, (size_t)rp + 3, m.n);
+    } else if (sl_starts(m, "(pam_")) {
+        ptrdiff_t e = sl_find(m, 0, ") ");
+        if (e > 0)
+            m = sl_sub(m, (size_t)e + 2, m.n);
+    } else if (sl_starts(m, "pam_")) {
+        ptrdiff_t c = sl_find(m, 0, ": ");
+        if (c > 0 && (sp < 0 || sp > c))
+            m = sl_sub(m, (size_t)c + 2, m.n);
     }
     if (sl_starts(m, "session opened for user ") || sl_starts(m, "session closed for user ")) {
         bool open = m.p[8] == 'o';
@@ -273,11 +363,16 @@ static bool norm_pam(sl_norm *n, ks_str m)
     }
     if (sl_starts(m, "authentication failure;") || (sl_starts(m, "PAM ") &&
                                                   sl_find(m, 0, "more authentication failure") > 0)) {
-        /* "logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root" */
-        ptrdiff_t rh = sl_find(m, 0, "rhost=");
+        /* "logname= uid=0 euid=0 tty=ssh ruser=R rhost=1.2.3.4  user=U": R and U are the
+         * client's words and may hold "rhost=..." themselves, so the address is the last
+         * rhost= before the first " user=" (or the last one when there is no user) */
+        ptrdiff_t us = sl_find(m, 0, " user=");
+        ks_str upto = us >= 0 ? sl_sub(m, 0, (size_t)us) : m;
+        ptrdiff_t rh = sl_rfind(upto, "rhost=");
+        if (rh < 0)
+            rh = sl_rfind(m, "rhost=");
         if (rh >= 0)
             set_remote(n, sl_word(m, (size_t)rh + 6));
-        ptrdiff_t us = sl_find(m, 0, " user=");
         if (us >= 0) {
             ks_str u = sl_word(m, (size_t)us + 6);
             if (u.n) {
