@@ -225,6 +225,66 @@ static bool any_analyzer(const ks_report *r, const ks_chain *c, const char *name
     return false;
 }
 
+/* NIST SP 800-61's order of the phases; items keep their order within a phase. */
+static int phase_rank(const char *p)
+{
+    static const char *const order[] = {"containment", "eradication", "recovery", "post-incident"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(p, order[i]))
+            return i;
+    return 4;
+}
+
+static void sort_items_by_phase(ks_report_answer *a)
+{
+    for (size_t i = 1; i < a->nitems; i++) { /* insertion sort: stable, a few dozen items */
+        ks_report_item x = a->items[i];
+        size_t j = i;
+        while (j > 0 && phase_rank(a->items[j - 1].phase) > phase_rank(x.phase)) {
+            a->items[j] = a->items[j - 1];
+            j--;
+        }
+        a->items[j] = x;
+    }
+}
+
+static bool any_layer(const ks_report *r, const char *layer)
+{
+    for (size_t ci = 0; ci < r->chains.n; ci++)
+        for (size_t i = 0; i < r->chains.v[ci].n; i++)
+            if (!strcmp(r->findings.v[r->chains.v[ci].members[i]]->layer, layer))
+                return true;
+    return false;
+}
+
+/* "a, b, c": the distinct entities of one kind in the chained findings of one layer (at most
+ * `max`); returns how many. */
+static size_t layer_ents(const ks_report *r, const char *layer, ks_ent_kind kind, ks_buf *out,
+                         size_t max)
+{
+    size_t n = 0;
+    for (size_t ci = 0; ci < r->chains.n; ci++)
+        for (size_t i = 0; i < r->chains.v[ci].n; i++) {
+            const ks_finding *f = r->findings.v[r->chains.v[ci].members[i]];
+            if (strcmp(f->layer, layer))
+                continue;
+            for (size_t k = 0; k < f->nents && n < max; k++) {
+                const ks_entity *e = &f->ents[k];
+                if (e->kind != kind)
+                    continue;
+                bool dup = false;
+                for (size_t c = 0; out->data && c + strlen(e->value) <= out->len && !dup; c++)
+                    dup = !strncmp(out->data + c, e->value, strlen(e->value)) &&
+                          (c == 0 || out->data[c - 1] == ' ') &&
+                          (c + strlen(e->value) == out->len || out->data[c + strlen(e->value)] == ',');
+                if (dup)
+                    continue;
+                ks_buf_printf(out, "%s%s", n++ ? ", " : "", e->value);
+            }
+        }
+    return n;
+}
+
 static int answers(ks_report *r, ks_err *err)
 {
     int rc = 0;
@@ -552,6 +612,34 @@ static int answers(ks_report *r, ks_err *err)
     for (size_t ci = 0; ci < r->chains.n && !rc; ci++)
         if (any_analyzer(r, &r->chains.v[ci], "exposure"))
             rc = item(a, "containment", err, "Revoke the security-group rules, snapshot and image shares opened by the attacker (see the exposure findings).");
+    if (!rc && any_layer(r, "web")) {
+        ks_buf t;
+        ks_buf_init(&t, 1 << 16);
+        size_t nf = layer_ents(r, "web", KS_ENT_FILE, &t, 20);
+        rc = item(a, "containment", err, "Stop the web application's exposure: block the attacker at the load balancer or WAF, or take the site offline; copy, then remove, the web shells and scripts the attacker placed%s%s%s.",
+                  nf ? " (" : "", nf ? t.data : "", nf ? ")" : "");
+        ks_buf_free(&t);
+        if (!rc)
+            rc = item(a, "eradication", err, "Fix the application flaw the attacker used (file upload, injection, request forgery: see the web findings), and check every upload directory for other scripts.");
+    }
+    if (!rc && any_layer(r, "host")) {
+        ks_buf t;
+        ks_buf_init(&t, 1 << 16);
+        size_t nf = layer_ents(r, "host", KS_ENT_FILE, &t, 20);
+        rc = item(a, "eradication", err, "On the host: capture memory and the disk first, then stop the attacker's processes and remove what they left: cron entries, systemd units, added SSH keys and accounts, and their files%s%s%s; rebuilding the host from a known-good image is safer than cleaning it.",
+                  nf ? " (" : "", nf ? t.data : "", nf ? ")" : "");
+        ks_buf_free(&t);
+    }
+    if (!rc && any_layer(r, "database")) {
+        ks_buf t;
+        ks_buf_init(&t, 1 << 16);
+        size_t nu = layer_ents(r, "database", KS_ENT_USER, &t, 20);
+        rc = item(a, "containment", err, "In the database: lock the accounts the attacker used or created and revoke their grants%s%s%s; change the application's database password (it was reachable from the compromised server).",
+                  nu ? " (" : "", nu ? t.data : "", nu ? ")" : "");
+        ks_buf_free(&t);
+        if (!rc)
+            rc = item(a, "recovery", err, "Restore the tables the attacker dropped or changed from the last backup taken before the first attacker statement, and compare the restored data with the dumps and binary logs in the case.");
+    }
     if (!rc && fi && !strcmp(fi->analyzer, "ec2_role_outside"))
         rc = item(a, "eradication", err, "Find how the instance's credentials were taken (web server and host logs of the instance: SSRF, web shells); fix it, rebuild the instance from a known-good image, require IMDSv2 (HttpTokens=required) and a hop limit of 1.");
     if (!rc)
@@ -567,6 +655,7 @@ static int answers(ks_report *r, ks_err *err)
         rc = item(a, "recovery", err, "Reduce the role's permissions to what the application needs; check billing for the cost of the rogue resources and open a case with AWS.");
     if (!rc)
         rc = item(a, "post-incident", err, "Deny unused regions with a service control policy; alert on the detections that fired here (instance credentials used off-instance, IAM persistence, logging changes); hold a lessons-learned review.");
+    sort_items_by_phase(a);
     if (rc || (rc = set_text(a, &b, err)))
         goto done;
 done:
