@@ -396,6 +396,7 @@ void ks_ingest_stats_free(ks_ingest_stats *s)
 static const ks_opt_spec opts[] = {
     {"format", 'f', "NAME", "parse every file as NAME instead of sniffing (see 'kanshiki help formats')", false},
     {"opt", 0, "KEY=VALUE", "parser option (e.g. flow-format=..., log-format=...)", true},
+    {"schema", 0, "FILE", "CREATE TABLE statements (or a dump) naming binlog columns", true},
     {"follow-symlinks", 0, NULL, "follow symbolic links found inside directories (loops are detected)", false},
     {"quiet", 'q', NULL, "print only the summary and errors", false},
 };
@@ -437,6 +438,12 @@ static int run(int argc, char **argv)
     ks_ingest_opts io = {0};
     if ((rc = ks_ingest_parse_popts(&o, keys, vals, KS_MAX_REPEAT, &io.popts.n)))
         return rc;
+    ks_buf schema;
+    ks_buf_init(&schema, KS_INGEST_SCHEMA_MAX);
+    if ((rc = ks_ingest_schema_opt(&o, &schema, keys, vals, KS_MAX_REPEAT, &io.popts.n))) {
+        ks_buf_free(&schema);
+        return rc;
+    }
     io.popts.keys = keys;
     io.popts.vals = vals;
     io.format = ks_opt_str(&o, "format");
@@ -449,12 +456,14 @@ static int run(int argc, char **argv)
     ks_ingest_stats *stats = NULL;
     if ((rc = ks_store_open(&store, o.pos[0], KS_STORE_CREATE, &err))) {
         ks_cli_error(&err);
+        ks_buf_free(&schema);
         return ks_cli_exit_for(rc);
     }
     rc = ks_ingest_run(store, o.pos + 1, o.npos - 1, &io, &stats, &err);
     if (rc) {
         ks_cli_error(&err);
         ks_store_close(store);
+        ks_buf_free(&schema);
         return ks_cli_exit_for(rc);
     }
     ks_ingest_print(stdout, stats);
@@ -462,6 +471,7 @@ static int run(int argc, char **argv)
     int code = ks_ingest_had_problems(stats) ? KS_EXIT_INPUT : KS_EXIT_OK;
     ks_ingest_stats_free(stats);
     ks_store_close(store);
+    ks_buf_free(&schema);
     return code;
 }
 

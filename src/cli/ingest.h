@@ -47,4 +47,11 @@ void ks_ingest_stats_free(ks_ingest_stats *s);
 int ks_ingest_parse_popts(const ks_opts *o, const char **keys, const char **vals, size_t max,
                           size_t *out_n);
 
+/* --schema FILE...: the files' SQL text (bounded by KS_INGEST_SCHEMA_MAX) read into
+ * `text` and added as parser option "schema_sql" (parsers never open files themselves).
+ * (src/cli/ingest_schema.c) */
+#define KS_INGEST_SCHEMA_MAX ((size_t)64 << 20)
+int ks_ingest_schema_opt(const ks_opts *o, ks_buf *text, const char **keys, const char **vals,
+                         size_t max, size_t *n);
+
 #endif

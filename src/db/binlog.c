@@ -201,6 +201,16 @@ static int read_exact(ks_binlog *b, uint64_t off, void *buf, size_t n)
     return 0;
 }
 
+/* Bytes actually read at off (0 on a read error): for streams of unknown size the end of
+ * the file is found by reading short. */
+static size_t read_got(ks_binlog *b, uint64_t off, void *buf, size_t n)
+{
+    size_t got = 0;
+    if (b->rd(b->ctx, off, buf, n, &got) != 0)
+        return 0;
+    return got < n ? got : n;
+}
+
 int ks_binlog_open(ks_binlog **out, ks_binlog_read_fn rd, void *ctx, uint64_t size,
                    const char *path, ks_err *err)
 {
@@ -473,7 +483,18 @@ int ks_binlog_next(ks_binlog *b, ks_binlog_event *out, ks_err *err)
         return KS_EOF;
     uint64_t pos = b->pos;
     uint8_t h[KS_BL_HEADER];
-    if (!ks_fits(pos, KS_BL_HEADER, b->size) || read_exact(b, pos, h, KS_BL_HEADER) != 0) {
+    if (b->size == KS_BINLOG_SIZE_UNKNOWN) {
+        /* a stream: the end is where a read comes back short */
+        size_t got = read_got(b, pos, h, KS_BL_HEADER);
+        if (got == 0)
+            return KS_EOF;
+        if (got < KS_BL_HEADER) {
+            b->fatal = 1;
+            b->st.bytes_unread = got;
+            return KS_CORRUPT(err, b->path, -1, (int64_t)pos,
+                              "truncated: %zu bytes left, less than an event header", got);
+        }
+    } else if (!ks_fits(pos, KS_BL_HEADER, b->size) || read_exact(b, pos, h, KS_BL_HEADER) != 0) {
         b->fatal = 1;
         b->st.bytes_unread = b->size - pos;
         return KS_CORRUPT(err, b->path, -1, (int64_t)pos,
@@ -483,7 +504,7 @@ int ks_binlog_next(ks_binlog *b, ks_binlog_event *out, ks_err *err)
     uint32_t size = le32(h + 9);
     if (size < KS_BL_HEADER || size > KS_BL_MAX_EVENT) {
         b->fatal = 1;
-        b->st.bytes_unread = b->size - pos;
+        b->st.bytes_unread = b->size == KS_BINLOG_SIZE_UNKNOWN ? 0 : b->size - pos;
         return KS_CORRUPT(err, b->path, -1, (int64_t)pos,
                           "event length %u is impossible (type %u); cannot find the next event",
                           size, h[4]);
@@ -505,7 +526,16 @@ int ks_binlog_next(ks_binlog *b, ks_binlog_event *out, ks_err *err)
         b->evbuf = nb;
         b->evcap = cap;
     }
-    if (read_exact(b, pos, b->evbuf, size) != 0) {
+    if (b->size == KS_BINLOG_SIZE_UNKNOWN) {
+        size_t got = read_got(b, pos, b->evbuf, size);
+        if (got < size) {
+            b->fatal = 1;
+            b->st.bytes_unread = got;
+            return KS_CORRUPT(err, b->path, -1, (int64_t)pos,
+                              "truncated %s event: %u bytes declared, %zu present",
+                              ks_binlog_type_name(h[4]), size, got);
+        }
+    } else if (read_exact(b, pos, b->evbuf, size) != 0) {
         b->fatal = 1;
         return KS_ERR_AT(err, KS_EIO, b->path, -1, (int64_t)pos, "read failed");
     }

@@ -14,6 +14,7 @@
 #include "parsers/cloud/s3access.h"
 #include "parsers/cloud/vpcflow.h"
 #include "parsers/cloud/waf.h"
+#include "parsers/db/binlog_parser.h"
 #include "parsers/db/db_parsers.h"
 #include "parsers/gcp/gcp_logging.h"
 #include "parsers/host/filesystem.h"
@@ -25,6 +26,7 @@
     KS_PARSER_ENTRY(ks_parser_cloudtrail)     \
     KS_PARSER_ENTRY(ks_parser_cloudtrail_digest) \
     KS_PARSER_ENTRY(ks_parser_filesystem) \
+    KS_PARSER_ENTRY(ks_parser_binlog) \
     KS_PARSER_ENTRY(ks_parser_mysql_general) \
     KS_PARSER_ENTRY(ks_parser_mysql_general_csv) \
     KS_PARSER_ENTRY(ks_parser_mysql_slow) \

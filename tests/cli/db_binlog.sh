@@ -55,6 +55,22 @@ if [ -f "$C/test-mysql-bin" ]; then
   expect_grep unknown_type_counted '1 unknown types' "$TMP/.out"
 fi
 
+# ---- the same damage through `ingest` (source binlog): error records with file offsets,
+# the rest of each file still read, counts in the summary
+if [ -f "$B" ] && [ -f "$C/test-mysql-bin" ]; then
+  "$KS" ingest "$TMP/dmg" "$TMP/trunc.bin" "$TMP/badcrc.bin" "$TMP/unknown.bin" > "$TMP/dmg.txt" 2>&1; rc=$?
+  expect_eq ingest_damaged_exit "$rc" 3
+  expect_grep ingest_damaged_counts '^binlog +3 +189 +3 ' "$TMP/dmg.txt"
+  expect_grep ingest_truncated_message 'trunc.bin: offset 359: truncated Query event' "$TMP/dmg.txt"
+  expect_eq ingest_damage_error_records \
+    "$(q "$TMP/dmg" "SELECT group_concat(replace(file, '$TMP/', '') || '@' || offset, ' ') FROM (SELECT * FROM events WHERE error IS NOT NULL ORDER BY file)")" \
+    "badcrc.bin@359 trunc.bin@359 unknown.bin@107"
+  expect_eq ingest_truncated_partial "$(q "$TMP/dmg" "SELECT status FROM evidence WHERE path LIKE '%trunc.bin'")" partial
+  expect_eq ingest_unknown_type_rest_read \
+    "$(q "$TMP/dmg" "SELECT count(*) FROM binlog b JOIN events e ON e.id = b.event_id WHERE e.file LIKE '%unknown.bin' AND pos >= 194")" \
+    "$(( $("$KS" db binlog --format jsonl "$C/test-mysql-bin" 2>/dev/null | grep -c '"event":"Query"') - 1 ))"
+fi
+
 # ---- a real MariaDB: every column type, then an attack session
 if ! ks_have_mariadb || ! command -v mysqlbinlog >/dev/null; then
   skip mariadb "mariadbd / mysqlbinlog not installed"
@@ -109,3 +125,28 @@ expect_grep columns_unnamed_without_schema '"after":\{"@1":7,"@2":"x@example.com
 expect_grep columns_named_from_schema_file '"after":\{"id":7,"email":"x@example.com","balance":"1.00"\}' "$TMP/schema.jsonl"
 "$KS" db binlog --format jsonl "$M/data/binlog.000001" 2>/dev/null > "$TMP/ddl.jsonl"
 expect_grep columns_named_from_binlog_ddl '"table":"t_time","op":"insert".*"after":\{"id":1,"d":"2024:02:29","t":"-838:59:59","t3":"12:34:56.789"' "$TMP/ddl.jsonl"
+
+# ---- binlogs as case evidence: `ingest` keeps every row change and statement
+"$KS" ingest -q "$TMP/case" --schema "$TMP/schema.sql" "$M"/data/binlog.0000* > "$TMP/ing.txt" 2>&1
+expect_eq ingest_binlog_no_errors "$(q "$TMP/case" "SELECT sum(errors) FROM evidence")" 0
+expect_eq ingest_binlog_rows_match_db_binlog \
+  "$(q "$TMP/case" "SELECT count(*) FROM binlog WHERE op IN ('insert','update','delete')")" "$(grep -c '"op":"' "$ALL")"
+expect_eq ingest_binlog_queries_match_db_binlog \
+  "$(q "$TMP/case" "SELECT count(*) FROM binlog WHERE event IN ('Query','Query_compressed')")" \
+  "$(grep -cE '"event":"Query(_compressed)?"' "$ALL")"
+expect_eq ingest_update_before_after \
+  "$(q "$TMP/case" "SELECT before || ' ' || after FROM binlog WHERE op = 'update' AND table_name = 'customers' AND after LIKE '%99999.99%' LIMIT 1")" \
+  '{"id":2,"email":"b@example.com","balance":"20.50"} {"id":2,"email":"b@example.com","balance":"99999.99"}'
+expect_eq ingest_drop_table_event \
+  "$(q "$TMP/case" "SELECT action || ' ' || target FROM events WHERE source = 'binlog' AND action = 'DROP TABLE' AND target = 'shop.cards'")" "DROP TABLE shop.cards"
+expect_eq ingest_mass_delete_events \
+  "$(q "$TMP/case" "SELECT count(*) > 1 FROM events WHERE source = 'binlog' AND action = 'delete' AND target = 'shop.customers'")" 1
+expect_eq ingest_rows_carry_annotate_statement \
+  "$(q "$TMP/case" "SELECT count(*) > 0 FROM binlog WHERE op = 'delete' AND sql = 'DELETE FROM customers' AND flags LIKE '%no_where%'")" 1
+expect_eq ingest_ransom_note \
+  "$(q "$TMP/case" "SELECT count(*) FROM binlog WHERE table_name = 'README_TO_RECOVER' AND op = 'insert' AND after LIKE '%Send 1 BTC%'")" 1
+expect_eq ingest_columns_named_from_schema_option \
+  "$(q "$TMP/case" "SELECT after FROM binlog WHERE after LIKE '%x@example.com%'")" '{"id":7,"email":"x@example.com","balance":"1.00"}'
+expect_eq ingest_binlog_provenance \
+  "$(q "$TMP/case" "SELECT count(*) FROM events WHERE source = 'binlog' AND (offset IS NULL OR offset < 4 OR time IS NULL)")" 0
+expect_eq ingest_grant_is_dcl "$(q "$TMP/case" "SELECT count(*) > 0 FROM binlog WHERE op = 'dcl' AND sql LIKE 'GRANT%'")" 1
