@@ -296,6 +296,14 @@ void ks_ingest_problem(ks_ingest_stats *stats)
     stats->input_problem = true;
 }
 
+static int max_id_row(void *ctx, int ncols, const char *const *names, const char *const *vals,
+                      const size_t *lens, const char *types)
+{
+    if (vals && vals[0])
+        *(int64_t *)ctx = strtoll(vals[0], NULL, 10);
+    return 0;
+}
+
 int ks_ingest_run(ks_store *store, const char *const *paths, size_t npaths,
                   const ks_ingest_opts *o, ks_ingest_stats **out_stats, ks_err *err)
 {
@@ -317,6 +325,9 @@ int ks_ingest_run(ks_store *store, const char *const *paths, size_t npaths,
     }
     stats->progress_line = prog.on;
     ks_store_set_error_hook(store, on_record_error, stats);
+    int64_t first_evidence = 0;
+    ks_store_query(store, "SELECT coalesce(max(id), 0) FROM evidence", NULL, 0, max_id_row,
+                   &first_evidence, NULL);
     ks_walk_opts wo = {0};
     wo.follow_symlinks = o->follow_symlinks;
     if ((rc = ks_walk_new(&w, paths, npaths, &wo, err)))
@@ -348,6 +359,8 @@ int ks_ingest_run(ks_store *store, const char *const *paths, size_t npaths,
         progress_draw(&prog, true);
         fputc('\n', stderr);
     }
+    if ((rc = ks_ingest_dumps(store, first_evidence, o, stats, err)))
+        goto done;
     if ((rc = ks_store_commit(store, err)))
         goto done;
     *out_stats = stats;

@@ -16,6 +16,7 @@
 #include "parsers/cloud/waf.h"
 #include "parsers/db/binlog_parser.h"
 #include "parsers/db/db_parsers.h"
+#include "parsers/db/dump_parser.h"
 #include "parsers/gcp/gcp_logging.h"
 #include "parsers/host/filesystem.h"
 #include "parsers/k8s/container_log.h"
@@ -27,6 +28,7 @@
     KS_PARSER_ENTRY(ks_parser_cloudtrail_digest) \
     KS_PARSER_ENTRY(ks_parser_filesystem) \
     KS_PARSER_ENTRY(ks_parser_binlog) \
+    KS_PARSER_ENTRY(ks_parser_db_dump) \
     KS_PARSER_ENTRY(ks_parser_mysql_general) \
     KS_PARSER_ENTRY(ks_parser_mysql_general_csv) \
     KS_PARSER_ENTRY(ks_parser_mysql_slow) \
