@@ -516,7 +516,35 @@ int ks_binlog_next(ks_binlog *b, ks_binlog_event *out, ks_err *err)
                           "truncated %s event: %u bytes declared, %llu present",
                           ks_binlog_type_name(h[4]), size, (unsigned long long)(b->size - pos));
     }
-    if (size > b->evcap) {
+    if (b->size == KS_BINLOG_SIZE_UNKNOWN) {
+        /* a stream: the declared length is not yet known to exist, so the buffer grows with
+         * the bytes that arrive (a damaged length costs memory only for what is there) */
+        size_t have = 0;
+        while (have < size) {
+            size_t chunk = size - have, step = have > 65536 ? have : 65536;
+            if (chunk > step)
+                chunk = step;
+            if (have + chunk > b->evcap) {
+                size_t cap = b->evcap ? b->evcap : 4096;
+                while (cap < have + chunk)
+                    cap *= 2;
+                uint8_t *nb = realloc(b->evbuf, cap);
+                if (!nb)
+                    return KS_ERR(err, KS_ENOMEM, "out of memory for a %u-byte event", size);
+                b->evbuf = nb;
+                b->evcap = cap;
+            }
+            size_t got = read_got(b, pos + have, b->evbuf + have, chunk);
+            have += got;
+            if (got < chunk) {
+                b->fatal = 1;
+                b->st.bytes_unread = have;
+                return KS_CORRUPT(err, b->path, -1, (int64_t)pos,
+                                  "truncated %s event: %u bytes declared, %zu present",
+                                  ks_binlog_type_name(h[4]), size, have);
+            }
+        }
+    } else if (size > b->evcap) {
         size_t cap = b->evcap ? b->evcap : 4096;
         while (cap < size)
             cap *= 2;
@@ -527,14 +555,7 @@ int ks_binlog_next(ks_binlog *b, ks_binlog_event *out, ks_err *err)
         b->evcap = cap;
     }
     if (b->size == KS_BINLOG_SIZE_UNKNOWN) {
-        size_t got = read_got(b, pos, b->evbuf, size);
-        if (got < size) {
-            b->fatal = 1;
-            b->st.bytes_unread = got;
-            return KS_CORRUPT(err, b->path, -1, (int64_t)pos,
-                              "truncated %s event: %u bytes declared, %zu present",
-                              ks_binlog_type_name(h[4]), size, got);
-        }
+        /* read above */
     } else if (read_exact(b, pos, b->evbuf, size) != 0) {
         b->fatal = 1;
         return KS_ERR_AT(err, KS_EIO, b->path, -1, (int64_t)pos, "read failed");

@@ -35,6 +35,7 @@
     KS_PARSER_ENTRY(ks_parser_mysql_error) \
     KS_PARSER_ENTRY(ks_parser_mysql_audit) \
     KS_PARSER_ENTRY(ks_parser_mysql_audit_xml) \
+    KS_PARSER_ENTRY(ks_parser_mysql_audit_json) \
     KS_PARSER_ENTRY(ks_parser_pg_stderr) \
     KS_PARSER_ENTRY(ks_parser_pg_csv) \
     KS_PARSER_ENTRY(ks_parser_pg_json) \
