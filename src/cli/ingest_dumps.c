@@ -150,6 +150,14 @@ static int64_t query_id(diffctx *c, const char *sql, const char *const *params, 
 
 static int64_t explain_table(diffctx *c, const char *table, const char *act, const char **how);
 
+/* The table's own name: pg_dump qualifies it with the schema ("public.t"), while logged
+ * statements name it as the session wrote it ("t", "db.t", "public.t"). */
+static const char *bare(const char *table)
+{
+    const char *dot = strrchr(table, '.');
+    return dot ? dot + 1 : table;
+}
+
 static int64_t explain_row(diffctx *c, const ks_dump_change *ch, const char **how)
 {
     char t0[32], t1[32];
@@ -171,7 +179,7 @@ static int64_t explain_row(diffctx *c, const ks_dump_change *ch, const char **ho
         const char *params[4 + 16];
         char *owned[16] = {0};
         size_t np = 4;
-        params[0] = ch->table;
+        params[0] = bare(ch->table);
         params[1] = c->a->database;
         params[2] = t0;
         params[3] = t1;
@@ -214,8 +222,8 @@ static int64_t explain_row(diffctx *c, const ks_dump_change *ch, const char **ho
                         : ch->kind == KS_DUMP_ROW_DELETED ? "'DELETE','TRUNCATE','TRUNCATE TABLE'"
                                                           : "'UPDATE','INSERT','REPLACE'";
     char tw[600], tq[600];
-    snprintf(tw, sizeof tw, " write:%s ", ch->table);
-    snprintf(tq, sizeof tq, ".%s ", ch->table);
+    snprintf(tw, sizeof tw, " write:%s ", bare(ch->table));
+    snprintf(tq, sizeof tq, ".%s ", bare(ch->table));
     ks_buf_reset(&c->sql);
     ks_buf_printf(&c->sql,
                   "SELECT d.event_id FROM db_log d JOIN event e ON e.id = d.event_id "
@@ -284,7 +292,7 @@ static int64_t explain_row(diffctx *c, const ks_dump_change *ch, const char **ho
     }
     if (ch->kind == KS_DUMP_ROW_DELETED) {
         /* the rows of a dropped table */
-        return explain_table(c, ch->table, "drop", how);
+        return explain_table(c, bare(ch->table), "drop", how);
     }
     return 0;
 }
@@ -349,7 +357,7 @@ static int on_change(void *vc, const ks_dump_change *ch)
     }
     const char *how = NULL;
     int64_t by = row ? explain_row(c, ch, &how)
-                     : explain_table(c, ch->table,
+                     : explain_table(c, bare(ch->table),
                                      ch->kind == KS_DUMP_TABLE_CREATED ? "create" : "drop", &how);
     char target[700];
     if (c->a->database[0])

@@ -5,7 +5,7 @@
 # (db_change) and tells the logged changes (explained_by) from the unlogged one.
 source "$(dirname "$0")/../lib.sh"
 source "$ROOT/tests/db/servers.sh"
-trap 'ks_db_stop_all; rm -rf "$TMP"' EXIT
+trap '[ -n "${KEEP:-}" ] && cp -r "$TMP" /tmp/x/dk; ks_db_stop_all; rm -rf "$TMP"' EXIT
 if ! ks_have_mariadb || ! command -v mariadb-dump >/dev/null; then
   skip mariadb "mariadbd / mariadb-dump not installed"; exit 0
 fi
@@ -71,3 +71,34 @@ expect_grep broken_insert_counted '^db_dump +1 +1 +1 ' "$TMP/i3.txt"
 expect_grep broken_insert_named 'broken.sql:[0-9]+: offset [0-9]+: broken INSERT: unbalanced parentheses' "$TMP/i3.txt"
 expect_eq broken_insert_rest_counted \
   "$(q "$TMP/c3" "SELECT json_extract(tables, '$.customers') || ' ' || bad_statements FROM db_dump")" "4 1"
+
+# ---- PostgreSQL: pg_dump --verbose (its own start/completion times) before and after,
+# statements in the server's stderr log (RDS log_line_prefix); one change made with
+# statement logging off for the session
+if ! ks_have_pg; then skip pg "PostgreSQL not installed"; exit 0; fi
+P=$TMP/p
+if ! ks_pg_start "$P" "log_statement = 'all'" "log_line_prefix = '%t:%r:%u@%d:[%p]:'" "log_timezone = 'UTC'"; then
+  fail pg_start "server did not start"; exit 0
+fi
+pgd() { "$(ks_pg_bin)/pg_dump" -h "$PG_SOCKDIR" -p "$PG_PORT" -U postgres "$@" 2>/dev/null; }
+ks_psql -c "CREATE DATABASE shop" >/dev/null
+ks_psql -d shop -v ON_ERROR_STOP=1 -f "$ROOT/tests/db/diff_setup.sql" >/dev/null
+mkdir -p "$TMP/pd"
+pgd --verbose shop > "$TMP/pd/before.sql"
+sleep 1.2
+ks_psql -d shop -v ON_ERROR_STOP=1 -f "$ROOT/tests/db/diff_change.sql" >/dev/null
+ks_psql -d shop -c "SET log_statement = 'none'; UPDATE customers SET email = 'attacker@example.com' WHERE id = 4" >/dev/null
+sleep 1.2
+pgd --verbose --inserts shop > "$TMP/pd/after.sql"
+ks_pg_stop
+cp "$P/server.log" "$TMP/pg.log"
+"$KS" ingest "$TMP/pc" "$TMP/pd/after.sql" "$TMP/pd/before.sql" "$TMP/pg.log" > "$TMP/ip.txt" 2>&1
+expect_eq pg_ingest_exit "$?" 0
+expect_grep pg_ingest_counts_changes '^db_change +1 +11 +0 ' "$TMP/ip.txt"
+expect_grep pg_rds_prefix_log_recognised '^pg_stderr +1 +[0-9]+ +0 ' "$TMP/ip.txt"
+expect_eq pg_dump_recorded \
+  "$(q "$TMP/pc" "SELECT substr(tool, 1, 16) || ' ' || pg || ' ' || tables || ' ' || (dump_time IS NOT NULL) FROM db_dump d JOIN events e ON e.id = d.event_id WHERE e.file LIKE '%before.sql'")" \
+  'pg_dump version  1 {"audit_nopk":3,"cards":2,"customers":4,"orders":3} 1'
+expect_eq pg_changes_matched_to_log \
+  "$(q "$TMP/pc" "SELECT group_concat(k, ' ') FROM (SELECT table_name || ':' || coalesce(key, '') || ':' || coalesce(explained_how, 'UNEXPLAINED') AS k FROM db_change WHERE kind IN ('added', 'changed') ORDER BY k)")" \
+  "public.customers:id=2:statement names key public.customers:id=4:UNEXPLAINED public.customers:id=5:statement names key public.orders:cust=1,line=2:statement names key public.readme_to_recover:id=1:statement names key"

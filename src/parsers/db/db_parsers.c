@@ -235,7 +235,8 @@ static bool has_markers(const uint8_t *h, size_t n, ks_dblog_format f)
         return ks_sniff_has(h, n, ",QUERY,") || ks_sniff_has(h, n, ",CONNECT,");
     case KS_DBLOG_PG_STDERR:
         return ks_sniff_has(h, n, " LOG:  ") || ks_sniff_has(h, n, " FATAL:  ") ||
-               ks_sniff_has(h, n, " ERROR:  ");
+               ks_sniff_has(h, n, " ERROR:  ") || ks_sniff_has(h, n, "]:LOG:  ") ||
+               ks_sniff_has(h, n, "]:ERROR:  ");
     default:
         return false;
     }
