@@ -152,6 +152,12 @@ expect_eq ingest_columns_named_from_schema_option \
   "$(q "$TMP/case" "SELECT after FROM binlog WHERE after LIKE '%x@example.com%'")" '{"id":7,"email":"x@example.com","balance":"1.00"}'
 expect_eq ingest_binlog_provenance \
   "$(q "$TMP/case" "SELECT count(*) FROM events WHERE source = 'binlog' AND (offset IS NULL OR offset < 4 OR time IS NULL)")" 0
+# a compressed binlog is read as a stream: the same records as the plain file
+gzip -c "$ONLYROW" > "$TMP/only.bin.gz"
+"$KS" ingest -q "$TMP/gz" "$TMP/only.bin.gz" > /dev/null 2>&1
+expect_eq ingest_gzip_binlog_same_records \
+  "$(q "$TMP/gz" "SELECT group_concat(op || ':' || coalesce(after, sql), ' ') FROM binlog")" \
+  "$(q "$TMP/case" "SELECT group_concat(op || ':' || coalesce(b.after, b.sql), ' ') FROM binlog b JOIN events e ON e.id = b.event_id WHERE e.file = '$ONLYROW'" | sed 's/"id":7,"email":"x@example.com","balance":"1.00"/"@1":7,"@2":"x@example.com","@3":"1.00"/')"
 expect_eq ingest_grant_is_dcl "$(q "$TMP/case" "SELECT count(*) > 0 FROM binlog WHERE op = 'dcl' AND sql LIKE 'GRANT%'")" 1
 
 # a row image that does not match its table map, through ingest: the VARCHAR length of the
