@@ -1929,6 +1929,17 @@ static int utf8_valid(const uint8_t *s, size_t n)
     return 1;
 }
 
+/* Decimal integer without printf (rows are mostly integers; printf dominated the profile). */
+static int put_int(ks_buf *out, int neg, uint64_t mag)
+{
+    char d[24];
+    size_t n = 0;
+    if (neg)
+        d[n++] = '-';
+    n += put_digits(d + n, mag, 1);
+    return ks_buf_append(out, d, n);
+}
+
 int ks_bv_format_json(ks_buf *out, const ks_bv *v)
 {
     switch (v->kind) {
@@ -1936,17 +1947,20 @@ int ks_bv_format_json(ks_buf *out, const ks_bv *v)
     case KS_BV_NULL: return ks_buf_puts(out, "null");
     case KS_BV_INT:
         if (v->nbytes < 0)
-            return ks_buf_printf(out, "%llu", (unsigned long long)v->u);
-        return ks_buf_printf(out, "%lld", (long long)v->i);
+            return put_int(out, 0, v->u);
+        return v->i < 0 ? put_int(out, 1, (uint64_t)0 - (uint64_t)v->i)
+                        : put_int(out, 0, (uint64_t)v->i);
     case KS_BV_FLOAT:
     case KS_BV_DOUBLE:
         if (v->d != v->d || v->d > 1.7976931348623157e308 || v->d < -1.7976931348623157e308)
             return ks_buf_puts(out, "null");
         /* shortest digits that round-trip: 9 for a 4-byte float, 17 for a double */
         return ks_buf_printf(out, v->kind == KS_BV_FLOAT ? "%.9g" : "%.17g", v->d);
-    case KS_BV_YEAR: return ks_buf_printf(out, "%lld", (long long)v->i);
-    case KS_BV_ENUM: return ks_buf_printf(out, "%llu", (unsigned long long)v->u);
-    case KS_BV_SET: return ks_buf_printf(out, "%llu", (unsigned long long)v->u);
+    case KS_BV_YEAR:
+        return v->i < 0 ? put_int(out, 1, (uint64_t)0 - (uint64_t)v->i)
+                        : put_int(out, 0, (uint64_t)v->i);
+    case KS_BV_ENUM: return put_int(out, 0, v->u);
+    case KS_BV_SET: return put_int(out, 0, v->u);
     case KS_BV_DECIMAL: case KS_BV_TIMESTAMP: case KS_BV_TEMPORAL: case KS_BV_BIT:
         return ks_db_json_str(out, v->text, strlen(v->text));
     case KS_BV_JSON: {

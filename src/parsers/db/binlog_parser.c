@@ -303,11 +303,18 @@ static int do_rows(bp *p, const ks_binlog_event *e)
             wrc = ks_binlog_row_json(&p->before, t, r.before);
         if (!wrc && r.after)
             wrc = ks_binlog_row_json(&p->after, t, r.after);
+        /* raw: "op db.table before=JSON after=JSON" (appends: printf was a hot spot) */
+        const char *parts[] = {ks_binlog_op_name(r.op), " ", t->db, ".", t->name, " before="};
+        for (size_t k = 0; !wrc && k < sizeof parts / sizeof parts[0]; k++)
+            wrc = ks_buf_puts(&p->raw, parts[k]);
         if (!wrc)
-            wrc = ks_buf_printf(&p->raw, "%s %s.%s before=%.*s after=%.*s",
-                                ks_binlog_op_name(r.op), t->db, t->name,
-                                (int)(r.before ? p->before.len : 4), r.before ? p->before.data : "null",
-                                (int)(r.after ? p->after.len : 4), r.after ? p->after.data : "null");
+            wrc = r.before ? ks_buf_append(&p->raw, p->before.data, p->before.len)
+                           : ks_buf_puts(&p->raw, "null");
+        if (!wrc)
+            wrc = ks_buf_puts(&p->raw, " after=");
+        if (!wrc)
+            wrc = r.after ? ks_buf_append(&p->raw, p->after.data, p->after.len)
+                          : ks_buf_puts(&p->raw, "null");
         if (wrc) {
             if (error_rec(p, (int64_t)r.offset, "row image larger than 16 MiB as JSON; not stored",
                           NULL, 0))
