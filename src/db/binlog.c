@@ -225,8 +225,10 @@ int ks_binlog_open(ks_binlog **out, ks_binlog_read_fn rd, void *ctx, uint64_t si
     snprintf(b->path, sizeof b->path, "%s", path ? path : "");
     uint8_t magic[4];
     if (size < 4 || read_exact(b, 0, magic, 4) != 0) {
-        rc = KS_CORRUPT(err, b->path, -1, 0, "too short for a binary log (%llu bytes)",
-                        (unsigned long long)size);
+        rc = size == KS_BINLOG_SIZE_UNKNOWN
+                 ? KS_CORRUPT(err, b->path, -1, 0, "too short for a binary log (under 4 bytes)")
+                 : KS_CORRUPT(err, b->path, -1, 0, "too short for a binary log (%llu bytes)",
+                              (unsigned long long)size);
         goto done;
     }
     if (memcmp(magic, "\xfe" "bin", 4) != 0) {
