@@ -12,8 +12,9 @@
  *
  * explained_by — the event id of a statement that could have made the change, or NULL:
  *   1. a binlog row change of the same table and operation (added: insert/update, deleted:
- *      delete, changed: update/insert) whose image has the same primary-key values, timed
- *      after the earlier dump and no later than the later one (explained_how "binlog row");
+ *      delete, changed: update/insert) whose image has the same primary-key values (no
+ *      primary key: the same values in all of at most 8 columns), timed after the earlier
+ *      dump and no later than the later one (explained_how "binlog row");
  *   2. else a logged write statement (db_log: general, audit, slow, PostgreSQL logs) in that
  *      interval whose objects include the table (write:T or write:db.T), whose verb fits
  *      (INSERT/REPLACE; DELETE/TRUNCATE; UPDATE/INSERT/REPLACE), and that either holds the
@@ -168,8 +169,18 @@ static int64_t explain_row(diffctx *c, const ks_dump_change *ch, const char **ho
                       : ch->kind == KS_DUMP_ROW_DELETED ? "'delete'"
                                                         : "'update','insert'";
     const char *img = ch->kind == KS_DUMP_ROW_DELETED ? "b.before" : "b.after";
-    /* 1. binlog rows with the same key values */
-    if (ch->npk && ch->npk <= 8 && row) {
+    /* 1. binlog rows with the same key values (tables without a primary key: the same
+     * values in every column, for up to 8 columns) */
+    int allcols[8];
+    const int *keyc = ch->pk;
+    size_t nkey = ch->npk;
+    if (!nkey && ch->ncols <= 8) {
+        for (size_t k = 0; k < ch->ncols; k++)
+            allcols[k] = (int)k;
+        keyc = allcols;
+        nkey = ch->ncols;
+    }
+    if (nkey && nkey <= 8 && row) {
         ks_buf_reset(&c->sql);
         ks_buf_printf(&c->sql,
                       "SELECT b.event_id FROM binlog b JOIN event e ON e.id = b.event_id "
@@ -184,8 +195,8 @@ static int64_t explain_row(diffctx *c, const ks_dump_change *ch, const char **ho
         params[2] = t0;
         params[3] = t1;
         int ok = 1;
-        for (size_t k = 0; k < ch->npk && ok; k++) {
-            size_t ci = (size_t)ch->pk[k];
+        for (size_t k = 0; k < nkey && ok; k++) {
+            size_t ci = (size_t)keyc[k];
             if (ci >= ch->ncols || !row[ci].p) {
                 ok = 0;
                 break;

@@ -59,7 +59,7 @@ expect_eq unexplained_change_visible \
 # ---- dumps + binlog: the same changes, now explained by row images
 "$KS" ingest -q "$TMP/c2" "$TMP/d/before.sql" "$TMP/d/after.sql" "$TMP/bl" > "$TMP/i2.txt" 2>&1
 expect_eq ingest_binlog_exit "$?" 0
-expect_eq changes_matched_to_binlog "$(ck "$TMP/c2" | tr ' ' '\n' | grep -c ':binlog$')" 5
+expect_eq changes_matched_to_binlog "$(ck "$TMP/c2" | tr ' ' '\n' | grep -c ':binlog$')" 6
 expect_eq binlog_attacker_change_unexplained \
   "$(q "$TMP/c2" "SELECT count(*) FROM db_change WHERE key = 'id=4' AND explained_by IS NULL")" 1
 
