@@ -6,7 +6,7 @@
 #   make bench    run the benchmarks against the peer tools (zcat, jq, ...)
 CC      ?= gcc
 FUZZCC  ?= clang
-PKGS    := sqlite3 libarchive zlib libzstd liblzma libcrypto libsodium libewf libqcow libvmdk libvhdi yaml-0.1 libpcre2-8
+PKGS    := sqlite3 libarchive zlib libzstd liblzma libcrypto libsodium libewf libqcow libvmdk libvhdi yaml-0.1 libpcre2-8 liblz4 yara
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS    := $(PKG_LIBS) -lbz2 -lpthread -lm

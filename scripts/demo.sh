@@ -7,10 +7,11 @@ KS=build/kanshiki
 EV=examples/generated/incident
 CASE=demo-case
 rm -rf "$EV" "$CASE"
-python3 scripts/gen-cloudtrail.py incident "$EV"
+python3 scripts/gen-incident.py "$EV"
 echo
 if "$KS" investigate --help >/dev/null 2>&1; then
-  "$KS" investigate "$EV/AWSLogs" -o "$CASE" --tz Asia/Tokyo
+  # web, host, cloud and database evidence (host files are parsed once host parsers exist)
+  "$KS" investigate "$EV/AWSLogs" "$EV/web" "$EV/host" "$EV/db" -o "$CASE" --tz Asia/Tokyo
 else
   "$KS" ingest "$CASE" "$EV/AWSLogs"
   echo

@@ -6,7 +6,8 @@ set -euo pipefail
 
 # Build: compiler, libraries (all from Debian; nothing vendored).
 BUILD_PKGS="gcc make pkg-config libsqlite3-dev libarchive-dev zlib1g-dev libzstd-dev libbz2-dev
- liblzma-dev libssl-dev libyaml-dev libsodium-dev libewf-dev libqcow-dev libvmdk-dev libvhdi-dev libpcre2-dev"
+ liblzma-dev libssl-dev libyaml-dev libsodium-dev libewf-dev libqcow-dev libvmdk-dev libvhdi-dev libpcre2-dev
+ liblz4-dev libyara-dev"
 # Tests and oracles: jq (CloudTrail differential tests), python3 (fixture generators),
 # clang (libFuzzer harnesses), sqlite3 CLI, gzip/zstd/bzip2/xz/zip/tar to build compressed fixtures,
 # libjansson-dev (benchmark comparison against our JSON reader).
@@ -19,6 +20,11 @@ TEST_PKGS="$TEST_PKGS dc3dd dmsetup util-linux"
 # File-system tests: mke2fs/debugfs fixtures, TSK (fls/mactime) oracles, LVM2 tools,
 # ewfacquire (E01 fixtures); xfsprogs (mkfs.xfs, xfs_db oracles for the XFS reader).
 TEST_PKGS="$TEST_PKGS e2fsprogs xfsprogs sleuthkit lvm2 ewf-tools"
+# Host artifact tests: ssh-keygen (authorized_keys fingerprints), the yara CLI (--yara oracle).
+TEST_PKGS="$TEST_PKGS openssh-client yara"
+# Host binary logs: systemd (journalctl, the journal oracle), util-linux (utmpdump),
+# acct (dump-acct, the pacct oracle).
+TEST_PKGS="$TEST_PKGS systemd acct"
 # Database tests (tests/cli/db_*.sh) start real servers: MariaDB with mysqlbinlog, mariadb-dump
 # and the server_audit plugin; PostgreSQL 15 with pg_dump and pgaudit.
 DB_PKGS="mariadb-server mariadb-client postgresql-15 postgresql-15-pgaudit postgresql-client-15"

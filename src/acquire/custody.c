@@ -242,7 +242,7 @@ int ks_custody_append(const char *case_dir, const ks_custody_entry *e, char out_
         }
         off += (size_t)w;
     }
-    if (fsync(fd) != 0) {
+    if (!e->defer_sync && fsync(fd) != 0) {
         rc = KS_ERR_AT(err, KS_EIO, path.data, -1, -1, "fsync failed: %s", strerror(errno));
         goto done;
     }
@@ -253,6 +253,29 @@ done:
         close(fd); /* releases the lock */
     ks_buf_free(&path);
     ks_buf_free(&line);
+    return rc;
+}
+
+int ks_custody_sync(const char *case_dir, ks_err *err)
+{
+    ks_buf path;
+    ks_buf_init(&path, 1 << 16);
+    int rc = path_join(&path, case_dir, KS_CUSTODY_FILE);
+    if (rc) {
+        ks_buf_free(&path);
+        return KS_ERR(err, rc, "path too long");
+    }
+    int fd = open(path.data, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        rc = errno == ENOENT ? 0 /* nothing appended */
+                             : KS_ERR_AT(err, KS_EIO, path.data, -1, -1, "cannot open: %s",
+                                         strerror(errno));
+    } else {
+        if (fsync(fd) != 0)
+            rc = KS_ERR_AT(err, KS_EIO, path.data, -1, -1, "fsync failed: %s", strerror(errno));
+        close(fd);
+    }
+    ks_buf_free(&path);
     return rc;
 }
 

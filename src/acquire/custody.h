@@ -51,7 +51,12 @@ typedef struct ks_custody_entry {
     const char *note;
     int64_t time_ns;      /* 0 = now */
     const ks_custody_key *key; /* sign when not NULL */
+    bool defer_sync;      /* the caller calls ks_custody_sync later (ingest: once for all
+                             the files it registers, not one fsync per file) */
 } ks_custody_entry;
+
+/* Flushes CASE/custody.jsonl to stable storage (after appends with defer_sync). */
+int ks_custody_sync(const char *case_dir, ks_err *err);
 
 /* Appends one entry to CASE/custody.jsonl (the directory is created when missing).
  * out_hash (may be NULL) receives the new entry's hash. KS_ECORRUPT when the log's last

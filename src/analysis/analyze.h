@@ -12,12 +12,16 @@
 
 #include "analysis/ct_events.h"
 #include "analysis/finding.h"
+#include "analysis/rows.h"
 #include "store/store.h"
 
 typedef struct ks_an_input {
     ks_store *store;
     const ks_ct_set *ct; /* CloudTrail events in the range, time order */
     int64_t from, to;    /* KS_TIME_NONE = open */
+    const ks_rows *web;  /* HTTP requests of every web source (columns: KS_AN_W_*), time order */
+    const ks_rows *db;   /* db_log statements (KS_AN_D_*), time order */
+    const ks_rows *host; /* host events from the normalized view (KS_AN_H_*), time order */
 } ks_an_input;
 
 typedef int (*ks_analyzer_fn)(const ks_an_input *in, ks_findings *out, ks_err *err);

@@ -72,6 +72,11 @@ static int scope_of(const ks_entity *e)
 static int cmp_chain(const void *a, const void *b)
 {
     const ks_chain *x = a, *y = b;
+    /* a chain whose records carry no time (a shell history without #epoch lines) cannot
+     * be the earliest: it goes after every dated one */
+    bool xn = x->first == KS_TIME_NONE, yn = y->first == KS_TIME_NONE;
+    if (xn != yn)
+        return xn ? 1 : -1;
     if (x->first != y->first)
         return x->first < y->first ? -1 : 1;
     return 0;

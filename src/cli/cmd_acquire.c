@@ -218,7 +218,7 @@ static int run(int argc, char **argv)
             ks_cli_error(&err);
             free(mpath);
             free(hpath);
-            return rc == KS_EEXIST ? KS_EXIT_USAGE : KS_EXIT_INTERNAL;
+            return rc == KS_EEXIST ? ks_cli_exit_for(rc) : KS_EXIT_INTERNAL;
         }
     }
     bool manifest_started = true;
@@ -261,7 +261,7 @@ static int run(int argc, char **argv)
         ks_cli_error(&err);
         unlink(mpath); /* nothing was imaged: the in-progress manifest we made goes */
         manifest_started = false;
-        exit_code = rc == KS_EUSAGE ? KS_EXIT_USAGE : rc == KS_EEXIST ? KS_EXIT_USAGE : ks_cli_exit_for(rc);
+        exit_code = ks_cli_exit_for(rc);
         goto done;
     }
     if (rc)

@@ -277,7 +277,7 @@ static int sub_keygen(const ks_opts *o)
     sodium_memzero(&k, sizeof k);
     if (rc) {
         ks_cli_error(&err);
-        return rc == KS_EEXIST ? KS_EXIT_USAGE : KS_EXIT_INTERNAL;
+        return rc == KS_EEXIST ? ks_cli_exit_for(rc) : KS_EXIT_INTERNAL;
     }
     put("secret key: ", out, strlen(out));
     printf("public key: %s.pub (give it to whoever verifies: --trusted-key)\n", out);

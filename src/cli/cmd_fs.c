@@ -15,6 +15,7 @@
 #include "fs/lvm.h"
 #include "fs/volume.h"
 #include "fs/walk.h"
+#include "fs/yara.h"
 
 static const ks_opt_spec opts[] = {
     {"inode", 'i', "INODE", "address a file by inode number instead of a path", false},
@@ -36,6 +37,7 @@ static const ks_opt_spec opts[] = {
     {"output", 'o', "DIR", "extract: target directory (created; must not hold a manifest)", false},
     {"sha256", 0, NULL, "stat: also print the SHA-256 of the content", false},
     {"versions", 0, NULL, "journal: print the inode versions held in logged inode tables", false},
+    {"rules", 0, "RULES", "yara: a directory of *.yar/*.yara files, or one rules file", false},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
@@ -781,6 +783,96 @@ static int do_journal(ks_fs *fs, const ks_opts *o)
     return rc ? fail(&err, rc) : KS_EXIT_OK;
 }
 
+/* ---- yara: scan live regular files with YARA rules ---------------------------------- */
+typedef struct yara_q {
+    ks_fs *fs;
+    ks_yara *rules;
+    uint8_t *buf;
+    uint64_t max;
+    const char *path;
+    int64_t matches, skipped;
+} yara_q;
+
+static int yara_match_cb(void *ud, const ks_yara_match *m)
+{
+    yara_q *q = ud;
+    q->matches++;
+    /* like the yara CLI: "RULE PATH", then the strings as JSON */
+    out_escaped(m->rule, strlen(m->rule));
+    putchar(' ');
+    out_escaped(q->path, strlen(q->path));
+    putchar(' ');
+    out_escaped(m->strings, strlen(m->strings));
+    putchar('\n');
+    return 0;
+}
+
+static int yara_cb(void *ud, const ks_fs_walk_entry *e)
+{
+    yara_q *q = ud;
+    if (!e->st || e->deleted || e->st->type != KS_FT_REG || !e->st->size)
+        return 0;
+    if (e->st->size > q->max) {
+        q->skipped++;
+        return 0;
+    }
+    size_t n = (size_t)e->st->size, got = 0;
+    ks_err re;
+    ks_err_clear(&re);
+    while (got < n) {
+        size_t k = 0;
+        if (ks_fs_read(q->fs, e->st->ino, got, q->buf + got, n - got, &k, &re) || !k)
+            break;
+        got += k;
+    }
+    if (got < n) {
+        q->skipped++;
+        return 0;
+    }
+    q->path = e->path;
+    ks_err se;
+    ks_err_clear(&se);
+    if (ks_yara_scan(q->rules, q->buf, n, yara_match_cb, q, &se))
+        ks_cli_warnf("%s: %s", e->path, se.msg);
+    return 0;
+}
+
+static int do_yara(ks_fs *fs, const ks_opts *o, const char *path)
+{
+    ks_err err;
+    ks_err_clear(&err);
+    const char *rules = ks_opt_str(o, "rules");
+    const char *mx = ks_opt_str(o, "max-size");
+    yara_q q = {fs, NULL, NULL, (uint64_t)64 << 20, NULL, 0, 0};
+    if (!rules || (mx && parse_u64(mx, &q.max)) || q.max > SIZE_MAX / 2) {
+        ks_cli_errorf("fs yara: needs --rules RULES (and --max-size BYTES, default 64M)");
+        return KS_EXIT_USAGE;
+    }
+    int rc = ks_yara_load(&q.rules, rules, &err);
+    if (rc)
+        return fail(&err, rc);
+    q.buf = malloc(q.max ? (size_t)q.max : 1);
+    uint64_t ino;
+    if (!q.buf) {
+        ks_yara_free(q.rules);
+        ks_cli_errorf("out of memory");
+        return KS_EXIT_INTERNAL;
+    }
+    int ex = KS_EXIT_OK;
+    rc = target_ino(fs, o, path, &ino, true, &err);
+    if (!rc) {
+        ks_fs_walk_opts wo = {false, false, true, 0, false};
+        rc = ks_fs_walk(fs, ino, path ? path : "/", &wo, yara_cb, &q, &err);
+    }
+    if (rc)
+        ex = fail(&err, rc);
+    fprintf(stderr, "kanshiki: %lld matches; %lld files larger than %llu bytes or unreadable not scanned\n",
+            (long long)q.matches, (long long)q.skipped, (unsigned long long)q.max);
+    free(q.buf);
+    ks_yara_free(q.rules);
+    return ex;
+}
+
 static int parse_type(const char *s)
 {
     if (!s)
@@ -820,7 +912,7 @@ static int run(int argc, char **argv)
     if (rc)
         return rc;
     static const char *const subs[] = {"info", "parts", "ls", "stat", "cat", "find",
-                                       "timeline", "extract", "inodes", "journal", NULL};
+                                       "timeline", "extract", "inodes", "journal", "yara", NULL};
     int known = 0;
     for (int i = 0; subs[i]; i++)
         known |= !strcmp(sub, subs[i]);
@@ -861,6 +953,8 @@ static int run(int argc, char **argv)
         ex = do_inodes(fs);
     } else if (!strcmp(sub, "journal")) {
         ex = do_journal(fs, &o);
+    } else if (!strcmp(sub, "yara")) {
+        ex = do_yara(fs, &o, path);
     } else if (!strcmp(sub, "ls")) {
         uint64_t ino;
         rc = target_ino(fs, &o, path, &ino, true, &err);
@@ -965,7 +1059,7 @@ const ks_cmd ks_cmd_fs = {
     "fs",
     run,
     "read ext2/3/4 and XFS file systems in disk images (raw, split, E01, qcow2, VMDK, VHD) without mounting",
-    "info|parts|ls|stat|cat|find|timeline|extract|inodes|journal IMAGE[@N|@offset=BYTES] [PATH] [options]",
+    "info|parts|ls|stat|cat|find|timeline|extract|inodes|journal|yara IMAGE[@N|@offset=BYTES] [PATH] [options]",
     "Subcommands:\n"
     "  info      file system summary (type, UUID, label, sizes, features, times)\n"
     "  parts     the partition table (MBR with logical partitions, GPT) and what each holds\n"
@@ -978,6 +1072,7 @@ const ks_cmd ks_cmd_fs = {
     "  inodes    every inode in the tables, allocated or deleted with surviving metadata\n"
     "  journal   ext3/4 journal history: logged blocks per transaction, commit times;\n"
     "            --versions prints the older inode copies the journal still holds\n"
+    "  yara      scan live regular files (below PATH) with --rules RULES: \"RULE PATH STRINGS\"\n"
     "IMAGE may name a partition: disk.raw@2, disk.raw@offset=1048576 or disk.raw@s2048, and\n"
     "an LVM2 logical volume: disk.raw@lv=root (PV at offset 0) or disk.raw@3,lv=root.\n"
     "Without one, a file system at offset 0 or the only partition or logical volume holding\n"

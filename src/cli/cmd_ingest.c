@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "acquire/custody.h"
 #include "cli/ingest.h"
+#include "fs/yara.h"
 #include "core/prefetch.h"
 #include "core/time.h"
 #include "evidence/evidence.h"
@@ -36,6 +37,7 @@ struct ks_ingest_stats {
     bool progress_line;    /* a progress line is on the terminal */
 };
 
+#define PREFETCH_MIN_SIZE (256 * 1024)
 #define ERRORS_SHOWN_PER_FILE 5
 
 /* Each record kept as an error is named on stderr (the first few per file). */
@@ -135,6 +137,7 @@ static void register_custody(ks_store *store, const ks_member *m, hash_cache *hc
     ce.size = hc->size;
     ce.has_size = true;
     ce.note = "ingested into the case (read-only)";
+    ce.defer_sync = true; /* synced once when the ingest commits */
     ks_err e;
     ks_err_clear(&e);
     if (ks_custody_append(ks_store_dir(store), &ce, NULL, &e) != 0) {
@@ -234,10 +237,12 @@ int ks_ingest_stream(ks_store *store, const ks_evidence_info *info, ks_input *in
     if ((rc = ks_store_member_begin(store, info, p->name, &sink, err)))
         return rc;
 
-    /* Decompression runs on a second thread, ahead of the parser. */
+    /* Decompression runs on a second thread, ahead of the parser; not worth a thread for
+     * small files (a CloudTrail delivery is often a few KiB), where starting it costs more. */
     ks_prefetch *pf = NULL;
     ks_input in = *input, pfin;
-    if (ks_prefetch_new(&pf, input, 0, &pfin) == 0)
+    if ((info->size < 0 || info->size >= PREFETCH_MIN_SIZE) &&
+        ks_prefetch_new(&pf, input, 0, &pfin) == 0)
         in = pfin;
     ks_input counted = in;
     if (prog && prog->on) {
@@ -363,6 +368,10 @@ int ks_ingest_run(ks_store *store, const char *const *paths, size_t npaths,
         goto done;
     if ((rc = ks_store_commit(store, err)))
         goto done;
+    ks_err serr;
+    ks_err_clear(&serr);
+    if (ks_custody_sync(ks_store_dir(store), &serr) != 0)
+        ks_cli_warnf("custody log not synced to disk: %s", serr.msg);
     *out_stats = stats;
     stats = NULL;
 done:
@@ -412,7 +421,36 @@ static const ks_opt_spec opts[] = {
     {"schema", 0, "FILE", "CREATE TABLE statements (or a dump) naming binlog columns", true},
     {"follow-symlinks", 0, NULL, "follow symbolic links found inside directories (loops are detected)", false},
     {"quiet", 'q', NULL, "print only the summary and errors", false},
+    {"yara", 0, "RULES", "disk images: scan every file with the YARA rules in RULES (a directory of *.yar/*.yara, or a file)", false},
+    {"yara-max-size", 0, "BYTES", "disk images: skip files larger than BYTES in the YARA scan (K/M/G suffixes; default 64M)", false},
 };
+
+/* "64M", "1048576", "2G": bytes, with overflow checks. 0 ok, -1 otherwise. */
+static int parse_size(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; s[i] >= '0' && s[i] <= '9'; i++) {
+        if (v > (UINT64_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    if (!i)
+        return -1;
+    unsigned shift = 0;
+    if (s[i] == 'K' || s[i] == 'k')
+        shift = 10;
+    else if (s[i] == 'M' || s[i] == 'm')
+        shift = 20;
+    else if (s[i] == 'G' || s[i] == 'g')
+        shift = 30;
+    if (shift)
+        i++;
+    if (s[i] || v > (UINT64_MAX >> shift))
+        return -1;
+    *out = v << shift;
+    return 0;
+}
 
 int ks_ingest_parse_popts(const ks_opts *o, const char **keys, const char **vals, size_t max,
                           size_t *out_n)
@@ -462,6 +500,22 @@ static int run(int argc, char **argv)
     io.format = ks_opt_str(&o, "format");
     io.quiet = ks_opt_flag(&o, "quiet");
     io.follow_symlinks = ks_opt_flag(&o, "follow-symlinks");
+    io.yara_rules = ks_opt_str(&o, "yara");
+    const char *ymax = ks_opt_str(&o, "yara-max-size");
+    if (ymax && parse_size(ymax, &io.yara_max_size)) {
+        ks_cli_errorf("--yara-max-size expects a size in bytes (64M, 1G, 1048576), got '%s'", ymax);
+        return KS_EXIT_USAGE;
+    }
+    if (io.yara_rules) { /* rules that do not compile are a usage error, before any work */
+        ks_yara *y = NULL;
+        ks_err yerr;
+        ks_err_clear(&yerr);
+        if ((rc = ks_yara_load(&y, io.yara_rules, &yerr))) {
+            ks_cli_error(&yerr);
+            return ks_cli_exit_for(rc);
+        }
+        ks_yara_free(y);
+    }
 
     ks_err err;
     ks_err_clear(&err);

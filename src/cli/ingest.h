@@ -15,6 +15,8 @@ typedef struct ks_ingest_opts {
     bool quiet;
     bool quiet_unrecognised; /* do not warn per unrecognised file (image contents: counted) */
     bool follow_symlinks;
+    const char *yara_rules;  /* --yara: rules directory/file to scan disk-image files with */
+    uint64_t yara_max_size;  /* --yara-max-size: larger files are not scanned (0 = default) */
 } ks_ingest_opts;
 
 typedef struct ks_ingest_stats ks_ingest_stats;

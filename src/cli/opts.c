@@ -208,7 +208,8 @@ int ks_cli_exit_for(int status)
 {
     switch (status) {
     case KS_OK: return KS_EXIT_OK;
-    case KS_EUSAGE: return KS_EXIT_USAGE;
+    case KS_EUSAGE:
+    case KS_EEXIST: return KS_EXIT_USAGE; /* refusing to overwrite: the user names another path */
     case KS_EIO:
     case KS_ECORRUPT:
     case KS_ENOTFOUND:

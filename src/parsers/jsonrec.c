@@ -1,6 +1,7 @@
 #include "parsers/jsonrec.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 int ks_jsonrec_next(ks_jsplit *sp, ks_parse_ctx *ctx, ks_jrecord *r, ks_err *err)
 {
@@ -56,5 +57,39 @@ int ks_jsonrec_each(ks_parse_ctx *ctx, const char *const *wrap_keys, ks_jsonrec_
 done:
     ks_jsplit_free(sp);
     ks_json_doc_free(doc);
+    return rc;
+}
+
+typedef struct map_run {
+    const ks_jsonrec_mapper *m;
+    ks_val *v;
+} map_run;
+
+static int map_one(void *arg, ks_parse_ctx *ctx, ks_json_doc *doc, const ks_jrecord *r,
+                   ks_err *err)
+{
+    map_run *run = arg;
+    const ks_jsonrec_mapper *m = run->m;
+    ks_event ev;
+    ks_event_init(&ev);
+    ks_jv root = ks_json_root(doc);
+    const char *why = ks_json_type_of(doc, root) != KS_JSON_OBJECT
+                          ? m->not_object
+                          : m->map(m->state, doc, root, run->v, &ev);
+    if (why)
+        return ks_sink_error(ctx->sink, r->lineno, r->offset, why, r->p, r->n, err);
+    ev.raw = (ks_str){r->p, r->n};
+    ev.line = r->lineno;
+    ev.offset = r->offset;
+    return ks_sink_event(ctx->sink, &ev, m->table, run->v, err);
+}
+
+int ks_jsonrec_map_each(ks_parse_ctx *ctx, const ks_jsonrec_mapper *m, ks_err *err)
+{
+    map_run run = {m, calloc(m->table->ncols ? m->table->ncols : 1, sizeof(ks_val))};
+    if (!run.v)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    int rc = ks_jsonrec_each(ctx, m->wrap_keys, map_one, &run, err);
+    free(run.v);
     return rc;
 }

@@ -26,4 +26,19 @@ int ks_jsonrec_next(ks_jsplit *sp, ks_parse_ctx *ctx, ks_jrecord *r, ks_err *err
 int ks_jsonrec_each(ks_parse_ctx *ctx, const char *const *wrap_keys, ks_jsonrec_fn fn,
                     void *arg, ks_err *err);
 
+/* The whole loop of a parser that maps each JSON object record to one event and one row of
+ * its table: records that are not objects, or that `map` rejects (it returns why), become
+ * error records; the others are stored with their text as raw and their line and offset. */
+typedef const char *(*ks_jsonrec_map_fn)(void *state, ks_json_doc *doc, ks_jv root,
+                                         ks_val *v, ks_event *ev);
+typedef struct ks_jsonrec_mapper {
+    const char *const *wrap_keys; /* as for ks_jsonrec_each */
+    const ks_table_def *table;    /* `map` fills table->ncols values */
+    const char *not_object;       /* why, for a record that is not a JSON object */
+    ks_jsonrec_map_fn map;
+    void *state;                  /* the parser's, passed to map */
+} ks_jsonrec_mapper;
+
+int ks_jsonrec_map_each(ks_parse_ctx *ctx, const ks_jsonrec_mapper *m, ks_err *err);
+
 #endif

@@ -18,7 +18,11 @@
 #include "parsers/db/db_parsers.h"
 #include "parsers/db/dump_parser.h"
 #include "parsers/gcp/gcp_logging.h"
+#include "parsers/host/auditd.h"
 #include "parsers/host/filesystem.h"
+#include "parsers/host/hostbin.h"
+#include "parsers/host/syslog.h"
+#include "parsers/host/hostcfg.h"
 #include "parsers/k8s/container_log.h"
 #include "parsers/k8s/k8s_audit.h"
 #include "parsers/web/web.h"
@@ -54,6 +58,23 @@
     KS_PARSER_ENTRY(ks_parser_azure_activity) \
     KS_PARSER_ENTRY(ks_parser_route53resolver) \
     KS_PARSER_ENTRY(ks_parser_aws_config)     \
-    KS_PARSER_ENTRY(ks_parser_aws_config_snapshot)
+    KS_PARSER_ENTRY(ks_parser_aws_config_snapshot) \
+    KS_PARSER_ENTRY(ks_parser_utmp)           \
+    KS_PARSER_ENTRY(ks_parser_lastlog)        \
+    KS_PARSER_ENTRY(ks_parser_pacct)          \
+    KS_PARSER_ENTRY(ks_parser_journal)        \
+    KS_PARSER_ENTRY(ks_parser_syslog)        \
+    KS_PARSER_ENTRY(ks_parser_auditd)        \
+    KS_PARSER_ENTRY(ks_parser_shell_history) \
+    KS_PARSER_ENTRY(ks_parser_crontab) \
+    KS_PARSER_ENTRY(ks_parser_ssh_authorized_key) \
+    KS_PARSER_ENTRY(ks_parser_passwd) \
+    KS_PARSER_ENTRY(ks_parser_shadow) \
+    KS_PARSER_ENTRY(ks_parser_group) \
+    KS_PARSER_ENTRY(ks_parser_sudoers) \
+    KS_PARSER_ENTRY(ks_parser_cloud_credential) \
+    KS_PARSER_ENTRY(ks_parser_systemd_unit) \
+    KS_PARSER_ENTRY(ks_parser_package_log) \
+    KS_PARSER_ENTRY(ks_parser_cloud_init)
 
 #endif

@@ -18,3 +18,40 @@ int ks_sniff_first_char(const uint8_t *head, size_t n)
             return head[i];
     return -1;
 }
+
+/* Scans the head as JSON text (strings respected, no validation) and returns the smallest
+ * nesting depth at which `"key":` is an object member, or -1. Depth 1 is a top-level
+ * object's member; records in a top-level array are at 2; in {"records":[...]} at 3. */
+int ks_sniff_key_depth(const uint8_t *head, size_t n, const char *key)
+{
+    size_t kl = strlen(key);
+    int depth = 0, best = -1;
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = head[i];
+        if (c == '{' || c == '[') {
+            depth++;
+            i++;
+        } else if (c == '}' || c == ']') {
+            if (depth > 0)
+                depth--;
+            i++;
+        } else if (c == '"') {
+            size_t s = ++i;
+            while (i < n && head[i] != '"')
+                i += head[i] == '\\' ? 2 : 1;
+            if (i >= n)
+                break;
+            size_t e = i++;
+            size_t j = i;
+            while (j < n && (head[j] == ' ' || head[j] == '\t' || head[j] == '\r' || head[j] == '\n'))
+                j++;
+            if (j < n && head[j] == ':' && e - s == kl && !memcmp(head + s, key, kl) &&
+                (best < 0 || depth < best))
+                best = depth;
+        } else {
+            i++;
+        }
+    }
+    return best;
+}

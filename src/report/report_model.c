@@ -361,6 +361,28 @@ static int answers(ks_report *r, ks_err *err)
                       inst ? inst->value : "?", role ? role->value : "?");
         if ((rc = add_finding_ents(a->ev, fi, -1, err)) || (rc = add_refs(a->ev, fi, 2, err)))
             goto done;
+    } else if (!strcmp(fi->layer, "web") || !strcmp(fi->layer, "host")) {
+        /* the way in was the application or the host; say what it led to in the cloud */
+        ks_buf_printf(&b, "The attack starts %s: %s. %s Fix the flaw that let it in, remove "
+                      "what was left behind, and treat everything the server could reach as "
+                      "exposed.", !strcmp(fi->layer, "web") ? "in the web application"
+                                                            : "on a host", fi->title,
+                      fi->explanation);
+        if ((rc = add_finding_ents(a->ev, fi, -1, err)) || (rc = add_refs(a->ev, fi, 2, err)))
+            goto done;
+        for (size_t k = 0; k < c0->n; k++) {
+            const ks_finding *f = r->findings.v[c0->members[k]];
+            if (strcmp(f->analyzer, "ec2_role_outside"))
+                continue;
+            const ks_entity *inst = ks_finding_find_entity(f, KS_ENT_INSTANCE, KS_ROLE_TARGET);
+            const ks_entity *role = ks_finding_find_entity(f, KS_ENT_PRINCIPAL, KS_ROLE_CREDENTIAL);
+            ks_buf_printf(&b, " Through it the temporary credentials of instance %s (role %s) "
+                          "were taken and used from outside the instance.",
+                          inst ? inst->value : "?", role ? role->value : "?");
+            if ((rc = add_finding_ents(a->ev, f, -1, err)) || (rc = add_refs(a->ev, f, 2, err)))
+                goto done;
+            break;
+        }
     } else {
         ks_buf_printf(&b, "The attack starts with: %s. %s A credential used this way was leaked "
                       "or stolen; find where it was stored or typed.", fi->title, fi->explanation);
@@ -443,13 +465,18 @@ static int answers(ks_report *r, ks_err *err)
     if (np) {
         ks_buf_puts(&b, "Left behind: ");
         if (count_kind(&all[KS_SCOPE_PERSISTENCE], KS_ENT_USER)) {
-            ks_buf_puts(&b, "IAM user(s) ");
+            ks_buf_puts(&b, "accounts (IAM, database or host users) ");
             join_ents(&b, &all[KS_SCOPE_PERSISTENCE], KS_ENT_USER, 20);
             ks_buf_puts(&b, "; ");
         }
         if (count_kind(&all[KS_SCOPE_PERSISTENCE], KS_ENT_ACCESS_KEY)) {
             ks_buf_puts(&b, "access key(s) ");
             join_ents(&b, &all[KS_SCOPE_PERSISTENCE], KS_ENT_ACCESS_KEY, 20);
+            ks_buf_puts(&b, "; ");
+        }
+        if (count_kind(&all[KS_SCOPE_PERSISTENCE], KS_ENT_FILE)) {
+            ks_buf_puts(&b, "files (web shells, cron entries, units, programs) ");
+            join_ents(&b, &all[KS_SCOPE_PERSISTENCE], KS_ENT_FILE, 20);
             ks_buf_puts(&b, "; ");
         }
         if (count_kind(&all[KS_SCOPE_PERSISTENCE], KS_ENT_PRINCIPAL)) {
@@ -460,7 +487,7 @@ static int answers(ks_report *r, ks_err *err)
         if ((rc = add_ents(a->ev, &all[KS_SCOPE_PERSISTENCE], err)))
             goto done;
     } else {
-        ks_buf_puts(&b, "No IAM persistence was detected. ");
+        ks_buf_puts(&b, "No persistence was detected. ");
     }
     for (size_t ci = 0; ci < r->chains.n; ci++)
         for (size_t k = 0; k < r->chains.v[ci].n; k++) {

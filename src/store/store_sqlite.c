@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "core/time.h"
+#include "store/store_writer.h"
 
 #define MAX_TABLES 128
 #define BATCH_EVENTS 200000
@@ -40,6 +41,7 @@ struct ks_sink {
     int64_t evidence_id;
     char *source;
     char *path;
+    char *sha256, *inner_path; /* for the duplicate index when the member ends */
     int64_t records, errors, warnings;
     int64_t first_ns, last_ns;
     char first_warn[256];
@@ -58,7 +60,22 @@ struct ks_store {
     bool sink_busy;
     ks_error_hook hook;
     void *hook_ctx;
+    ks_writer *writer; /* started by the first evidence row; owns the connection while busy */
+    /* Writer-thread state: the member the queued records belong to. */
+    char *w_source;
+    int64_t w_evidence_id;
+    int64_t next_evidence_id; /* 0 until read from the case */
+    struct ev_seen *seen;     /* open-addressing set, see ks_store_evidence_find */
+    size_t seen_cap, seen_n;
+    bool seen_loaded;
 };
+
+/* Waits until the writer thread has applied every record handed to it, so the caller may
+ * use the connection. Every entry point except the sink's record calls does this first. */
+static int sync_writer(ks_store *st, ks_err *err)
+{
+    return st->writer ? ks_writer_sync(st->writer, err) : 0;
+}
 
 static const char *SCHEMA_SQL =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
@@ -99,11 +116,36 @@ static const char *SCHEMA_SQL =
     "  FROM event e JOIN evidence v ON v.id = e.evidence_id;\n";
 
 /* For store_funcs.c (store_int.h): the connection behind a store. */
-sqlite3 *ks_store_sqlite_db(ks_store *st) { return st->db; }
+sqlite3 *ks_store_sqlite_db(ks_store *st)
+{
+    sync_writer(st, NULL);
+    return st->db;
+}
 
 static int db_err(ks_err *err, sqlite3 *db, const char *what)
 {
     return KS_ERR(err, KS_EDB, "%s: %s", what, db ? sqlite3_errmsg(db) : "no database");
+}
+
+static void bind_str(sqlite3_stmt *q, int i, ks_str s)
+{
+    if (s.p)
+        sqlite3_bind_text64(q, i, s.p, s.n, SQLITE_STATIC, SQLITE_UTF8);
+    else
+        sqlite3_bind_null(q, i);
+}
+
+static void bind_pos(sqlite3_stmt *q, int i, int64_t v)
+{
+    if (v >= 0)
+        sqlite3_bind_int64(q, i, v);
+    else
+        sqlite3_bind_null(q, i);
+}
+
+static ks_str wstr(const ks_wbatch *b, ks_wstr w)
+{
+    return (ks_str){ks_wbatch_ptr(b, w), w.n};
 }
 
 static int exec(ks_store *st, const char *sql, ks_err *err)
@@ -144,6 +186,8 @@ static int ro_authorizer(void *ud, int action, const char *a, const char *b, con
 
 static int cleanup_interrupted(ks_store *st, ks_err *err);
 static bool valid_ident(const char *s);
+static int apply_batch(void *ctx, const ks_wbatch *b, ks_err *err);
+static void seen_free(ks_store *st);
 
 static int create_schema(ks_store *st, ks_err *err)
 {
@@ -323,6 +367,8 @@ void ks_store_close(ks_store *st)
 {
     if (!st)
         return;
+    ks_writer_stop(st->writer, NULL);
+    st->writer = NULL;
     if (st->in_txn)
         exec(st, "COMMIT;", NULL);
     finalize_stmts(st);
@@ -330,6 +376,10 @@ void ks_store_close(ks_store *st)
         sqlite3_close(st->db);
     free(st->sink.source);
     free(st->sink.path);
+    free(st->sink.sha256);
+    free(st->sink.inner_path);
+    free(st->w_source);
+    seen_free(st);
     free(st->dir);
     free(st);
 }
@@ -392,6 +442,8 @@ int ks_store_declare(ks_store *st, const ks_table_def *t, ks_err *err)
         return KS_ERR(err, KS_EUSAGE, "case opened read-only");
     if (find_table(st, t))
         return 0;
+    if ((rc = sync_writer(st, err)))
+        return rc;
     if (st->ntables >= MAX_TABLES)
         return KS_ERR(err, KS_ELIMIT, "too many source tables");
     if (!valid_ident(t->name))
@@ -467,66 +519,260 @@ done:
 }
 
 /* ---- evidence ----------------------------------------------------------------------- */
+/* Which evidence is already in the case (parsed, partial or unrecognised), by hash and
+ * inner path: loaded from the case once, then kept up to date as members end, so that the
+ * duplicate check before each file does not wait for the writer thread. */
+typedef struct ev_seen {
+    char *key; /* sha256 '\0' inner_path '\0' path */
+    size_t keylen;
+} ev_seen;
+
+static uint64_t seen_hash(const char *k, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)k[i]) * 1099511628211ull;
+    return h;
+}
+
+static size_t seen_keylen(const char *sha, const char *inner)
+{
+    return strlen(sha) + 1 + strlen(inner);
+}
+
+static ev_seen *seen_slot(ks_store *st, const char *sha, const char *inner)
+{
+    size_t kl = seen_keylen(sha, inner);
+    size_t shl = strlen(sha);
+    size_t mask = st->seen_cap - 1;
+    size_t i = (size_t)seen_hash(sha, shl) ^ (size_t)seen_hash(inner, kl - shl - 1);
+    for (;; i++) {
+        ev_seen *e = &st->seen[i & mask];
+        if (!e->key)
+            return e;
+        if (e->keylen == kl && !strcmp(e->key, sha) && !strcmp(e->key + shl + 1, inner))
+            return e;
+    }
+}
+
+static int seen_add(ks_store *st, const char *sha, const char *inner, const char *path)
+{
+    if (!sha || !st->seen_loaded)
+        return 0;
+    inner = inner ? inner : "";
+    path = path ? path : "";
+    if ((st->seen_n + 1) * 2 > st->seen_cap) {
+        size_t cap = st->seen_cap ? st->seen_cap * 2 : 256;
+        ev_seen *old = st->seen;
+        size_t oldcap = st->seen_cap;
+        if (!(st->seen = calloc(cap, sizeof *st->seen))) {
+            st->seen = old;
+            return KS_ENOMEM;
+        }
+        st->seen_cap = cap;
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i].key)
+                *seen_slot(st, old[i].key, old[i].key + strlen(old[i].key) + 1) = old[i];
+        free(old);
+    }
+    ev_seen *e = seen_slot(st, sha, inner);
+    if (e->key)
+        return 0; /* the first one recorded is the one reported */
+    size_t kl = seen_keylen(sha, inner), pl = strlen(path);
+    if (!(e->key = malloc(kl + 1 + pl + 1)))
+        return KS_ENOMEM;
+    memcpy(e->key, sha, strlen(sha) + 1);
+    memcpy(e->key + strlen(sha) + 1, inner, strlen(inner) + 1);
+    memcpy(e->key + kl + 1, path, pl + 1);
+    e->keylen = kl;
+    st->seen_n++;
+    return 0;
+}
+
+static void seen_free(ks_store *st)
+{
+    for (size_t i = 0; i < st->seen_cap; i++)
+        free(st->seen[i].key);
+    free(st->seen);
+    st->seen = NULL;
+    st->seen_cap = st->seen_n = 0;
+}
+
+static bool seen_status(const char *status)
+{
+    return status && (!strcmp(status, "parsed") || !strcmp(status, "partial") ||
+                      !strcmp(status, "unrecognised"));
+}
+
+static int seen_load(ks_store *st, ks_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sync_writer(st, err);
+    if (rc)
+        return rc;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT sha256, inner_path, path FROM evidence WHERE sha256 IS NOT NULL "
+                           "AND status IN ('parsed','partial','unrecognised') ORDER BY id",
+                           -1, &q, NULL) != SQLITE_OK)
+        return db_err(err, st->db, "looking up evidence");
+    st->seen_loaded = true;
+    while (!rc && sqlite3_step(q) == SQLITE_ROW)
+        rc = seen_add(st, (const char *)sqlite3_column_text(q, 0),
+                      (const char *)sqlite3_column_text(q, 1),
+                      (const char *)sqlite3_column_text(q, 2));
+    sqlite3_finalize(q);
+    if (rc) {
+        st->seen_loaded = false;
+        seen_free(st);
+        return KS_ERR(err, rc, "out of memory");
+    }
+    return 0;
+}
+
 int ks_store_evidence_find(ks_store *st, const char *sha256, const char *inner_path,
                            char **out_path, ks_err *err)
 {
-    sqlite3_stmt *q = NULL;
-    int rc = KS_ENOTFOUND;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT path FROM evidence WHERE sha256=?1 AND inner_path=?2 AND "
-                           "status IN ('parsed','partial','unrecognised') LIMIT 1",
-                           -1, &q, NULL) != SQLITE_OK)
-        return db_err(err, st->db, "looking up evidence");
-    sqlite3_bind_text(q, 1, sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, inner_path ? inner_path : "", -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        const char *p = (const char *)sqlite3_column_text(q, 0);
-        *out_path = strdup(p ? p : "");
-        rc = *out_path ? 0 : KS_ENOMEM;
+    int rc;
+    if (!st->seen_loaded && (rc = seen_load(st, err)))
+        return rc;
+    if (!sha256 || !st->seen_cap)
+        return KS_ENOTFOUND;
+    const char *inner = inner_path ? inner_path : "";
+    ev_seen *e = seen_slot(st, sha256, inner);
+    if (!e->key)
+        return KS_ENOTFOUND;
+    *out_path = strdup(e->key + e->keylen + 1);
+    return *out_path ? 0 : KS_ENOMEM;
+}
+
+/* Evidence ids are given here rather than by SQLite so that records can be queued for the
+ * writer without waiting for their evidence row to exist. One process writes a case. */
+static int next_evidence_id(ks_store *st, int64_t *out, ks_err *err)
+{
+    if (!st->next_evidence_id) {
+        sqlite3_stmt *q = NULL;
+        int rc = sync_writer(st, err);
+        if (rc)
+            return rc;
+        if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) + 1 FROM evidence", -1, &q,
+                               NULL) != SQLITE_OK ||
+            sqlite3_step(q) != SQLITE_ROW) {
+            rc = db_err(err, st->db, "numbering evidence");
+            sqlite3_finalize(q);
+            return rc;
+        }
+        st->next_evidence_id = sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
     }
-    sqlite3_finalize(q);
+    *out = st->next_evidence_id++;
+    return 0;
+}
+
+static int queue_texts(ks_wbatch *b, ks_witem *it, const char *const *texts, size_t n)
+{
+    int rc = 0;
+    for (size_t k = 0; k < KS_WF_N; k++)
+        it->f[k] = (ks_wstr){-1, 0};
+    for (size_t k = 0; !rc && k < n; k++)
+        rc = ks_wbatch_str(b, texts[k], texts[k] ? strlen(texts[k]) : 0, &it->f[k]);
     return rc;
+}
+
+/* Queues an evidence item (the writer applies it in order with the records). */
+static int queue_evidence(ks_store *st, ks_witem_kind kind, const int64_t n[4],
+                          const char *const *texts, size_t ntexts, ks_err *err)
+{
+    ks_wbatch *b = ks_writer_batch(st->writer);
+    size_t arena_len = b->arena.len;
+    ks_witem *it = NULL;
+    int rc = ks_wbatch_item(b, &it);
+    if (rc)
+        return KS_ERR(err, rc, "out of memory");
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    it->slot = -1;
+    memcpy(it->n, n, sizeof it->n);
+    if ((rc = queue_texts(b, it, texts, ntexts))) {
+        b->n--;
+        b->arena.len = arena_len;
+        return KS_ERR(err, rc, "out of memory");
+    }
+    return ks_writer_commit_item(st->writer, err);
+}
+
+static int start_writer(ks_store *st, ks_err *err)
+{
+    if (st->writer)
+        return 0;
+    return ks_writer_start(&st->writer, apply_batch, st, err);
 }
 
 static int insert_evidence(ks_store *st, const ks_evidence_info *ev, const char *source,
                            const char *status, const char *note, int64_t *out_id, ks_err *err)
 {
-    sqlite3_stmt *q = NULL;
-    char ts[40];
+    char ts[40], size[32] = "";
+    int64_t id = 0;
     int rc;
-    if ((rc = begin(st, err)))
+    if ((rc = start_writer(st, err)) || (rc = next_evidence_id(st, &id, err)))
         return rc;
+    now_iso(ts);
+    if (ev->size >= 0)
+        snprintf(size, sizeof size, "%lld", (long long)ev->size);
+    const char *texts[] = {ev->path,        ev->disk_path, ev->inner_path ? ev->inner_path : "",
+                           ev->sha256,      ev->compression, source,
+                           status,          note,          ts};
+    int64_t n[4] = {id, out_id ? 1 : 0, ev->size, 0};
+    if ((rc = queue_evidence(st, KS_WI_EVIDENCE_ADD, n, texts, sizeof texts / sizeof *texts, err)))
+        return rc;
+    if (out_id)
+        *out_id = id;
+    return 0;
+}
+
+static int apply_evidence_add(ks_store *st, const ks_wbatch *b, const ks_witem *it, ks_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = 0;
     if (sqlite3_prepare_v2(st->db,
-                           "INSERT INTO evidence(path, disk_path, inner_path, sha256, size, "
+                           "INSERT INTO evidence(id, path, disk_path, inner_path, sha256, size, "
                            "compression, source, status, note, ingested_at) "
-                           "VALUES(?,?,?,?,?,?,?,?,?,?)",
+                           "VALUES(?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &q, NULL) != SQLITE_OK)
         return db_err(err, st->db, "recording evidence");
-    now_iso(ts);
-    sqlite3_bind_text(q, 1, ev->path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, ev->disk_path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, ev->inner_path ? ev->inner_path : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, ev->sha256, -1, SQLITE_STATIC);
-    if (ev->size >= 0)
-        sqlite3_bind_int64(q, 5, ev->size);
-    sqlite3_bind_text(q, 6, ev->compression, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 7, source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 8, status, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 9, note, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 10, ts, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) != SQLITE_DONE) {
+    sqlite3_bind_int64(q, 1, it->n[0]);
+    bind_str(q, 2, wstr(b, it->f[KS_WE_PATH]));
+    bind_str(q, 3, wstr(b, it->f[KS_WE_DISK_PATH]));
+    bind_str(q, 4, wstr(b, it->f[KS_WE_INNER_PATH]));
+    bind_str(q, 5, wstr(b, it->f[KS_WE_SHA256]));
+    if (it->n[2] >= 0)
+        sqlite3_bind_int64(q, 6, it->n[2]);
+    bind_str(q, 7, wstr(b, it->f[KS_WE_COMPRESSION]));
+    bind_str(q, 8, wstr(b, it->f[KS_WE_SOURCE]));
+    bind_str(q, 9, wstr(b, it->f[KS_WE_STATUS]));
+    bind_str(q, 10, wstr(b, it->f[KS_WE_NOTE]));
+    bind_str(q, 11, wstr(b, it->f[KS_WE_TIME]));
+    if (sqlite3_step(q) != SQLITE_DONE)
         rc = db_err(err, st->db, "recording evidence");
-    } else if (out_id) {
-        *out_id = sqlite3_last_insert_rowid(st->db);
-    }
     sqlite3_finalize(q);
+    if (!rc && it->n[1]) { /* the member the following records belong to */
+        ks_str src = wstr(b, it->f[KS_WE_SOURCE]);
+        char *dup = src.p ? strndup(src.p, src.n) : strdup("");
+        if (!dup)
+            return KS_ERR(err, KS_ENOMEM, "out of memory");
+        free(st->w_source);
+        st->w_source = dup;
+        st->w_evidence_id = it->n[0];
+    }
     return rc;
 }
 
 int ks_store_evidence_skip(ks_store *st, const ks_evidence_info *ev, const char *status,
                            const char *reason, ks_err *err)
 {
-    return insert_evidence(st, ev, NULL, status, reason, NULL, err);
+    int rc = insert_evidence(st, ev, NULL, status, reason, NULL, err);
+    if (!rc && seen_status(status) && seen_add(st, ev->sha256, ev->inner_path, ev->path))
+        rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+    return rc;
 }
 
 int ks_store_member_begin(ks_store *st, const ks_evidence_info *ev, const char *source,
@@ -536,28 +782,36 @@ int ks_store_member_begin(ks_store *st, const ks_evidence_info *ev, const char *
         return KS_ERR(err, KS_EUSAGE, "case opened read-only");
     if (st->sink_busy)
         return KS_ERR(err, KS_EUSAGE, "a member is already being ingested");
+    int rc = 0;
+    if (!st->ins_event) {
+        if ((rc = sync_writer(st, err)))
+            return rc;
+        if (sqlite3_prepare_v3(st->db,
+                               "INSERT INTO event(time, time_ns, time_desc, source, evidence_id, "
+                               "line, offset, host, actor, src_ip, action, target, outcome, "
+                               "account, region, message, raw, error) "
+                               "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                               -1, SQLITE_PREPARE_PERSISTENT, &st->ins_event, NULL) != SQLITE_OK)
+            return db_err(err, st->db, "preparing event insert");
+    }
     int64_t id = 0;
-    int rc = insert_evidence(st, ev, source, "ingesting", NULL, &id, err);
-    if (rc)
+    if ((rc = insert_evidence(st, ev, source, "ingesting", NULL, &id, err)))
         return rc;
     ks_sink *s = &st->sink;
     free(s->source);
     free(s->path);
+    free(s->sha256);
+    free(s->inner_path);
     memset(s, 0, sizeof *s);
     s->st = st;
     s->evidence_id = id;
     s->source = strdup(source);
     s->path = strdup(ev->path);
+    s->sha256 = ev->sha256 ? strdup(ev->sha256) : NULL;
+    s->inner_path = strdup(ev->inner_path ? ev->inner_path : "");
     s->first_ns = s->last_ns = KS_TIME_NONE;
-    if (!s->source || !s->path)
+    if (!s->source || !s->path || !s->inner_path || (ev->sha256 && !s->sha256))
         return KS_ERR(err, KS_ENOMEM, "out of memory");
-    if (!st->ins_event &&
-        sqlite3_prepare_v3(st->db,
-                           "INSERT INTO event(time, time_ns, time_desc, source, evidence_id, line, "
-                           "offset, host, actor, src_ip, action, target, outcome, account, region, "
-                           "message, raw, error) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                           -1, SQLITE_PREPARE_PERSISTENT, &st->ins_event, NULL) != SQLITE_OK)
-        return db_err(err, st->db, "preparing event insert");
     st->sink_busy = true;
     *out = s;
     return 0;
@@ -566,9 +820,7 @@ int ks_store_member_begin(ks_store *st, const ks_evidence_info *ev, const char *
 int ks_store_member_end(ks_store *st, ks_sink *s, const char *status, const char *note,
                         ks_err *err)
 {
-    sqlite3_stmt *q = NULL;
     char first[40] = "", last[40] = "";
-    int rc = 0;
     st->sink_busy = false;
     if (s->first_ns != KS_TIME_NONE) {
         ks_time_format(s->first_ns, NULL, 9, first, sizeof first);
@@ -576,21 +828,35 @@ int ks_store_member_end(ks_store *st, ks_sink *s, const char *status, const char
     }
     if (!note && s->warnings)
         note = s->first_warn;
+    const char *texts[KS_WE_LAST + 1] = {0};
+    texts[KS_WE_STATUS] = status;
+    texts[KS_WE_NOTE] = note;
+    texts[KS_WE_FIRST] = first[0] ? first : NULL;
+    texts[KS_WE_LAST] = last[0] ? last : NULL;
+    int64_t n[4] = {s->evidence_id, s->records, s->errors, s->warnings};
+    int rc = queue_evidence(st, KS_WI_EVIDENCE_END, n, texts, KS_WE_LAST + 1, err);
+    if (!rc && seen_status(status) && seen_add(st, s->sha256, s->inner_path, s->path))
+        rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+    return rc;
+}
+
+static int apply_evidence_end(ks_store *st, const ks_wbatch *b, const ks_witem *it, ks_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = 0;
     if (sqlite3_prepare_v2(st->db,
                            "UPDATE evidence SET status=?, note=?, records=?, errors=?, warnings=?, "
                            "first_time=?, last_time=? WHERE id=?",
                            -1, &q, NULL) != SQLITE_OK)
         return db_err(err, st->db, "finishing evidence");
-    sqlite3_bind_text(q, 1, status, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, note, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, s->records);
-    sqlite3_bind_int64(q, 4, s->errors);
-    sqlite3_bind_int64(q, 5, s->warnings);
-    if (first[0]) {
-        sqlite3_bind_text(q, 6, first, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 7, last, -1, SQLITE_STATIC);
-    }
-    sqlite3_bind_int64(q, 8, s->evidence_id);
+    bind_str(q, 1, wstr(b, it->f[KS_WE_STATUS]));
+    bind_str(q, 2, wstr(b, it->f[KS_WE_NOTE]));
+    sqlite3_bind_int64(q, 3, it->n[1]);
+    sqlite3_bind_int64(q, 4, it->n[2]);
+    sqlite3_bind_int64(q, 5, it->n[3]);
+    bind_str(q, 6, wstr(b, it->f[KS_WE_FIRST]));
+    bind_str(q, 7, wstr(b, it->f[KS_WE_LAST]));
+    sqlite3_bind_int64(q, 8, it->n[0]);
     if (sqlite3_step(q) != SQLITE_DONE)
         rc = db_err(err, st->db, "finishing evidence");
     sqlite3_finalize(q);
@@ -606,21 +872,7 @@ void ks_event_init(ks_event *ev)
     ev->offset = -1;
 }
 
-static void bind_str(sqlite3_stmt *q, int i, ks_str s)
-{
-    if (s.p)
-        sqlite3_bind_text64(q, i, s.p, s.n, SQLITE_STATIC, SQLITE_UTF8);
-    else
-        sqlite3_bind_null(q, i);
-}
 
-static void bind_pos(sqlite3_stmt *q, int i, int64_t v)
-{
-    if (v >= 0)
-        sqlite3_bind_int64(q, i, v);
-    else
-        sqlite3_bind_null(q, i);
-}
 
 static int maybe_rotate_batch(ks_store *st, ks_err *err)
 {
@@ -630,40 +882,24 @@ static int maybe_rotate_batch(ks_store *st, ks_err *err)
     return rc ? rc : begin(st, err);
 }
 
-static int insert_event(ks_sink *s, const ks_event *ev, const char *error, ks_err *err)
+/* ---- applying records (on the writer thread) ------------------------------------------ */
+
+static int apply_event(ks_store *st, const ks_wbatch *b, const ks_witem *it, ks_err *err)
 {
-    ks_store *st = s->st;
     sqlite3_stmt *q = st->ins_event;
     char ts[40];
-    int rc = begin(st, err);
-    if (rc)
-        return rc;
-    if (ev->time != KS_TIME_NONE) {
-        ks_time_format(ev->time, NULL, 9, ts, sizeof ts);
+    if (it->time != KS_TIME_NONE) {
+        ks_time_format(it->time, NULL, 9, ts, sizeof ts);
         sqlite3_bind_text(q, 1, ts, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(q, 2, ev->time);
-        if (s->first_ns == KS_TIME_NONE || ev->time < s->first_ns)
-            s->first_ns = ev->time;
-        if (s->last_ns == KS_TIME_NONE || ev->time > s->last_ns)
-            s->last_ns = ev->time;
+        sqlite3_bind_int64(q, 2, it->time);
     }
-    sqlite3_bind_text(q, 3, ev->time_desc, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, s->source, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 5, s->evidence_id);
-    bind_pos(q, 6, ev->line);
-    bind_pos(q, 7, ev->offset);
-    bind_str(q, 8, ev->host);
-    bind_str(q, 9, ev->actor);
-    bind_str(q, 10, ev->src_ip);
-    bind_str(q, 11, ev->action);
-    bind_str(q, 12, ev->target);
-    bind_str(q, 13, ev->outcome);
-    bind_str(q, 14, ev->account);
-    bind_str(q, 15, ev->region);
-    bind_str(q, 16, ev->message);
-    bind_str(q, 17, ev->raw);
-    if (error)
-        sqlite3_bind_text(q, 18, error, -1, SQLITE_STATIC);
+    bind_str(q, 3, wstr(b, it->f[KS_WF_TIME_DESC]));
+    sqlite3_bind_text(q, 4, st->w_source ? st->w_source : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 5, st->w_evidence_id);
+    bind_pos(q, 6, it->line);
+    bind_pos(q, 7, it->offset);
+    for (int f = KS_WF_HOST; f <= KS_WF_ERROR; f++)
+        bind_str(q, 8 + (f - KS_WF_HOST), wstr(b, it->f[f]));
     int step = sqlite3_step(q);
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
@@ -672,28 +908,23 @@ static int insert_event(ks_sink *s, const ks_event *ev, const char *error, ks_er
     return 0;
 }
 
-static int insert_row(ks_sink *s, const ks_table_def *t, const ks_val *vals, int64_t event_id,
-                      int64_t line, int64_t offset, ks_err *err)
+static int apply_row(ks_store *st, const ks_wbatch *b, const ks_witem *it, int64_t event_id,
+                     ks_err *err)
 {
-    table_slot *slot = find_table(s->st, t);
-    if (!slot) {
-        int rc = ks_store_declare(s->st, t, err);
-        if (rc)
-            return rc;
-        slot = find_table(s->st, t);
-    }
+    const table_slot *slot = &st->tables[it->slot];
+    const ks_table_def *t = slot->def;
     sqlite3_stmt *q = slot->ins;
     if (event_id > 0)
         sqlite3_bind_int64(q, 1, event_id);
-    sqlite3_bind_int64(q, 2, s->evidence_id);
-    bind_pos(q, 3, line);
-    bind_pos(q, 4, offset);
+    sqlite3_bind_int64(q, 2, st->w_evidence_id);
+    bind_pos(q, 3, it->line);
+    bind_pos(q, 4, it->offset);
     char ts[40];
     for (size_t i = 0; i < t->ncols; i++) {
-        const ks_val *v = &vals[i];
+        const ks_wval *v = &b->vals[it->vals + i];
         int col = (int)i + 5;
         switch (v->kind) {
-        case KS_V_TEXT: bind_str(q, col, v->s); break;
+        case KS_V_TEXT: bind_str(q, col, wstr(b, v->s)); break;
         case KS_V_INT:
             if (t->cols[i].type == KS_COL_TIME) {
                 if (v->i == KS_TIME_NONE)
@@ -712,36 +943,138 @@ static int insert_row(ks_sink *s, const ks_table_def *t, const ks_val *vals, int
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
     if (step != SQLITE_DONE)
-        return db_err(err, s->st->db, "storing source row");
+        return db_err(err, st->db, "storing source row");
     return 0;
+}
+
+static int apply_batch(void *ctx, const ks_wbatch *b, ks_err *err)
+{
+    ks_store *st = ctx;
+    for (size_t i = 0; i < b->n; i++) {
+        const ks_witem *it = &b->items[i];
+        int rc = begin(st, err);
+        if (!rc && it->kind == KS_WI_EVIDENCE_ADD) {
+            rc = apply_evidence_add(st, b, it, err);
+        } else if (!rc && it->kind == KS_WI_EVIDENCE_END) {
+            rc = apply_evidence_end(st, b, it, err);
+        } else if (!rc && it->kind == KS_WI_EVENT) {
+            rc = apply_event(st, b, it, err);
+            if (!rc && it->slot >= 0)
+                rc = apply_row(st, b, it, sqlite3_last_insert_rowid(st->db), err);
+        } else if (!rc) {
+            rc = apply_row(st, b, it, 0, err);
+        }
+        if (!rc)
+            rc = maybe_rotate_batch(st, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- queueing records (on the parser's thread) ---------------------------------------- */
+static int queue_strs(ks_wbatch *b, ks_witem *it, const ks_event *ev, const char *error)
+{
+    const ks_str *src[] = {&ev->host,    &ev->actor,   &ev->src_ip,  &ev->action,
+                           &ev->target,  &ev->outcome, &ev->account, &ev->region,
+                           &ev->message, &ev->raw};
+    int rc = ks_wbatch_str(b, ev->time_desc, ev->time_desc ? strlen(ev->time_desc) : 0,
+                           &it->f[KS_WF_TIME_DESC]);
+    for (size_t k = 0; !rc && k < sizeof src / sizeof *src; k++)
+        rc = ks_wbatch_str(b, src[k]->p, src[k]->n, &it->f[KS_WF_HOST + (int)k]);
+    if (!rc)
+        rc = ks_wbatch_str(b, error, error ? strlen(error) : 0, &it->f[KS_WF_ERROR]);
+    return rc;
+}
+
+static int queue_vals(ks_wbatch *b, ks_witem *it, const ks_table_def *t, const ks_val *vals)
+{
+    int rc = ks_wbatch_vals(b, t->ncols, &it->vals);
+    for (size_t i = 0; !rc && i < t->ncols; i++) {
+        ks_wval *w = &b->vals[it->vals + i];
+        w->kind = vals[i].kind;
+        w->i = vals[i].i;
+        w->d = vals[i].d;
+        w->s.off = -1;
+        w->s.n = 0;
+        if (vals[i].kind == KS_V_TEXT)
+            rc = ks_wbatch_str(b, vals[i].s.p, vals[i].s.n, &w->s);
+    }
+    return rc;
+}
+
+/* The slot of a source table, declaring it on first use. */
+static int slot_of(ks_store *st, const ks_table_def *t, int *out, ks_err *err)
+{
+    table_slot *slot = find_table(st, t);
+    if (!slot) {
+        int rc = ks_store_declare(st, t, err);
+        if (rc)
+            return rc;
+        slot = find_table(st, t);
+    }
+    *out = (int)(slot - st->tables);
+    return 0;
+}
+
+static int queue_record(ks_sink *s, ks_witem_kind kind, const ks_event *ev, const char *error,
+                        const ks_table_def *t, const ks_val *vals, ks_err *err)
+{
+    ks_store *st = s->st;
+    int slot = -1, rc = 0;
+    if (t && vals && (rc = slot_of(st, t, &slot, err)))
+        return rc;
+    ks_wbatch *b = ks_writer_batch(st->writer);
+    size_t arena_len = b->arena.len, nvals = b->nv;
+    ks_witem *it = NULL;
+    if ((rc = ks_wbatch_item(b, &it)))
+        return KS_ERR(err, rc, "out of memory queueing a record");
+    it->kind = kind;
+    it->slot = slot;
+    it->time = ev ? ev->time : KS_TIME_NONE;
+    it->line = ev ? ev->line : -1;
+    it->offset = ev ? ev->offset : -1;
+    it->vals = 0;
+    if (ev)
+        rc = queue_strs(b, it, ev, error);
+    else
+        for (int f = 0; f < KS_WF_N; f++)
+            it->f[f] = (ks_wstr){-1, 0};
+    if (!rc && slot >= 0)
+        rc = queue_vals(b, it, t, vals);
+    if (rc) { /* undo the partial item so the batch stays consistent */
+        b->n--;
+        b->arena.len = arena_len;
+        b->nv = nvals;
+        return KS_ERR(err, rc, rc == KS_ELIMIT ? "record too large for the case store"
+                                               : "out of memory queueing a record");
+    }
+    return ks_writer_commit_item(st->writer, err);
 }
 
 int ks_sink_event(ks_sink *s, const ks_event *ev, const ks_table_def *t, const ks_val *vals,
                   ks_err *err)
 {
-    int rc = insert_event(s, ev, NULL, err);
+    int rc = queue_record(s, KS_WI_EVENT, ev, NULL, t, vals, err);
     if (rc)
         return rc;
-    if (t && vals) {
-        rc = insert_row(s, t, vals, sqlite3_last_insert_rowid(s->st->db), ev->line, ev->offset,
-                        err);
-        if (rc)
-            return rc;
+    if (ev->time != KS_TIME_NONE) {
+        if (s->first_ns == KS_TIME_NONE || ev->time < s->first_ns)
+            s->first_ns = ev->time;
+        if (s->last_ns == KS_TIME_NONE || ev->time > s->last_ns)
+            s->last_ns = ev->time;
     }
     s->records++;
-    return maybe_rotate_batch(s->st, err);
+    return 0;
 }
 
 int ks_sink_row(ks_sink *s, const ks_table_def *t, const ks_val *vals, ks_err *err)
 {
-    int rc = begin(s->st, err);
-    if (rc)
-        return rc;
-    rc = insert_row(s, t, vals, 0, -1, -1, err);
+    int rc = queue_record(s, KS_WI_ROW, NULL, NULL, t, vals, err);
     if (rc)
         return rc;
     s->records++;
-    return maybe_rotate_batch(s->st, err);
+    return 0;
 }
 
 int ks_sink_error(ks_sink *s, int64_t line, int64_t offset, const char *why, const char *raw,
@@ -764,14 +1097,14 @@ int ks_sink_error(ks_sink *s, int64_t line, int64_t offset, const char *why, con
             ev.raw = (ks_str){raw, rawn};
         }
     }
-    int rc = insert_event(s, &ev, why ? why : "parse error", err);
+    int rc = queue_record(s, KS_WI_EVENT, &ev, why ? why : "parse error", NULL, NULL, err);
     ks_buf_free(&note);
     if (s->st->hook)
         s->st->hook(s->st->hook_ctx, s->path, line, offset, why ? why : "parse error");
     if (rc)
         return rc;
     s->errors++;
-    return maybe_rotate_batch(s->st, err);
+    return 0;
 }
 
 void ks_sink_warn(ks_sink *s, int64_t line, int64_t offset, const char *why)
@@ -800,7 +1133,9 @@ const char *ks_sink_path(const ks_sink *s) { return s->path; }
 
 int ks_store_commit(ks_store *st, ks_err *err)
 {
-    int rc = commit(st, err);
+    int rc = sync_writer(st, err);
+    if (!rc)
+        rc = commit(st, err);
     if (rc)
         return rc;
     ks_buf sql;
@@ -830,6 +1165,8 @@ int ks_store_query(ks_store *st, const char *sql, const char *const *params, siz
     size_t *lens = NULL;
     char *types = NULL;
 
+    if ((rc = sync_writer(st, err)))
+        return rc;
     if (sqlite3_prepare_v2(st->db, sql, -1, &q, &tail) != SQLITE_OK)
         return KS_ERR(err, KS_EUSAGE, "SQL: %s", sqlite3_errmsg(st->db));
     if (!q)
@@ -897,7 +1234,10 @@ done:
 int ks_store_meta_get(ks_store *st, const char *key, char **out, ks_err *err)
 {
     sqlite3_stmt *q = NULL;
-    int rc = KS_ENOTFOUND;
+    int rc = sync_writer(st, err);
+    if (rc)
+        return rc;
+    rc = KS_ENOTFOUND;
     if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key=?", -1, &q, NULL) !=
         SQLITE_OK)
         return db_err(err, st->db, "reading case metadata");
@@ -914,8 +1254,8 @@ int ks_store_meta_get(ks_store *st, const char *key, char **out, ks_err *err)
 int ks_store_meta_set(ks_store *st, const char *key, const char *value, ks_err *err)
 {
     sqlite3_stmt *q = NULL;
-    int rc = begin(st, err);
-    if (rc)
+    int rc = sync_writer(st, err);
+    if (rc || (rc = begin(st, err)))
         return rc;
     if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta VALUES(?,?)", -1, &q, NULL) !=
         SQLITE_OK)

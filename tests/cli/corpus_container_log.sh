@@ -43,3 +43,22 @@ expect_eq pods_partial_kept "$(q "$TMP/p" "SELECT group_concat(partial||':'||mes
 expect_eq pods_offset_time "$(q "$TMP/p" "SELECT time FROM container_log WHERE line = 3")" "2026-11-22T01:00:01.000000000Z"
 expect_eq pods_empty_message "$(q "$TMP/p" "SELECT '['||message||']' FROM container_log WHERE line = 5")" "[]"
 expect_eq pods_event_mapping "$(q "$TMP/p" "SELECT host||'|'||target||'|'||account||'|'||action FROM events WHERE line = 3")" "web-7d9f|nginx|prod|stderr"
+expect_eq pods_partial_joined_on_final_part "$(q "$TMP/p" "SELECT joined FROM container_log WHERE line = 2")" \
+  "first half of a long line and its second half"
+expect_eq pods_joined_is_event_message "$(q "$TMP/p" "SELECT message FROM events WHERE line = 2")" \
+  "first half of a long line and its second half"
+expect_eq pods_full_line_not_joined "$(q "$TMP/p" "SELECT count(*) FROM container_log WHERE joined IS NOT NULL")" 1
+# Docker json-file splits lines over 16 KiB: a log without its final newline continues in the
+# next record of the same stream (the stderr record between them belongs to another run).
+D2=$TMP/docker/containers/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+mkdir -p "$D2"
+python3 - "$D2/x-json.log" <<'PY'
+import json, sys
+recs = [("stdout", "A" * 16384), ("stderr", "err line\n"), ("stdout", "tail of A\n"), ("stdout", "short\n")]
+with open(sys.argv[1], "w") as f:
+    for i, (s, l) in enumerate(recs):
+        f.write(json.dumps({"log": l, "stream": s, "time": "2026-11-22T10:00:0%d.000000001Z" % i}) + "\n")
+PY
+expect_rc docker_split_ingest 0 "$KS" ingest -q "$TMP/ds" "$D2/x-json.log"
+expect_eq docker_split_partial_flags "$(q "$TMP/ds" "SELECT group_concat(partial, '') FROM (SELECT partial FROM container_log ORDER BY line)")" "1000"
+expect_eq docker_split_joined_length "$(q "$TMP/ds" "SELECT length(joined) FROM container_log WHERE line = 3")" 16394

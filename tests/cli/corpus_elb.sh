@@ -98,3 +98,12 @@ expect_eq centralized_alb_counts "$(q "$TMP/c" "SELECT group_concat(n) FROM (SEL
   "$(for f in "$CL/microbatch/test/data/alb.log.gz" "$CL/pipeline/log-processor/test/datafile/elb.log" "$CL/pipeline/log-processor/test/datafile/elb.log.gz"; do zcat -f "$f" | grep -c .; done | paste -sd,)"
 expect_eq centralized_alb_no_errors "$(q "$TMP/c" "SELECT count(*) FROM events WHERE error IS NOT NULL")" 0
 expect_eq centralized_alb_account_region "$(q "$TMP/c" "SELECT account||'|'||region FROM events WHERE file LIKE '%elb.log' ORDER BY line LIMIT 1")" "123456789012|eu-west-1"
+
+# s4's copy of the AWS documentation's ALB examples wraps each record over several lines
+# (and ends with a comment line): records are joined back; the comment is an error record.
+S4=$CORPUS/s4-super-speedy-syslog-searcher/logs/programs/AWS/application_load_balancer.log
+expect_rc wrapped_alb_doc_sample_ingests_with_one_error_exit_3 3 "$KS" ingest -q "$TMP/w" "$S4"
+expect_eq wrapped_alb_records_joined "$(q "$TMP/w" "SELECT count(*)||'|'||sum(error IS NOT NULL) FROM events")" "8|1"
+expect_eq wrapped_alb_first_record_fields "$(q "$TMP/w" "SELECT e.line||'|'||a.trace_id||'|'||a.actions_executed||'|'||a.client_ip FROM alb a JOIN events e ON e.id=a.event_id ORDER BY e.line LIMIT 1")" \
+  "1|Root=1-58337262-36d228ad5d99923122bbe354|forward|192.168.131.39"
+expect_eq wrapped_alb_comment_is_error_at_its_line "$(q "$TMP/w" "SELECT line FROM events WHERE error IS NOT NULL")" 50

@@ -96,8 +96,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (rc != 0)
             abort(); /* memory input cannot fail; content problems are error records */
         int64_t got = ks_sink_records(sink) + ks_sink_errors(sink);
-        /* web_error joins continuation lines; vpcflow/cloudfront header lines are not records */
-        bool le = runs[i].p == &ks_parser_web_error || runs[i].p == &ks_parser_vpcflow ||
+        /* web_error and elb join continuation lines; vpcflow/cloudfront header lines are
+         * not records */
+        bool le = runs[i].p == &ks_parser_web_error || runs[i].p == &ks_parser_elb ||
+                  runs[i].p == &ks_parser_vpcflow ||
                   runs[i].p == &ks_parser_cloudfront;
         bool json = runs[i].p == &ks_parser_waf || runs[i].p == &ks_parser_guardduty ||
                     runs[i].p == &ks_parser_cloudwatch || runs[i].p == &ks_parser_k8s_audit ||

@@ -121,14 +121,8 @@ void ks_an_arn_tail(const char *arn, char *out, size_t outsz)
 
 #define DAY_NS (86400LL * KS_NS_PER_SEC)
 
-void ks_an_baseline_window(const ks_ct_set *ct, int64_t *out_start, int64_t *out_end)
+void ks_an_span_window(int64_t t0, int64_t t1, int64_t *out_start, int64_t *out_end)
 {
-    size_t n = ks_ct_count(ct);
-    if (!n) {
-        *out_start = *out_end = 0;
-        return;
-    }
-    int64_t t0 = ks_ct_at(ct, 0)->time, t1 = ks_ct_at(ct, n - 1)->time;
     int64_t span = t1 - t0;
     /* a third of the evidence, at least a day when the evidence covers two or more days */
     int64_t w = span / 3;
@@ -137,4 +131,95 @@ void ks_an_baseline_window(const ks_ct_set *ct, int64_t *out_start, int64_t *out
         w = day;
     *out_start = t0;
     *out_end = t0 + w;
+}
+
+void ks_an_baseline_window(const ks_ct_set *ct, int64_t *out_start, int64_t *out_end)
+{
+    size_t n = ks_ct_count(ct);
+    if (!n) {
+        *out_start = *out_end = 0;
+        return;
+    }
+    ks_an_span_window(ks_ct_at(ct, 0)->time, ks_ct_at(ct, n - 1)->time, out_start, out_end);
+}
+
+void ks_an_rows_window(const ks_rows *r, int64_t *out_start, int64_t *out_end)
+{
+    size_t n = ks_rows_count(r), i = 0;
+    while (i < n && ks_rows_at(r, i)->time == KS_TIME_NONE)
+        i++;
+    if (i == n) {
+        *out_start = *out_end = 0;
+        return;
+    }
+    ks_an_span_window(ks_rows_at(r, i)->time, ks_rows_at(r, n - 1)->time, out_start, out_end);
+}
+
+/* ---- text ---- */
+static int hexv(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+size_t ks_an_pct_decode(const char *s, size_t n, char *out, size_t outsz)
+{
+    size_t o = 0;
+    if (!outsz)
+        return 0;
+    for (size_t i = 0; i < n && o + 1 < outsz; i++) {
+        if (s[i] == '%' && i + 2 < n && hexv(s[i + 1]) >= 0 && hexv(s[i + 2]) >= 0) {
+            out[o++] = (char)(hexv(s[i + 1]) * 16 + hexv(s[i + 2]));
+            i += 2;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = '\0';
+    return o;
+}
+
+size_t ks_an_norm(const char *in, bool plus, char *out, size_t outsz)
+{
+    if (!outsz)
+        return 0;
+    size_t n = 0;
+    const char *s = in;
+    char tmp[KS_AN_TEXT_MAX];
+    /* two rounds of percent-decoding (double-encoded payloads), then lower case */
+    for (int round = 0; round < 2; round++) {
+        char *dst = round == 0 ? tmp : out;
+        size_t cap = round == 0 ? sizeof tmp : outsz;
+        n = 0;
+        for (size_t i = 0; s[i] && n + 1 < cap; i++) {
+            int c = (unsigned char)s[i];
+            if (c == '%' && s[i + 1] && s[i + 2] && hexv(s[i + 1]) >= 0 && hexv(s[i + 2]) >= 0) {
+                c = hexv(s[i + 1]) * 16 + hexv(s[i + 2]);
+                i += 2;
+            } else if (c == '+' && plus && round == 0) {
+                c = ' ';
+            }
+            if (c == 0)
+                c = ' ';
+            if (c >= 'A' && c <= 'Z')
+                c += 'a' - 'A';
+            dst[n++] = (char)c;
+        }
+        dst[n] = '\0';
+        s = tmp;
+    }
+    return n;
+}
+
+bool ks_an_has_any(const char *text, const char *const *needles)
+{
+    for (const char *const *p = needles; *p; p++)
+        if (strstr(text, *p))
+            return true;
+    return false;
 }

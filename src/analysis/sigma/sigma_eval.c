@@ -232,9 +232,12 @@ static int field_expr(ectx *x, const char *f)
     for (const sg_fieldmap *m = ls->fields; m && m->sigma; m++) {
         if (strcasecmp(m->sigma, f))
             continue;
-        if (!has_col(x->cols, m->column))
+        if (!has_col(x->cols, m->column)) {
+            if (ls->auto_columns && ls->table)
+                break; /* an older case's layout of the table: try the generic rules */
             return na(x, "field not mapped", "field '%s' needs column %s, not in this case", f,
                       m->column);
+        }
         if (m->expr)
             return put(x, m->expr);
         return ks_buf_printf(&x->sql, "t.\"%s\"", m->column);

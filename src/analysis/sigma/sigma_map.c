@@ -37,6 +37,24 @@ static const sg_fieldmap web_fields[] = {
     {NULL, NULL, NULL},
 };
 
+/* k8s_audit keeps objectRef, user and responseStatus flattened into columns. */
+static const sg_fieldmap k8s_fields[] = {
+    {"objectRef.resource", "resource", NULL},
+    {"objectRef.subresource", "subresource", NULL},
+    {"objectRef.namespace", "namespace", NULL},
+    {"objectRef.name", "name", NULL},
+    {"objectRef.apiGroup", "api_group", NULL},
+    {"objectRef.apiVersion", "api_version", NULL},
+    {"user.username", "username", NULL},
+    {"user.uid", "user_uid", NULL},
+    {"userAgent", "user_agent", NULL},
+    {"requestURI", "request_uri", NULL},
+    {"sourceIPs", "source_ips", NULL},
+    {"responseStatus.code", "response_code", NULL},
+    {"impersonatedUser.username", "impersonated_user", NULL},
+    {NULL, NULL, NULL},
+};
+
 static const sg_fieldmap no_fields[] = {{NULL, NULL, NULL}};
 
 static const sg_logsource sources[] = {
@@ -53,8 +71,9 @@ static const sg_logsource sources[] = {
     {NULL, "proxy", NULL, NULL, NULL, NULL, no_fields, false,
      "forward-proxy logs (c-uri, cs-host as a client sees them): no kanshiki source yet"},
     /* kubernetes */
-    {"kubernetes", NULL, "audit", "k8s_audit", NULL, NULL, no_fields, true,
-     "Kubernetes API server audit log: k8s_audit (objectRef, user, ... as JSON columns)"},
+    {"kubernetes", NULL, "audit", "k8s_audit", NULL, NULL, k8s_fields, true,
+     "Kubernetes API server audit log: k8s_audit (objectRef.*, user.*, responseStatus.code "
+     "mapped to its flat columns)"},
     /* linux */
     {"linux", NULL, "auditd", "auditd", NULL, NULL, no_fields, true,
      "Linux audit records: auditd (type, syscall, a0..a3, exe, comm, key, name, ...)"},

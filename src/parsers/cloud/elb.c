@@ -18,10 +18,10 @@
 #include "core/escape.h"
 #include "core/time.h"
 #include "core/url.h"
+#include "parsers/fields.h"
 #include "parsers/sniff.h"
 
 #define ELB_MAX_LINE ((size_t)1 << 20)
-#define ELB_MAX_FIELDS 64
 
 /* ---- tables -------------------------------------------------------------------------- */
 enum {
@@ -137,51 +137,11 @@ const ks_table_def ks_table_elb_classic = {"elb_classic", "Classic Load Balancer
                                            clb_cols, E_N};
 
 /* ---- a line as fields ------------------------------------------------------------------ */
-typedef struct elb_line {
-    ks_str f[ELB_MAX_FIELDS];
-    size_t n;
-    char scr[ELB_MAX_LINE]; /* quoted fields with \" escapes, undone */
-    size_t scrn;
-} elb_line;
+typedef ks_fields elb_line;
 
-/* Splits on blanks; "quoted" fields (with \" escapes, undone) are one field without the
- * quotes. Returns NULL or why the line is unreadable. */
 static const char *split(const char *p, size_t n, elb_line *out)
 {
-    out->n = 0;
-    out->scrn = 0;
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && p[i] == ' ')
-            i++;
-        if (i >= n)
-            break;
-        ks_str s;
-        if (p[i] == '"') {
-            size_t j = i + 1;
-            while (j < n && p[j] != '"')
-                j += (p[j] == '\\' && j + 1 < n) ? 2 : 1;
-            if (j >= n)
-                return "unterminated quoted field";
-            s = (ks_str){p + i + 1, j - i - 1};
-            if (memchr(s.p, '\\', s.n) && ks_fits(out->scrn, s.n, sizeof out->scr)) {
-                char *o = out->scr + out->scrn;
-                size_t m = ks_log_unescape(o, s.p, s.n);
-                out->scrn += m;
-                s = (ks_str){o, m};
-            }
-            i = j + 1;
-        } else {
-            size_t b = i;
-            while (i < n && p[i] != ' ')
-                i++;
-            s = (ks_str){p + b, i - b};
-        }
-        if (out->n == ELB_MAX_FIELDS)
-            return "more than 64 fields";
-        out->f[out->n++] = s;
-    }
-    return NULL;
+    return ks_fields_split(out, p, n, 0);
 }
 
 static bool is_dash(ks_str s)
@@ -511,10 +471,58 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
     return 85;
 }
 
+/* Maps one record; NULL and *out_k set, or why it is not a record. */
+static const char *map_record(elb_state *st, const char *p, size_t n, bool too_long, int *out_k,
+                              ks_event *ev, ks_val *v)
+{
+    if (too_long)
+        return "line longer than 1 MiB (kept truncated)";
+    int k = kind_of(p, n);
+    *out_k = k;
+    if (!k)
+        return "not an ALB, NLB or Classic ELB log line";
+    const char *why = split(p, n, &st->l);
+    if (!why)
+        why = k == 1 ? map_alb(st, ev, v) : k == 2 ? map_nlb(st, ev, v) : map_classic(st, ev, v);
+    return why;
+}
+
+/* A record waiting for its continuation lines. Real logs have one record per line, but
+ * copies from the AWS documentation wrap each record over several lines: a line that does
+ * not start a record continues the pending one while that one is incomplete. */
+typedef struct pending {
+    ks_buf text;
+    int64_t line, offset;
+    bool too_long, active;
+} pending;
+
+static int flush(ks_parse_ctx *ctx, elb_state *st, pending *pd, ks_err *err)
+{
+    if (!pd->active)
+        return 0;
+    pd->active = false;
+    ks_val v[A_N];
+    ks_event ev;
+    ks_event_init(&ev);
+    int k = 0;
+    const char *why = map_record(st, pd->text.data, pd->text.len, pd->too_long, &k, &ev, v);
+    if (why)
+        return ks_sink_error(ctx->sink, pd->line, pd->offset, why, pd->text.data, pd->text.len,
+                             err);
+    const ks_table_def *t = k == 1 ? &ks_table_alb : k == 2 ? &ks_table_nlb : &ks_table_elb_classic;
+    ev.time_desc = k == 2 ? "connection closed" : "response";
+    ev.raw = (ks_str){pd->text.data, pd->text.len};
+    ev.line = pd->line;
+    ev.offset = pd->offset;
+    return ks_sink_event(ctx->sink, &ev, t, v, err);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
     ks_lines *lr = NULL;
+    pending pd = {0};
+    ks_buf_init(&pd.text, ELB_MAX_LINE + 1);
     elb_state *st = calloc(1, sizeof *st);
     if (!st || (rc = ks_lines_new(&lr, ctx->in, ELB_MAX_LINE))) {
         rc = KS_ERR(err, rc ? rc : KS_ENOMEM, "out of memory");
@@ -534,36 +542,44 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         size_t n = ln.n;
         while (n && (ln.p[n - 1] == '\r' || ln.p[n - 1] == ' '))
             n--;
-        if (!n)
-            continue;
-        const char *why = ln.too_long ? "line longer than 1 MiB (kept truncated)" : NULL;
-        int k = why ? 0 : kind_of(ln.p, n);
-        if (!why && !k)
-            why = "not an ALB, NLB or Classic ELB log line";
-        if (!why)
-            why = split(ln.p, n, &st->l);
-        ks_val v[A_N];
-        ks_event ev;
-        ks_event_init(&ev);
-        const ks_table_def *t = k == 1 ? &ks_table_alb : k == 2 ? &ks_table_nlb
-                                                                : &ks_table_elb_classic;
-        if (!why)
-            why = k == 1 ? map_alb(st, &ev, v) : k == 2 ? map_nlb(st, &ev, v)
-                                                        : map_classic(st, &ev, v);
-        if (why) {
-            if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset, why, ln.p, ln.n, err)))
+        if (!n) {
+            if ((rc = flush(ctx, st, &pd, err)))
                 goto done;
             continue;
         }
-        ev.time_desc = k == 2 ? "connection closed" : "response";
-        ev.raw = (ks_str){ln.p, n};
-        ev.line = ln.lineno;
-        ev.offset = ln.offset;
-        if ((rc = ks_sink_event(ctx->sink, &ev, t, v, err)))
+        bool starts = !ln.too_long && kind_of(ln.p, n) != 0;
+        if (!starts && pd.active && !pd.too_long) {
+            /* Joined if the record still maps with the line added, or did not map without
+             * it (ALB records map without their trailing fields, so both are tried). */
+            ks_val v[A_N];
+            ks_event ev;
+            int k = 0;
+            size_t keep = pd.text.len;
+            ks_event_init(&ev);
+            bool alone = map_record(st, pd.text.data, pd.text.len, false, &k, &ev, v) == NULL;
+            if (ks_buf_putc(&pd.text, ' ') == 0 && ks_buf_append(&pd.text, ln.p, n) == 0) {
+                ks_event_init(&ev);
+                if (!alone || map_record(st, pd.text.data, pd.text.len, false, &k, &ev, v) == NULL)
+                    continue;
+            }
+            pd.text.len = keep;
+        }
+        if ((rc = flush(ctx, st, &pd, err)))
             goto done;
+        ks_buf_reset(&pd.text);
+        if (ks_buf_append(&pd.text, ln.p, n) != 0) {
+            rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+            goto done;
+        }
+        pd.line = ln.lineno;
+        pd.offset = ln.offset;
+        pd.too_long = ln.too_long;
+        pd.active = true;
     }
+    rc = flush(ctx, st, &pd, err);
 done:
     ks_lines_free(lr);
+    ks_buf_free(&pd.text);
     if (st) {
         ks_buf_free(&st->extra);
         ks_buf_free(&st->msg);

@@ -10,6 +10,7 @@
 #include "parsers/cloud/guardduty.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -234,59 +235,29 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
 
 static const char *const wrap_keys[] = {"Findings", "findings", NULL};
 
+static const char *map_record(void *state, ks_json_doc *doc, ks_jv root, ks_val *v,
+                              ks_event *ev)
+{
+    gd_state *st = state;
+    st->doc = doc;
+    ks_jv detail = ci_get(doc, root, "detail", 6); /* EventBridge envelope */
+    if (detail != KS_JV_NONE && ks_json_type_of(doc, detail) == KS_JSON_OBJECT)
+        root = detail;
+    return map(st, root, v, ev);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
-    int rc = 0;
-    gd_state st;
-    memset(&st, 0, sizeof st);
-    ks_jsplit *sp = NULL;
-    ks_buf_init(&st.extra, 1 << 24);
-    ks_buf_init(&st.tgt, 1 << 12);
-    if ((rc = ks_json_doc_new(&st.doc, NULL)) ||
-        (rc = ks_jsplit_new(&sp, ctx->in, &(ks_jsplit_opts){wrap_keys, 0}))) {
-        rc = KS_ERR(err, rc, "out of memory");
-        goto done;
-    }
-    for (;;) {
-        ks_jrecord r;
-        int s = ks_jsonrec_next(sp, ctx, &r, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        ks_err perr;
-        ks_err_clear(&perr);
-        const char *why = NULL;
-        ks_val v[C_N];
-        ks_event ev;
-        if (ks_json_parse(st.doc, r.p, r.n, &perr) != 0) {
-            why = perr.msg[0] ? perr.msg : "invalid JSON";
-        } else {
-            ks_jv f = ks_json_root(st.doc);
-            ks_jv detail = ci_get(st.doc, f, "detail", 6); /* EventBridge envelope */
-            if (detail != KS_JV_NONE && ks_json_type_of(st.doc, detail) == KS_JSON_OBJECT)
-                f = detail;
-            why = ks_json_type_of(st.doc, f) == KS_JSON_OBJECT ? map(&st, f, v, &ev)
-                                                               : "finding is not a JSON object";
-        }
-        if (why) {
-            if ((rc = ks_sink_error(ctx->sink, r.lineno, r.offset, why, r.p, r.n, err)))
-                goto done;
-            continue;
-        }
-        ev.raw = (ks_str){r.p, r.n};
-        ev.line = r.lineno;
-        ev.offset = r.offset;
-        if ((rc = ks_sink_event(ctx->sink, &ev, &ks_table_guardduty, v, err)))
-            goto done;
-    }
-done:
-    ks_jsplit_free(sp);
-    ks_json_doc_free(st.doc);
-    ks_buf_free(&st.extra);
-    ks_buf_free(&st.tgt);
+    gd_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    ks_buf_init(&st->extra, 1 << 24);
+    ks_buf_init(&st->tgt, 1 << 12);
+    ks_jsonrec_mapper m = {wrap_keys, &ks_table_guardduty, "finding is not a JSON object", map_record, st};
+    int rc = ks_jsonrec_map_each(ctx, &m, err);
+    ks_buf_free(&st->extra);
+    ks_buf_free(&st->tgt);
+    free(st);
     return rc;
 }
 

@@ -8,6 +8,7 @@
  */
 #include "parsers/cloud/route53resolver.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/escape.h"
@@ -170,57 +171,28 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
                : 0;
 }
 
+static const char *map_record(void *state, ks_json_doc *doc, ks_jv root, ks_val *v,
+                              ks_event *ev)
+{
+    rr_state *st = state;
+    st->doc = doc;
+    return map(st, root, v, ev);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
-    int rc = 0;
-    rr_state st;
-    memset(&st, 0, sizeof st);
-    ks_jsplit *sp = NULL;
-    ks_buf_init(&st.extra, 1 << 20);
-    ks_buf_init(&st.ans, 1 << 20);
-    ks_buf_init(&st.msg, 1 << 13);
-    if ((rc = ks_json_doc_new(&st.doc, NULL)) ||
-        (rc = ks_jsplit_new(&sp, ctx->in, &(ks_jsplit_opts){NULL, 0}))) {
-        rc = KS_ERR(err, rc, "out of memory");
-        goto done;
-    }
-    for (;;) {
-        ks_jrecord r;
-        int s = ks_jsonrec_next(sp, ctx, &r, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        ks_err perr;
-        ks_err_clear(&perr);
-        const char *why;
-        ks_val v[C_N];
-        ks_event ev;
-        if (ks_json_parse(st.doc, r.p, r.n, &perr) != 0)
-            why = perr.msg[0] ? perr.msg : "invalid JSON";
-        else if (ks_json_type_of(st.doc, ks_json_root(st.doc)) != KS_JSON_OBJECT)
-            why = "record is not a JSON object";
-        else
-            why = map(&st, ks_json_root(st.doc), v, &ev);
-        if (why) {
-            if ((rc = ks_sink_error(ctx->sink, r.lineno, r.offset, why, r.p, r.n, err)))
-                goto done;
-            continue;
-        }
-        ev.raw = (ks_str){r.p, r.n};
-        ev.line = r.lineno;
-        ev.offset = r.offset;
-        if ((rc = ks_sink_event(ctx->sink, &ev, &ks_table_route53resolver, v, err)))
-            goto done;
-    }
-done:
-    ks_jsplit_free(sp);
-    ks_json_doc_free(st.doc);
-    ks_buf_free(&st.extra);
-    ks_buf_free(&st.ans);
-    ks_buf_free(&st.msg);
+    rr_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    ks_buf_init(&st->extra, 1 << 20);
+    ks_buf_init(&st->ans, 1 << 20);
+    ks_buf_init(&st->msg, 1 << 13);
+    ks_jsonrec_mapper m = {NULL, &ks_table_route53resolver, "record is not a JSON object", map_record, st};
+    int rc = ks_jsonrec_map_each(ctx, &m, err);
+    ks_buf_free(&st->extra);
+    ks_buf_free(&st->ans);
+    ks_buf_free(&st->msg);
+    free(st);
     return rc;
 }
 

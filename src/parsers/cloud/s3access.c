@@ -19,10 +19,10 @@
 #include "core/escape.h"
 #include "core/time.h"
 #include "core/url.h"
+#include "parsers/fields.h"
 #include "parsers/sniff.h"
 
 #define S3_MAX_LINE ((size_t)1 << 20)
-#define S3_MAX_FIELDS 64
 
 enum {
     C_TIME, C_OWNER, C_BUCKET, C_REQTIME, C_IP, C_REQUESTER, C_REQID, C_OP, C_KEY, C_URI,
@@ -69,50 +69,13 @@ static const ks_column cols[C_N] = {
 const ks_table_def ks_table_s3access = {"s3access", "Amazon S3 server access logs", cols, C_N};
 
 typedef struct s3_state {
-    ks_str f[S3_MAX_FIELDS];
-    size_t n;
-    char scr[S3_MAX_LINE]; /* quoted fields with \" escapes, undone */
-    size_t scrn;
+    ks_fields l;
     ks_buf extra, tgt, msg;
 } s3_state;
 
 static const char *split(s3_state *st, const char *p, size_t n)
 {
-    st->n = 0;
-    st->scrn = 0;
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && p[i] == ' ')
-            i++;
-        if (i >= n)
-            break;
-        ks_str s;
-        if (p[i] == '"' || p[i] == '[') {
-            char close = p[i] == '"' ? '"' : ']';
-            size_t j = i + 1;
-            while (j < n && p[j] != close)
-                j += (close == '"' && p[j] == '\\' && j + 1 < n) ? 2 : 1;
-            if (j >= n)
-                return close == '"' ? "unterminated quoted field" : "unterminated [time]";
-            s = (ks_str){p + i + 1, j - i - 1};
-            if (close == '"' && memchr(s.p, '\\', s.n) && ks_fits(st->scrn, s.n, sizeof st->scr)) {
-                char *o = st->scr + st->scrn;
-                size_t m = ks_log_unescape(o, s.p, s.n);
-                st->scrn += m;
-                s = (ks_str){o, m};
-            }
-            i = j + 1;
-        } else {
-            size_t b = i;
-            while (i < n && p[i] != ' ')
-                i++;
-            s = (ks_str){p + b, i - b};
-        }
-        if (st->n == S3_MAX_FIELDS)
-            return "more than 64 fields";
-        st->f[st->n++] = s;
-    }
-    return NULL;
+    return ks_fields_split(&st->l, p, n, KS_FIELDS_BRACKETS);
 }
 
 static bool dash(ks_str s)
@@ -156,29 +119,29 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
 
 static const char *map(s3_state *st, ks_val *v, ks_event *ev)
 {
-    if (st->n < 17)
+    if (st->l.n < 17)
         return "S3 access log line with fewer than 17 fields";
     int64_t t;
-    if (ks_time_parse_clf(st->f[2].p, st->f[2].n, &t))
+    if (ks_time_parse_clf(st->l.f[2].p, st->l.f[2].n, &t))
         return "S3 access log time is not [dd/Mon/yyyy:hh:mm:ss +zone]";
     for (int i = 0; i < C_N; i++)
         v[i] = ks_v_null();
     v[C_TIME] = ks_v_int(t);
-    for (size_t k = 0; k < N_ORDER && k < st->n; k++) {
+    for (size_t k = 0; k < N_ORDER && k < st->l.n; k++) {
         int c = order[k];
-        ks_str s = st->f[k];
+        ks_str s = st->l.f[k];
         if (cols[c].type == KS_COL_INT)
             v[c] = num(s);
         else if (!dash(s))
             v[c] = ks_v_text(s);
     }
-    if (st->n > N_ORDER) {
+    if (st->l.n > N_ORDER) {
         ks_buf_reset(&st->extra);
         ks_buf_putc(&st->extra, '[');
-        for (size_t k = N_ORDER; k < st->n; k++) {
+        for (size_t k = N_ORDER; k < st->l.n; k++) {
             if (k > N_ORDER)
                 ks_buf_putc(&st->extra, ',');
-            ks_escape_json(&st->extra, st->f[k].p, st->f[k].n);
+            ks_escape_json(&st->extra, st->l.f[k].p, st->l.f[k].n);
         }
         if (!ks_buf_putc(&st->extra, ']'))
             v[C_EXTRA] = ks_v_text((ks_str){st->extra.data, st->extra.len});

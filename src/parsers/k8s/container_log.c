@@ -5,7 +5,10 @@
  * newline included), stream, time (RFC 3339, ns) and optionally attrs (labels/env chosen by
  * --log-opt). CRI ("kubernetes/cri-api ... container log format"): RFC 3339 nano time,
  * stream, a tag (F full line, P partial: the line continues in the next record), the text.
- * Partial records are kept one per row, flagged, so counts match the file. The container id
+ * Partial records are kept one per row, flagged, so counts match the file; the record that
+ * ends a run of partial ones (per stream) also carries the whole line, joined, in `joined`
+ * and as its event message. Docker splits lines longer than 16 KiB the same way: a `log`
+ * without its final newline continues in the next record of its stream. The container id
  * (Docker) or namespace/pod/container (CRI under /var/log/pods or /var/log/containers)
  * come from the member's path when it has the standard layout.
  */
@@ -20,7 +23,7 @@
 #define CL_MAX_LINE ((size_t)1 << 20)
 
 enum { C_TIME, C_RUNTIME, C_STREAM, C_PARTIAL, C_MESSAGE, C_CONTAINER_ID, C_NAMESPACE, C_POD,
-       C_CONTAINER, C_ATTRS, C_N };
+       C_CONTAINER, C_ATTRS, C_JOINED, C_N };
 static const ks_column cols[C_N] = {
     [C_TIME] = {"time", KS_COL_TIME, "when the runtime received the output (UTC, ns)"},
     [C_RUNTIME] = {"runtime", KS_COL_TEXT, "docker (json-file) or cri"},
@@ -32,7 +35,45 @@ static const ks_column cols[C_N] = {
     [C_POD] = {"pod", KS_COL_TEXT, "pod name from the path"},
     [C_CONTAINER] = {"container", KS_COL_TEXT, "container name from the path"},
     [C_ATTRS] = {"attrs", KS_COL_JSON, "Docker attrs (labels/env chosen with --log-opt), JSON"},
+    [C_JOINED] = {"joined", KS_COL_TEXT,
+                  "on the record that ends a run of partial ones: the whole line, parts joined"},
 };
+
+/* The parts of a line split over several records, per stream (stdout, stderr, other). */
+#define CL_JOIN_MAX ((size_t)8 << 20)
+typedef struct joiner {
+    ks_buf part[3];
+    bool over[3]; /* more than CL_JOIN_MAX: the joined text is cut there */
+} joiner;
+
+static int stream_index(ks_val stream)
+{
+    if (stream.kind != KS_V_TEXT)
+        return 2;
+    if (stream.s.n == 6 && !memcmp(stream.s.p, "stdout", 6))
+        return 0;
+    if (stream.s.n == 6 && !memcmp(stream.s.p, "stderr", 6))
+        return 1;
+    return 2;
+}
+
+/* Adds a record's text to its stream's run; when the record ends a run that had earlier
+ * parts, *out gets the whole line (valid until the next call). */
+static void join_part(joiner *j, ks_val stream, bool partial, ks_str text, ks_str *out)
+{
+    int k = stream_index(stream);
+    ks_buf *b = &j->part[k];
+    *out = KS_STR_NULL;
+    if (!partial && !b->len)
+        return;
+    if (!j->over[k] && ks_buf_append(b, text.p, text.n) != 0)
+        j->over[k] = true;
+    if (partial)
+        return;
+    *out = (ks_str){b->data ? b->data : "", b->len};
+    b->len = 0; /* the bytes stay valid until the next append */
+    j->over[k] = false;
+}
 const ks_table_def ks_table_container_log = {"container_log",
                                              "Docker json-file and CRI container logs", cols, C_N};
 
@@ -116,6 +157,11 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     int rc = 0;
     ks_lines *lr = NULL;
     ks_json_doc *doc = NULL;
+    joiner jn;
+    for (int k = 0; k < 3; k++) {
+        ks_buf_init(&jn.part[k], CL_JOIN_MAX);
+        jn.over[k] = false;
+    }
     if ((rc = ks_json_doc_new(&doc, NULL)) || (rc = ks_lines_new(&lr, ctx->in, CL_MAX_LINE))) {
         rc = KS_ERR(err, rc, "out of memory");
         goto done;
@@ -160,7 +206,8 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
                     ks_str stream = ks_json_get_str(doc, r, "stream");
                     if (stream.p)
                         v[C_STREAM] = ks_v_text(stream);
-                    v[C_PARTIAL] = ks_v_int(0);
+                    ks_str lt = v[C_MESSAGE].s;
+                    v[C_PARTIAL] = ks_v_int(lt.n == 0 || lt.p[lt.n - 1] != '\n');
                     ks_jv at = ks_json_get(doc, r, "attrs");
                     if (at != KS_JV_NONE)
                         v[C_ATTRS] = ks_v_text(ks_json_raw(doc, at));
@@ -193,7 +240,11 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         ev.host = v[C_POD].kind ? v[C_POD].s : v[C_CONTAINER_ID].s;
         ev.target = v[C_CONTAINER].kind ? v[C_CONTAINER].s : v[C_CONTAINER_ID].s;
         ev.account = v[C_NAMESPACE].s;
-        ev.message = v[C_MESSAGE].s;
+        ks_str whole;
+        join_part(&jn, v[C_STREAM], v[C_PARTIAL].i != 0, v[C_MESSAGE].s, &whole);
+        if (whole.p)
+            v[C_JOINED] = ks_v_text(whole);
+        ev.message = whole.p ? whole : v[C_MESSAGE].s;
         ev.raw = (ks_str){ln.p, n};
         ev.line = ln.lineno;
         ev.offset = ln.offset;
@@ -203,6 +254,8 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
 done:
     ks_lines_free(lr);
     ks_json_doc_free(doc);
+    for (int k = 0; k < 3; k++)
+        ks_buf_free(&jn.part[k]);
     return rc;
 }
 
