@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/db_binlog.sh [ROWS] — decode speed of `kanshiki db binlog` against
 # `mysqlbinlog --verbose --base64-output=DECODE-ROWS` on a ROW binlog a throwaway MariaDB
-# writes (INSERT of ROWS rows, then an UPDATE of a third of them). Prints both times, the
-# binlog size, and whether the row images agree. Not part of `make check` (minutes at 1 GB:
+# writes (INSERT of ROWS rows, then an UPDATE of a third of them). Prints CPU and wall times,
+# the CPU ratio, the time of `ingest` on the same file, the binlog size, and whether the row
+# images agree. Not part of `make check` (minutes at 1 GB:
 # ROWS=20000000 gives about 1 GB).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,10 +20,15 @@ ks_mdb -e "CREATE DATABASE b; USE b; CREATE TABLE t (id INT PRIMARY KEY, v VARCH
 ks_mdb_stop
 B=$TMP/m/data/binlog.000001
 echo "binlog: $(stat -c %s "$B") bytes, $ROWS rows inserted"
-t0=$(date +%s.%N); mysqlbinlog --no-defaults --verbose --base64-output=DECODE-ROWS "$B" > "$TMP/ref.txt"; t1=$(date +%s.%N)
-"$KS" db binlog "$B" > "$TMP/ks.txt" 2>/dev/null; t2=$(date +%s.%N)
-"$KS" db binlog --format jsonl "$B" > /dev/null 2>&1; t3=$(date +%s.%N)
-echo "mysqlbinlog -v:            $(echo "$t1 - $t0" | bc) s"
-echo "kanshiki db binlog:        $(echo "$t2 - $t1" | bc) s"
-echo "kanshiki db binlog jsonl:  $(echo "$t3 - $t2" | bc) s"
+# CPU seconds (user + system) of a command, its output to a file
+cpu() { local out=$1; shift; /usr/bin/time -o "$TMP/time" -f '%U %S %e' "$@" > "$out" 2>/dev/null
+        awk '{ printf "%.2f %.2f", $1 + $2, $3 }' "$TMP/time"; }
+read -r c_ref w_ref <<< "$(cpu "$TMP/ref.txt" mysqlbinlog --no-defaults --verbose --base64-output=DECODE-ROWS "$B")"
+read -r c_ks w_ks <<< "$(cpu "$TMP/ks.txt" "$KS" db binlog "$B")"
+read -r c_js w_js <<< "$(cpu /dev/null "$KS" db binlog --format jsonl "$B")"
+read -r c_in w_in <<< "$(cpu /dev/null "$KS" ingest -q "$TMP/case" "$B")"
+echo "mysqlbinlog -v:            $c_ref s CPU ($w_ref s wall)"
+echo "kanshiki db binlog:        $c_ks s CPU ($w_ks s wall)   ratio kanshiki/mysqlbinlog = $(echo "scale=2; $c_ks / $c_ref" | bc)"
+echo "kanshiki db binlog jsonl:  $c_js s CPU ($w_js s wall)"
+echo "kanshiki ingest (case):    $c_in s CPU ($w_in s wall; the SQLite store dominates)"
 python3 "$ROOT/tests/db/binlog_compare.py" "$TMP/ks.txt" "$TMP/ref.txt"

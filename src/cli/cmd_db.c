@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/escape.h"
 #include "db/binlog.h"
+#include "db/binlog_schema.h"
 #include "db/dblog.h"
 #include "db/dump_diff.h"
 #include "db/rofile.h"
@@ -196,30 +197,6 @@ static int row_values_text(ks_buf *o, const ks_binlog_table *t, const ks_bv *val
     return rc;
 }
 
-static int row_values_json(ks_buf *o, const ks_binlog_table *t, const ks_bv *vals)
-{
-    if (!vals)
-        return ks_buf_puts(o, "null");
-    int rc = ks_buf_putc(o, '{');
-    int first = 1;
-    for (uint32_t i = 0; i < t->ncols && !rc; i++) {
-        if (vals[i].kind == KS_BV_ABSENT)
-            continue;
-        if (!first)
-            rc = ks_buf_putc(o, ',');
-        first = 0;
-        if (!rc && t->colnames && t->colnames[i])
-            rc = ks_db_json_str(o, t->colnames[i], strlen(t->colnames[i]));
-        else if (!rc)
-            rc = ks_buf_printf(o, "\"@%u\"", i + 1);
-        if (!rc)
-            rc = ks_buf_putc(o, ':');
-        if (!rc)
-            rc = ks_bv_format_json(o, &vals[i]);
-    }
-    return rc ? rc : ks_buf_putc(o, '}');
-}
-
 static int json_head(ks_buf *o, const ks_binlog_event *ev, ks_binlog *b, const char *file)
 {
     char ts[32];
@@ -281,11 +258,11 @@ static int do_rows(bl_out *bo, ks_binlog *b, const ks_binlog_event *ev, const ch
                 wrc = ks_buf_printf(&o, ",\"op\":\"%s\",\"row_offset\":%llu,\"before\":",
                                     ks_binlog_op_name(r.op), (unsigned long long)r.offset);
             if (!wrc)
-                wrc = row_values_json(&o, t, r.before);
+                wrc = ks_binlog_row_json(&o, t, r.before);
             if (!wrc)
                 wrc = ks_buf_puts(&o, ",\"after\":");
             if (!wrc)
-                wrc = row_values_json(&o, t, r.after);
+                wrc = ks_binlog_row_json(&o, t, r.after);
             if (!wrc)
                 wrc = ks_buf_puts(&o, "}");
             if (!wrc) {
@@ -324,46 +301,6 @@ static int do_rows(bl_out *bo, ks_binlog *b, const ks_binlog_event *ev, const ch
     return 0;
 }
 
-/* A CREATE TABLE (from the binlog's own DDL or a --schema file) names the columns of later
- * rows events. "db.t" names are split; unqualified ones take the session database. */
-static void learn_schema(ks_binlog *b, ks_str db, const char *sql, size_t n)
-{
-    char *table = NULL;
-    char **cols = NULL;
-    size_t ncols = 0;
-    if (ks_sql_create_table_columns(sql, n, 0, &table, &cols, &ncols) != 0) {
-        /* ALTER / DROP / RENAME TABLE: names learnt before may no longer fit */
-        ks_sql_info info;
-        ks_sql_analyze(&info, sql, n, KS_SQL_MYSQL);
-        if (info.cls != KS_SQL_C_DDL)
-            return;
-        for (size_t i = 0; i < info.nobj; i++) {
-            const ks_sql_object *o = &info.obj[i];
-            if (o->is_database || (o->action != KS_SQL_A_ALTER && o->action != KS_SQL_A_DROP))
-                continue;
-            char dbname[256];
-            snprintf(dbname, sizeof dbname, "%.*s", o->schema[0] ? (int)strlen(o->schema) : (int)db.n,
-                     o->schema[0] ? o->schema : (db.p ? db.p : ""));
-            ks_binlog_forget_columns(b, dbname, o->name);
-        }
-        return;
-    }
-    char dbname[256] = "";
-    const char *tname = table;
-    const char *dot = strchr(table, '.');
-    if (dot) {
-        snprintf(dbname, sizeof dbname, "%.*s", (int)(dot - table), table);
-        tname = dot + 1;
-    } else if (db.n) {
-        snprintf(dbname, sizeof dbname, "%.*s", (int)db.n, db.p);
-    }
-    ks_binlog_set_columns(b, dbname, tname, (const char *const *)cols, ncols);
-    for (size_t i = 0; i < ncols; i++)
-        free(cols[i]);
-    free(cols);
-    free(table);
-}
-
 static int load_schema_file(ks_binlog *b, const char *path, ks_err *err);
 
 static int do_event(bl_out *bo, ks_binlog *b, const ks_binlog_event *ev, const char *file)
@@ -383,7 +320,7 @@ static int do_event(bl_out *bo, ks_binlog *b, const ks_binlog_event *ev, const c
             report(bo, &err);
             is_query = 0;
         } else if (ev->type != KS_BL_MARIA_ANNOTATE_ROWS && ev->type != KS_BL_ROWS_QUERY) {
-            learn_schema(b, db, sql.p, sql.n);
+            ks_binlog_learn_ddl(b, db, sql.p, sql.n);
         }
     }
     if (bo->jsonl) {
@@ -748,38 +685,8 @@ static int load_schema_file(ks_binlog *b, const char *path, ks_err *err)
     ks_buf in;
     ks_buf_init(&in, KS_SQL_FILE_MAX);
     int rc = read_all(path, &in, err);
-    if (!rc) {
-        ks_sql_lexer lx;
-        ks_sql_tok t;
-        ks_sql_lexer_init(&lx, in.data ? in.data : "", in.len, KS_SQL_MYSQL);
-        size_t start = (size_t)-1, end = 0;
-        ks_str db = KS_STR_NULL;
-        char dbbuf[256];
-        for (int more = 1; more;) {
-            int lrc = ks_sql_lex_next(&lx, &t);
-            if (lrc == 0 && !(t.type == KS_SQL_T_PUNCT && in.data[t.off] == ';')) {
-                if (t.type == KS_SQL_T_COMMENT)
-                    continue;
-                if (start == (size_t)-1)
-                    start = t.off;
-                end = t.off + t.len;
-                continue;
-            }
-            if (lrc)
-                more = 0;
-            if (start == (size_t)-1)
-                continue;
-            ks_sql_info info;
-            ks_sql_analyze(&info, in.data + start, end - start, KS_SQL_MYSQL);
-            if (!strcmp(info.verb, "USE") && info.nobj == 1) {
-                snprintf(dbbuf, sizeof dbbuf, "%s", info.obj[0].name);
-                db = ks_str_c(dbbuf);
-            } else {
-                learn_schema(b, db, in.data + start, end - start);
-            }
-            start = (size_t)-1;
-        }
-    }
+    if (!rc)
+        ks_binlog_learn_schema(b, in.data ? in.data : "", in.len);
     ks_buf_free(&in);
     return rc;
 }

@@ -301,6 +301,14 @@ void ks_ingest_problem(ks_ingest_stats *stats)
     stats->input_problem = true;
 }
 
+static int max_id_row(void *ctx, int ncols, const char *const *names, const char *const *vals,
+                      const size_t *lens, const char *types)
+{
+    if (vals && vals[0])
+        *(int64_t *)ctx = strtoll(vals[0], NULL, 10);
+    return 0;
+}
+
 int ks_ingest_run(ks_store *store, const char *const *paths, size_t npaths,
                   const ks_ingest_opts *o, ks_ingest_stats **out_stats, ks_err *err)
 {
@@ -322,6 +330,9 @@ int ks_ingest_run(ks_store *store, const char *const *paths, size_t npaths,
     }
     stats->progress_line = prog.on;
     ks_store_set_error_hook(store, on_record_error, stats);
+    int64_t first_evidence = 0;
+    ks_store_query(store, "SELECT coalesce(max(id), 0) FROM evidence", NULL, 0, max_id_row,
+                   &first_evidence, NULL);
     ks_walk_opts wo = {0};
     wo.follow_symlinks = o->follow_symlinks;
     if ((rc = ks_walk_new(&w, paths, npaths, &wo, err)))
@@ -353,6 +364,8 @@ int ks_ingest_run(ks_store *store, const char *const *paths, size_t npaths,
         progress_draw(&prog, true);
         fputc('\n', stderr);
     }
+    if ((rc = ks_ingest_dumps(store, first_evidence, o, stats, err)))
+        goto done;
     if ((rc = ks_store_commit(store, err)))
         goto done;
     ks_err serr;
@@ -405,6 +418,7 @@ void ks_ingest_stats_free(ks_ingest_stats *s)
 static const ks_opt_spec opts[] = {
     {"format", 'f', "NAME", "parse every file as NAME instead of sniffing (see 'kanshiki help formats')", false},
     {"opt", 0, "KEY=VALUE", "parser option (e.g. flow-format=..., log-format=...)", true},
+    {"schema", 0, "FILE", "CREATE TABLE statements (or a dump) naming binlog columns", true},
     {"follow-symlinks", 0, NULL, "follow symbolic links found inside directories (loops are detected)", false},
     {"quiet", 'q', NULL, "print only the summary and errors", false},
     {"yara", 0, "RULES", "disk images: scan every file with the YARA rules in RULES (a directory of *.yar/*.yara, or a file)", false},
@@ -475,6 +489,12 @@ static int run(int argc, char **argv)
     ks_ingest_opts io = {0};
     if ((rc = ks_ingest_parse_popts(&o, keys, vals, KS_MAX_REPEAT, &io.popts.n)))
         return rc;
+    ks_buf schema;
+    ks_buf_init(&schema, KS_INGEST_SCHEMA_MAX);
+    if ((rc = ks_ingest_schema_opt(&o, &schema, keys, vals, KS_MAX_REPEAT, &io.popts.n))) {
+        ks_buf_free(&schema);
+        return rc;
+    }
     io.popts.keys = keys;
     io.popts.vals = vals;
     io.format = ks_opt_str(&o, "format");
@@ -503,12 +523,14 @@ static int run(int argc, char **argv)
     ks_ingest_stats *stats = NULL;
     if ((rc = ks_store_open(&store, o.pos[0], KS_STORE_CREATE, &err))) {
         ks_cli_error(&err);
+        ks_buf_free(&schema);
         return ks_cli_exit_for(rc);
     }
     rc = ks_ingest_run(store, o.pos + 1, o.npos - 1, &io, &stats, &err);
     if (rc) {
         ks_cli_error(&err);
         ks_store_close(store);
+        ks_buf_free(&schema);
         return ks_cli_exit_for(rc);
     }
     ks_ingest_print(stdout, stats);
@@ -516,6 +538,7 @@ static int run(int argc, char **argv)
     int code = ks_ingest_had_problems(stats) ? KS_EXIT_INPUT : KS_EXIT_OK;
     ks_ingest_stats_free(stats);
     ks_store_close(store);
+    ks_buf_free(&schema);
     return code;
 }
 

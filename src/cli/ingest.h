@@ -49,4 +49,17 @@ void ks_ingest_stats_free(ks_ingest_stats *s);
 int ks_ingest_parse_popts(const ks_opts *o, const char **keys, const char **vals, size_t max,
                           size_t *out_n);
 
+/* After the walk: dumps of one database recorded by this run (evidence ids above
+ * after_evidence_id) are diffed in time order into table db_change, each change matched
+ * against the statements in the case (src/cli/ingest_dumps.c). */
+int ks_ingest_dumps(ks_store *st, int64_t after_evidence_id, const ks_ingest_opts *o,
+                    ks_ingest_stats *stats, ks_err *err);
+
+/* --schema FILE...: the files' SQL text (bounded by KS_INGEST_SCHEMA_MAX) read into
+ * `text` and added as parser option "schema_sql" (parsers never open files themselves).
+ * (src/cli/ingest_schema.c) */
+#define KS_INGEST_SCHEMA_MAX ((size_t)64 << 20)
+int ks_ingest_schema_opt(const ks_opts *o, ks_buf *text, const char **keys, const char **vals,
+                         size_t max, size_t *n);
+
 #endif

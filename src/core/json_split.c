@@ -617,6 +617,13 @@ int ks_jsplit_next(ks_jsplit *s, ks_jrecord *out, ks_err *err)
                 }
             }
             char c = s->buf[s->pos];
+            if (c == ',' && s->index > 0) {
+                /* values separated by commas without the enclosing brackets: the elements
+                 * of an array whose '[' was cut off (MySQL's JSON audit log as excerpted,
+                 * or rotated) */
+                s->pos++;
+                continue;
+            }
             if (c == '[') {
                 s->ctx = CTX_ARR;
                 s->cur_wrap = NULL;

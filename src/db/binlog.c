@@ -201,6 +201,16 @@ static int read_exact(ks_binlog *b, uint64_t off, void *buf, size_t n)
     return 0;
 }
 
+/* Bytes actually read at off (0 on a read error): for streams of unknown size the end of
+ * the file is found by reading short. */
+static size_t read_got(ks_binlog *b, uint64_t off, void *buf, size_t n)
+{
+    size_t got = 0;
+    if (b->rd(b->ctx, off, buf, n, &got) != 0)
+        return 0;
+    return got < n ? got : n;
+}
+
 int ks_binlog_open(ks_binlog **out, ks_binlog_read_fn rd, void *ctx, uint64_t size,
                    const char *path, ks_err *err)
 {
@@ -215,8 +225,10 @@ int ks_binlog_open(ks_binlog **out, ks_binlog_read_fn rd, void *ctx, uint64_t si
     snprintf(b->path, sizeof b->path, "%s", path ? path : "");
     uint8_t magic[4];
     if (size < 4 || read_exact(b, 0, magic, 4) != 0) {
-        rc = KS_CORRUPT(err, b->path, -1, 0, "too short for a binary log (%llu bytes)",
-                        (unsigned long long)size);
+        rc = size == KS_BINLOG_SIZE_UNKNOWN
+                 ? KS_CORRUPT(err, b->path, -1, 0, "too short for a binary log (under 4 bytes)")
+                 : KS_CORRUPT(err, b->path, -1, 0, "too short for a binary log (%llu bytes)",
+                              (unsigned long long)size);
         goto done;
     }
     if (memcmp(magic, "\xfe" "bin", 4) != 0) {
@@ -473,7 +485,18 @@ int ks_binlog_next(ks_binlog *b, ks_binlog_event *out, ks_err *err)
         return KS_EOF;
     uint64_t pos = b->pos;
     uint8_t h[KS_BL_HEADER];
-    if (!ks_fits(pos, KS_BL_HEADER, b->size) || read_exact(b, pos, h, KS_BL_HEADER) != 0) {
+    if (b->size == KS_BINLOG_SIZE_UNKNOWN) {
+        /* a stream: the end is where a read comes back short */
+        size_t got = read_got(b, pos, h, KS_BL_HEADER);
+        if (got == 0)
+            return KS_EOF;
+        if (got < KS_BL_HEADER) {
+            b->fatal = 1;
+            b->st.bytes_unread = got;
+            return KS_CORRUPT(err, b->path, -1, (int64_t)pos,
+                              "truncated: %zu bytes left, less than an event header", got);
+        }
+    } else if (!ks_fits(pos, KS_BL_HEADER, b->size) || read_exact(b, pos, h, KS_BL_HEADER) != 0) {
         b->fatal = 1;
         b->st.bytes_unread = b->size - pos;
         return KS_CORRUPT(err, b->path, -1, (int64_t)pos,
@@ -483,7 +506,7 @@ int ks_binlog_next(ks_binlog *b, ks_binlog_event *out, ks_err *err)
     uint32_t size = le32(h + 9);
     if (size < KS_BL_HEADER || size > KS_BL_MAX_EVENT) {
         b->fatal = 1;
-        b->st.bytes_unread = b->size - pos;
+        b->st.bytes_unread = b->size == KS_BINLOG_SIZE_UNKNOWN ? 0 : b->size - pos;
         return KS_CORRUPT(err, b->path, -1, (int64_t)pos,
                           "event length %u is impossible (type %u); cannot find the next event",
                           size, h[4]);
@@ -495,7 +518,35 @@ int ks_binlog_next(ks_binlog *b, ks_binlog_event *out, ks_err *err)
                           "truncated %s event: %u bytes declared, %llu present",
                           ks_binlog_type_name(h[4]), size, (unsigned long long)(b->size - pos));
     }
-    if (size > b->evcap) {
+    if (b->size == KS_BINLOG_SIZE_UNKNOWN) {
+        /* a stream: the declared length is not yet known to exist, so the buffer grows with
+         * the bytes that arrive (a damaged length costs memory only for what is there) */
+        size_t have = 0;
+        while (have < size) {
+            size_t chunk = size - have, step = have > 65536 ? have : 65536;
+            if (chunk > step)
+                chunk = step;
+            if (have + chunk > b->evcap) {
+                size_t cap = b->evcap ? b->evcap : 4096;
+                while (cap < have + chunk)
+                    cap *= 2;
+                uint8_t *nb = realloc(b->evbuf, cap);
+                if (!nb)
+                    return KS_ERR(err, KS_ENOMEM, "out of memory for a %u-byte event", size);
+                b->evbuf = nb;
+                b->evcap = cap;
+            }
+            size_t got = read_got(b, pos + have, b->evbuf + have, chunk);
+            have += got;
+            if (got < chunk) {
+                b->fatal = 1;
+                b->st.bytes_unread = have;
+                return KS_CORRUPT(err, b->path, -1, (int64_t)pos,
+                                  "truncated %s event: %u bytes declared, %zu present",
+                                  ks_binlog_type_name(h[4]), size, have);
+            }
+        }
+    } else if (size > b->evcap) {
         size_t cap = b->evcap ? b->evcap : 4096;
         while (cap < size)
             cap *= 2;
@@ -505,7 +556,9 @@ int ks_binlog_next(ks_binlog *b, ks_binlog_event *out, ks_err *err)
         b->evbuf = nb;
         b->evcap = cap;
     }
-    if (read_exact(b, pos, b->evbuf, size) != 0) {
+    if (b->size == KS_BINLOG_SIZE_UNKNOWN) {
+        /* read above */
+    } else if (read_exact(b, pos, b->evbuf, size) != 0) {
         b->fatal = 1;
         return KS_ERR_AT(err, KS_EIO, b->path, -1, (int64_t)pos, "read failed");
     }
@@ -1878,6 +1931,17 @@ static int utf8_valid(const uint8_t *s, size_t n)
     return 1;
 }
 
+/* Decimal integer without printf (rows are mostly integers; printf dominated the profile). */
+static int put_int(ks_buf *out, int neg, uint64_t mag)
+{
+    char d[24];
+    size_t n = 0;
+    if (neg)
+        d[n++] = '-';
+    n += put_digits(d + n, mag, 1);
+    return ks_buf_append(out, d, n);
+}
+
 int ks_bv_format_json(ks_buf *out, const ks_bv *v)
 {
     switch (v->kind) {
@@ -1885,17 +1949,20 @@ int ks_bv_format_json(ks_buf *out, const ks_bv *v)
     case KS_BV_NULL: return ks_buf_puts(out, "null");
     case KS_BV_INT:
         if (v->nbytes < 0)
-            return ks_buf_printf(out, "%llu", (unsigned long long)v->u);
-        return ks_buf_printf(out, "%lld", (long long)v->i);
+            return put_int(out, 0, v->u);
+        return v->i < 0 ? put_int(out, 1, (uint64_t)0 - (uint64_t)v->i)
+                        : put_int(out, 0, (uint64_t)v->i);
     case KS_BV_FLOAT:
     case KS_BV_DOUBLE:
         if (v->d != v->d || v->d > 1.7976931348623157e308 || v->d < -1.7976931348623157e308)
             return ks_buf_puts(out, "null");
         /* shortest digits that round-trip: 9 for a 4-byte float, 17 for a double */
         return ks_buf_printf(out, v->kind == KS_BV_FLOAT ? "%.9g" : "%.17g", v->d);
-    case KS_BV_YEAR: return ks_buf_printf(out, "%lld", (long long)v->i);
-    case KS_BV_ENUM: return ks_buf_printf(out, "%llu", (unsigned long long)v->u);
-    case KS_BV_SET: return ks_buf_printf(out, "%llu", (unsigned long long)v->u);
+    case KS_BV_YEAR:
+        return v->i < 0 ? put_int(out, 1, (uint64_t)0 - (uint64_t)v->i)
+                        : put_int(out, 0, (uint64_t)v->i);
+    case KS_BV_ENUM: return put_int(out, 0, v->u);
+    case KS_BV_SET: return put_int(out, 0, v->u);
     case KS_BV_DECIMAL: case KS_BV_TIMESTAMP: case KS_BV_TEMPORAL: case KS_BV_BIT:
         return ks_db_json_str(out, v->text, strlen(v->text));
     case KS_BV_JSON: {

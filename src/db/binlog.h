@@ -70,7 +70,9 @@ typedef struct ks_binlog_stats {
 } ks_binlog_stats;
 
 /* Opens a binlog of `size` bytes read through `rd`. Checks the magic. `path` is for
- * error messages (copied). */
+ * error messages (copied). size KS_BINLOG_SIZE_UNKNOWN reads a stream: `rd` is then called
+ * with offsets that never go back before the current event, and a short read is the end. */
+#define KS_BINLOG_SIZE_UNKNOWN UINT64_MAX
 int ks_binlog_open(ks_binlog **out, ks_binlog_read_fn rd, void *ctx, uint64_t size,
                    const char *path, ks_err *err);
 void ks_binlog_free(ks_binlog *b);

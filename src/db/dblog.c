@@ -1909,7 +1909,9 @@ ks_dblog_format ks_dblog_sniff(const char *h, size_t n)
     if (find(h, n, "[Note]") || find(h, n, "[Warning]") || find(h, n, "[ERROR]") ||
         find(h, n, "[System]"))
         return KS_DBLOG_MYSQL_ERROR;
-    if (find(h, n, " LOG:  ") || find(h, n, " FATAL:  ") || find(h, n, " ERROR:  "))
+    /* the RDS prefix "%t:%r:%u@%d:[%p]:" puts a ':' right before the level */
+    if (find(h, n, " LOG:  ") || find(h, n, " FATAL:  ") || find(h, n, " ERROR:  ") ||
+        find(h, n, "]:LOG:  ") || find(h, n, "]:FATAL:  ") || find(h, n, "]:ERROR:  "))
         return KS_DBLOG_PG_STDERR;
     return KS_DBLOG_UNKNOWN;
 }

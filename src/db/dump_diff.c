@@ -1465,6 +1465,10 @@ static int emit_row(dd_ctx *c, ks_dump_change_kind kind, dd_schema *sch, const d
     ch.cols = cols;
     ch.before = b ? bv : NULL;
     ch.after = a ? av : NULL;
+    if (tb && tb->npk) {
+        ch.pk = tb->pk;
+        ch.npk = tb->npk;
+    }
     rc = c->cb(c->cbctx, &ch);
 done:
     free(table);
@@ -1646,6 +1650,18 @@ static int same(const ks_str *a, const ks_str *b)
     if (!a->p || !b->p)
         return !a->p && !b->p;
     return a->n == b->n && memcmp(a->p, b->p, a->n) == 0;
+}
+
+int ks_dump_change_row_json(ks_buf *out, const ks_dump_change *c, const ks_str *vals)
+{
+    return vals ? row_json(out, c, vals) : ks_buf_puts(out, "null");
+}
+
+int ks_dump_change_col_differs(const ks_dump_change *c, size_t i)
+{
+    if (!c->before || !c->after || i >= c->ncols)
+        return 0;
+    return !same(&c->before[i], &c->after[i]);
 }
 
 int ks_dump_change_format(ks_buf *o, const ks_dump_change *c, int jsonl)

@@ -49,6 +49,8 @@ typedef struct ks_dump_change {
     const char *const *cols;    /* column names (may be "@N" when unknown) */
     const ks_str *before;       /* ncols values as SQL literals ("NULL", "'x'", "12"), or NULL */
     const ks_str *after;
+    const int *pk;              /* npk column indexes of the primary key (none: whole row) */
+    size_t npk;
     const char *file;           /* for BAD_STATEMENT */
     uint64_t offset;
     const char *msg;
@@ -63,6 +65,12 @@ int ks_dump_diff(const char *before, const char *after, const ks_dump_diff_opts 
  * KS_ENOTFOUND when the statement is not a CREATE TABLE with a column list. */
 int ks_sql_create_table_columns(const char *sql, size_t n, int pg, char **out_table,
                                 char ***out_cols, size_t *out_ncols);
+
+/* A row (c->before or c->after) as a JSON object {column: value}, values as strings (NULL
+ * as null). */
+int ks_dump_change_row_json(ks_buf *out, const ks_dump_change *c, const ks_str *vals);
+/* 1 when column i differs between c->before and c->after (NULL differs from '' ). */
+int ks_dump_change_col_differs(const ks_dump_change *c, size_t i);
 
 /* Text: "+ table key" / "- table key" / "~ table key: col: old -> new"; jsonl: one object. */
 int ks_dump_change_format(ks_buf *out, const ks_dump_change *c, int jsonl);

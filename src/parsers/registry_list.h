@@ -14,7 +14,9 @@
 #include "parsers/cloud/s3access.h"
 #include "parsers/cloud/vpcflow.h"
 #include "parsers/cloud/waf.h"
+#include "parsers/db/binlog_parser.h"
 #include "parsers/db/db_parsers.h"
+#include "parsers/db/dump_parser.h"
 #include "parsers/gcp/gcp_logging.h"
 #include "parsers/host/auditd.h"
 #include "parsers/host/filesystem.h"
@@ -29,12 +31,15 @@
     KS_PARSER_ENTRY(ks_parser_cloudtrail)     \
     KS_PARSER_ENTRY(ks_parser_cloudtrail_digest) \
     KS_PARSER_ENTRY(ks_parser_filesystem) \
+    KS_PARSER_ENTRY(ks_parser_binlog) \
+    KS_PARSER_ENTRY(ks_parser_db_dump) \
     KS_PARSER_ENTRY(ks_parser_mysql_general) \
     KS_PARSER_ENTRY(ks_parser_mysql_general_csv) \
     KS_PARSER_ENTRY(ks_parser_mysql_slow) \
     KS_PARSER_ENTRY(ks_parser_mysql_error) \
     KS_PARSER_ENTRY(ks_parser_mysql_audit) \
     KS_PARSER_ENTRY(ks_parser_mysql_audit_xml) \
+    KS_PARSER_ENTRY(ks_parser_mysql_audit_json) \
     KS_PARSER_ENTRY(ks_parser_pg_stderr) \
     KS_PARSER_ENTRY(ks_parser_pg_csv) \
     KS_PARSER_ENTRY(ks_parser_pg_json) \

@@ -55,6 +55,22 @@ if [ -f "$C/test-mysql-bin" ]; then
   expect_grep unknown_type_counted '1 unknown types' "$TMP/.out"
 fi
 
+# ---- the same damage through `ingest` (source binlog): error records with file offsets,
+# the rest of each file still read, counts in the summary
+if [ -f "$B" ] && [ -f "$C/test-mysql-bin" ]; then
+  "$KS" ingest "$TMP/dmg" "$TMP/trunc.bin" "$TMP/badcrc.bin" "$TMP/unknown.bin" > "$TMP/dmg.txt" 2>&1; rc=$?
+  expect_eq ingest_damaged_exit "$rc" 3
+  expect_grep ingest_damaged_counts '^binlog +3 +189 +3 ' "$TMP/dmg.txt"
+  expect_grep ingest_truncated_message 'trunc.bin: offset 359: truncated Query event' "$TMP/dmg.txt"
+  expect_eq ingest_damage_error_records \
+    "$(q "$TMP/dmg" "SELECT group_concat(replace(file, '$TMP/', '') || '@' || offset, ' ') FROM (SELECT * FROM events WHERE error IS NOT NULL ORDER BY file)")" \
+    "badcrc.bin@359 trunc.bin@359 unknown.bin@107"
+  expect_eq ingest_truncated_partial "$(q "$TMP/dmg" "SELECT status FROM evidence WHERE path LIKE '%trunc.bin'")" partial
+  expect_eq ingest_unknown_type_rest_read \
+    "$(q "$TMP/dmg" "SELECT count(*) FROM binlog b JOIN events e ON e.id = b.event_id WHERE e.file LIKE '%unknown.bin' AND pos >= 194")" \
+    "$(( $("$KS" db binlog --format jsonl "$C/test-mysql-bin" 2>/dev/null | grep -c '"event":"Query"') - 1 ))"
+fi
+
 # ---- a real MariaDB: every column type, then an attack session
 if ! ks_have_mariadb || ! command -v mysqlbinlog >/dev/null; then
   skip mariadb "mariadbd / mysqlbinlog not installed"
@@ -73,6 +89,9 @@ sed "s#@OUTFILE@#$TMP/out/cards.txt#" "$ROOT/tests/db/workload_attack.sql" | ks_
 ks_mdb -e "SET GLOBAL binlog_row_metadata=MINIMAL; SET GLOBAL log_bin_compress=OFF; FLUSH BINARY LOGS; INSERT INTO shop.customers VALUES (7,'x@example.com',1.00); FLUSH BINARY LOGS"
 # names learnt from a CREATE TABLE are dropped after an ALTER TABLE renames a column
 ks_mdb shop -e "CREATE TABLE alt (a INT PRIMARY KEY, b INT); INSERT INTO alt VALUES (1,2); ALTER TABLE alt CHANGE b c INT; INSERT INTO alt VALUES (3,4); FLUSH BINARY LOGS"
+# a binlog without checksums holding one row change (damaged below: the row image no longer
+# fits its table map, which only the decoder can tell)
+ks_mdb -e "SET GLOBAL binlog_checksum = NONE; FLUSH BINARY LOGS; INSERT INTO shop.customers VALUES (8,'y@example.com',2.00); INSERT INTO shop.customers VALUES (9,'z@example.com',3.00); FLUSH BINARY LOGS"
 ks_mdb_stop
 n=0
 for f in "$M"/data/binlog.0000*; do
@@ -109,3 +128,53 @@ expect_grep columns_unnamed_without_schema '"after":\{"@1":7,"@2":"x@example.com
 expect_grep columns_named_from_schema_file '"after":\{"id":7,"email":"x@example.com","balance":"1.00"\}' "$TMP/schema.jsonl"
 "$KS" db binlog --format jsonl "$M/data/binlog.000001" 2>/dev/null > "$TMP/ddl.jsonl"
 expect_grep columns_named_from_binlog_ddl '"table":"t_time","op":"insert".*"after":\{"id":1,"d":"2024:02:29","t":"-838:59:59","t3":"12:34:56.789"' "$TMP/ddl.jsonl"
+
+# ---- binlogs as case evidence: `ingest` keeps every row change and statement
+"$KS" ingest -q "$TMP/case" --schema "$TMP/schema.sql" "$M"/data/binlog.0000* > "$TMP/ing.txt" 2>&1
+expect_eq ingest_binlog_no_errors "$(q "$TMP/case" "SELECT sum(errors) FROM evidence")" 0
+expect_eq ingest_binlog_rows_match_db_binlog \
+  "$(q "$TMP/case" "SELECT count(*) FROM binlog WHERE op IN ('insert','update','delete')")" "$(grep -c '"op":"' "$ALL")"
+expect_eq ingest_binlog_queries_match_db_binlog \
+  "$(q "$TMP/case" "SELECT count(*) FROM binlog WHERE event IN ('Query','Query_compressed')")" \
+  "$(grep -cE '"event":"Query(_compressed)?"' "$ALL")"
+expect_eq ingest_update_before_after \
+  "$(q "$TMP/case" "SELECT before || ' ' || after FROM binlog WHERE op = 'update' AND table_name = 'customers' AND after LIKE '%99999.99%' LIMIT 1")" \
+  '{"id":2,"email":"b@example.com","balance":"20.50"} {"id":2,"email":"b@example.com","balance":"99999.99"}'
+expect_eq ingest_drop_table_event \
+  "$(q "$TMP/case" "SELECT action || ' ' || target FROM events WHERE source = 'binlog' AND action = 'DROP TABLE' AND target = 'shop.cards'")" "DROP TABLE shop.cards"
+expect_eq ingest_mass_delete_events \
+  "$(q "$TMP/case" "SELECT count(*) > 1 FROM events WHERE source = 'binlog' AND action = 'delete' AND target = 'shop.customers'")" 1
+expect_eq ingest_rows_carry_annotate_statement \
+  "$(q "$TMP/case" "SELECT count(*) > 0 FROM binlog WHERE op = 'delete' AND sql = 'DELETE FROM customers' AND flags LIKE '%no_where%'")" 1
+expect_eq ingest_ransom_note \
+  "$(q "$TMP/case" "SELECT count(*) FROM binlog WHERE table_name = 'README_TO_RECOVER' AND op = 'insert' AND after LIKE '%Send 1 BTC%'")" 1
+expect_eq ingest_columns_named_from_schema_option \
+  "$(q "$TMP/case" "SELECT after FROM binlog WHERE after LIKE '%x@example.com%'")" '{"id":7,"email":"x@example.com","balance":"1.00"}'
+expect_eq ingest_binlog_provenance \
+  "$(q "$TMP/case" "SELECT count(*) FROM events WHERE source = 'binlog' AND (offset IS NULL OR offset < 4 OR time IS NULL)")" 0
+# a compressed binlog is read as a stream: the same records as the plain file
+gzip -c "$ONLYROW" > "$TMP/only.bin.gz"
+"$KS" ingest -q "$TMP/gz" "$TMP/only.bin.gz" > /dev/null 2>&1
+expect_eq ingest_gzip_binlog_same_records \
+  "$(q "$TMP/gz" "SELECT group_concat(op || ':' || coalesce(after, sql), ' ') FROM binlog")" \
+  "$(q "$TMP/case" "SELECT group_concat(op || ':' || coalesce(b.after, b.sql), ' ') FROM binlog b JOIN events e ON e.id = b.event_id WHERE e.file = '$ONLYROW'" | sed 's/"id":7,"email":"x@example.com","balance":"1.00"/"@1":7,"@2":"x@example.com","@3":"1.00"/')"
+expect_eq ingest_grant_is_dcl "$(q "$TMP/case" "SELECT count(*) > 0 FROM binlog WHERE op = 'dcl' AND sql LIKE 'GRANT%'")" 1
+
+# a row image that does not match its table map, through ingest: the VARCHAR length of the
+# first row made larger than the event (no checksum to catch it), the second row still read
+NOCRC=$(grep -l 'y@example.com' "$M"/data/binlog.0000* | tail -n 1)
+python3 - "$NOCRC" "$TMP/badrow.bin" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+i = b.rfind(b"y@example.com")  # the row image, after the Annotate_rows text
+# VARCHAR(100) in utf8mb4 may hold 400 bytes: its length takes two bytes (little-endian)
+assert i > 0 and b[i - 2] == len(b"y@example.com") and b[i - 1] == 0
+b[i - 2] = 250
+open(sys.argv[2], "wb").write(b)
+PY
+"$KS" ingest "$TMP/br" "$TMP/badrow.bin" > "$TMP/br.txt" 2>&1
+expect_eq ingest_bad_row_image_exit "$?" 3
+expect_grep ingest_bad_row_image_named 'badrow.bin: offset [0-9]+: row image of `shop`.`customers` does not match its table map' "$TMP/br.txt"
+expect_grep ingest_bad_row_image_counts '^binlog +1 +[0-9]+ +1 ' "$TMP/br.txt"
+expect_eq ingest_bad_row_image_rest_read \
+  "$(q "$TMP/br" "SELECT json_extract(after, '$.@2') FROM binlog WHERE op = 'insert'")" "z@example.com"

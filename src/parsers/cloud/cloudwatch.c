@@ -10,6 +10,11 @@
  * and offset), not kept in `cloudwatch`. Other messages are kept whole; `format` names the
  * kanshiki parser that recognises the text (by the same content sniffing ingest uses), so
  * they can be selected and re-read with it (see docs/formats.md).
+ *
+ * Envelopes of RDS / Aurora log groups (/aws/rds/instance|cluster/NAME/audit, error,
+ * slowquery, general, postgresql) hand their messages' lines to the DB log readers
+ * (parsers/db/db_parsers.h): the records land in `db_log` with this file's provenance (the
+ * log event's line and offset), not in `cloudwatch`.
  */
 #include "parsers/cloud/cloudwatch.h"
 
@@ -18,6 +23,7 @@
 #include "core/json.h"
 #include "core/time.h"
 #include "parsers/cloud/vpcflow.h"
+#include "parsers/db/db_parsers.h"
 #include "parsers/jsonrec.h"
 #include "parsers/sniff.h"
 
@@ -109,6 +115,42 @@ static int ms_time(const ks_json_doc *d, ks_jv o, const char *k, ks_val *out)
     return 0;
 }
 
+/* The DB log format of an RDS log group ("/aws/rds/cluster/db1/slowquery"), or UNKNOWN. */
+static ks_dblog_format rds_format(ks_val group)
+{
+    static const struct { const char *suffix; ks_dblog_format f; } k[] = {
+        {"/audit", KS_DBLOG_MYSQL_AUDIT}, {"/error", KS_DBLOG_MYSQL_ERROR},
+        {"/slowquery", KS_DBLOG_MYSQL_SLOW}, {"/general", KS_DBLOG_MYSQL_GENERAL},
+        {"/postgresql", KS_DBLOG_PG_STDERR}};
+    ks_str g = group.kind == KS_V_TEXT ? group.s : KS_STR_NULL;
+    if (!(g.n > 18 && !memcmp(g.p, "/aws/rds/instance/", 18)) &&
+        !(g.n > 17 && !memcmp(g.p, "/aws/rds/cluster/", 17)))
+        return KS_DBLOG_UNKNOWN;
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+        size_t n = strlen(k[i].suffix);
+        if (g.n > n && !memcmp(g.p + g.n - n, k[i].suffix, n))
+            return k[i].f;
+    }
+    return KS_DBLOG_UNKNOWN;
+}
+
+/* Feeds a message's lines to the DB reader, all with the log event's provenance. */
+static int feed_db(ks_db_lines *dl, ks_str msg, int64_t line, int64_t off)
+{
+    size_t i = 0;
+    while (i < msg.n) {
+        const char *nl = memchr(msg.p + i, '\n', msg.n - i);
+        size_t e = nl ? (size_t)(nl - msg.p) : msg.n, m = e;
+        if (m > i && msg.p[m - 1] == '\r')
+            m--;
+        int rc = ks_db_lines_feed(dl, msg.p + i, m - i, line, off);
+        if (rc)
+            return rc;
+        i = e + 1;
+    }
+    return 0;
+}
+
 static int handle_object(ks_parse_ctx *ctx, cw_state *st, const ks_jrecord *r, ks_err *err)
 {
     const ks_json_doc *d = st->doc;
@@ -130,6 +172,10 @@ static int handle_object(ks_parse_ctx *ctx, cw_state *st, const ks_jrecord *r, k
     if (sf != KS_JV_NONE)
         base[C_FILTERS] = ks_v_text(ks_json_raw(d, sf));
     int rc = 0;
+    ks_db_lines *dl = NULL;
+    ks_dblog_format dbf = rds_format(base[C_GROUP]);
+    if (dbf != KS_DBLOG_UNKNOWN && (rc = ks_db_lines_new(&dl, ctx->sink, dbf, err)))
+        return rc;
     const char *lp = r->p; /* newlines counted incrementally: each event's own line */
     int64_t line = r->lineno;
     for (ks_jv e = ks_json_first(d, evs); e != KS_JV_NONE; e = ks_json_next(d, e)) {
@@ -148,7 +194,12 @@ static int handle_object(ks_parse_ctx *ctx, cw_state *st, const ks_jrecord *r, k
             if ((rc = ks_sink_error(ctx->sink, line, off,
                                     "log event without a string message or with a bad timestamp",
                                     raw.p, raw.n, err)))
-                return rc;
+                break;
+            continue;
+        }
+        if (dl) {
+            if ((rc = feed_db(dl, ks_json_str(d, m), line, off)))
+                break;
             continue;
         }
         ks_val s = str_of(d, e, "logStreamName");
@@ -158,9 +209,14 @@ static int handle_object(ks_parse_ctx *ctx, cw_state *st, const ks_jrecord *r, k
         if (v[C_EVENT_ID].kind == KS_V_NULL)
             v[C_EVENT_ID] = str_of(d, e, "eventId");
         if ((rc = emit(ctx, st, v, ks_json_str(d, m), line, off, err)))
-            return rc;
+            break;
     }
-    return 0;
+    if (dl) {
+        if (!rc)
+            rc = ks_db_lines_finish(dl);
+        ks_db_lines_free(dl);
+    }
+    return rc;
 }
 
 static int parse_json(ks_parse_ctx *ctx, cw_state *st, ks_err *err)
@@ -330,7 +386,7 @@ const ks_parser ks_parser_cloudwatch = {
     "cloudwatch",
     "CloudWatch Logs events: subscription/Firehose envelopes, filter/get-log-events output, "
     "S3 export lines",
-    (const ks_table_def *const[]){&ks_table_cloudwatch, &ks_table_vpcflow, NULL},
+    (const ks_table_def *const[]){&ks_table_cloudwatch, &ks_table_vpcflow, &ks_db_log_table, NULL},
     sniff,
     parse,
 };

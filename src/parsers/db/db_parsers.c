@@ -45,10 +45,10 @@ static const ks_column k_cols[] = {
 };
 #define NCOLS (sizeof k_cols / sizeof k_cols[0])
 
-static const ks_table_def k_table = {"db_log", "database server logs: general, slow, error, "
+const ks_table_def ks_db_log_table = {"db_log", "database server logs: general, slow, error, "
                                      "audit (MySQL/MariaDB) and PostgreSQL with pgaudit",
                                      k_cols, NCOLS};
-static const ks_table_def *const k_tables[] = {&k_table, NULL};
+static const ks_table_def *const k_tables[] = {&ks_db_log_table, NULL};
 
 typedef struct glue {
     ks_parse_ctx *ctx;
@@ -59,12 +59,17 @@ typedef struct glue {
 static int on_record(void *vg, const ks_dblog_rec *r)
 {
     glue *g = vg;
-    ks_sink *sink = g->ctx->sink;
+    if (ks_db_log_write(g->ctx->sink, r, KS_STR_NULL, g->err))
+        g->fatal = 1;
+    return g->fatal;
+}
+
+int ks_db_log_write(ks_sink *sink, const ks_dblog_rec *r, ks_str record, ks_err *err)
+{
+    int rc = 0;
     if (r->bad) {
-        ks_str raw = r->sql.n ? r->sql : r->message;
-        if (ks_sink_error(sink, r->line, r->offset, r->why, raw.p, raw.n, g->err))
-            g->fatal = 1;
-        return g->fatal;
+        ks_str raw = record.p ? record : r->sql.n ? r->sql : r->message;
+        return ks_sink_error(sink, r->line, r->offset, r->why, raw.p, raw.n, err);
     }
     ks_sql_info info;
     memset(&info, 0, sizeof info);
@@ -108,7 +113,7 @@ static int on_record(void *vg, const ks_dblog_rec *r)
         ks_buf_append(&raw, r->sql.p, r->sql.n);
     else if (r->message.n)
         ks_buf_append(&raw, r->message.p, r->message.n);
-    ev.raw = (ks_str){raw.data ? raw.data : "", raw.len};
+    ev.raw = record.p ? record : (ks_str){raw.data ? raw.data : "", raw.len};
     ks_val v[NCOLS];
     v[0] = r->conn_id >= 0 ? ks_v_int(r->conn_id) : ks_v_null();
     v[1] = ks_v_text(ks_str_c(r->user));
@@ -128,12 +133,11 @@ static int on_record(void *vg, const ks_dblog_rec *r)
     v[15] = ks_v_int(r->auth_failure);
     v[16] = ks_v_text(ks_str_c(r->audit_class));
     v[17] = r->message.n ? ks_v_text(r->message) : ks_v_null();
-    if (ks_sink_event(sink, &ev, &k_table, v, g->err))
-        g->fatal = 1;
+    rc = ks_sink_event(sink, &ev, &ks_db_log_table, v, err);
     ks_buf_free(&raw);
     ks_buf_free(&objs);
     ks_buf_free(&fp);
-    return g->fatal;
+    return rc;
 }
 
 static int parse_as(ks_parse_ctx *ctx, ks_err *err, ks_dblog_format f)
@@ -231,7 +235,8 @@ static bool has_markers(const uint8_t *h, size_t n, ks_dblog_format f)
         return ks_sniff_has(h, n, ",QUERY,") || ks_sniff_has(h, n, ",CONNECT,");
     case KS_DBLOG_PG_STDERR:
         return ks_sniff_has(h, n, " LOG:  ") || ks_sniff_has(h, n, " FATAL:  ") ||
-               ks_sniff_has(h, n, " ERROR:  ");
+               ks_sniff_has(h, n, " ERROR:  ") || ks_sniff_has(h, n, "]:LOG:  ") ||
+               ks_sniff_has(h, n, "]:ERROR:  ");
     default:
         return false;
     }
@@ -272,3 +277,55 @@ const ks_parser ks_parser_mysql_general_csv = {"mysql_general_csv", "MySQL/Maria
 const ks_parser ks_parser_pg_csv = {"pg_csv", "PostgreSQL csvlog with pgaudit", k_tables, sniff_pg_csv, parse_pg_csv};
 const ks_parser ks_parser_pg_json = {"pg_json", "PostgreSQL jsonlog with pgaudit", k_tables, sniff_pg_json, parse_pg_json};
 const ks_parser ks_parser_mysql_audit_xml = {"mysql_audit_xml", "MySQL Enterprise / Percona audit log (XML)", k_tables, sniff_audit_xml, parse_audit_xml};
+
+/* ---- DB log lines inside other containers ------------------------------------------ */
+struct ks_db_lines {
+    ks_dblog *p;
+    ks_sink *sink;
+    ks_err *err;
+    int fatal;
+};
+
+static int lines_record(void *vl, const ks_dblog_rec *r)
+{
+    ks_db_lines *l = vl;
+    if (!l->fatal && ks_db_log_write(l->sink, r, KS_STR_NULL, l->err))
+        l->fatal = 1;
+    return l->fatal;
+}
+
+int ks_db_lines_new(ks_db_lines **out, ks_sink *sink, ks_dblog_format f, ks_err *err)
+{
+    ks_db_lines *l = calloc(1, sizeof *l);
+    if (!l)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    l->sink = sink;
+    l->err = err;
+    int rc = ks_dblog_new(&l->p, f, NULL, lines_record, l, err);
+    if (rc) {
+        free(l);
+        return rc;
+    }
+    *out = l;
+    return 0;
+}
+
+int ks_db_lines_feed(ks_db_lines *l, const char *line, size_t n, int64_t lineno, int64_t offset)
+{
+    ks_dblog_line(l->p, line, n, lineno, offset);
+    return l->fatal ? (l->err->code ? l->err->code : KS_EDB) : 0;
+}
+
+int ks_db_lines_finish(ks_db_lines *l)
+{
+    ks_dblog_finish(l->p);
+    return l->fatal ? (l->err->code ? l->err->code : KS_EDB) : 0;
+}
+
+void ks_db_lines_free(ks_db_lines *l)
+{
+    if (!l)
+        return;
+    ks_dblog_free(l->p);
+    free(l);
+}
