@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 status=0
-for b in cloudtrail.sh web.sh json.sh acquire.sh fs.sh db_binlog.sh hunt.sh; do
+for b in cloudtrail.sh web.sh json.sh acquire.sh fs.sh db_binlog.sh db_diff.sh hunt.sh; do
   [ -f "$b" ] || continue
   echo "================ bench/$b"
   bash "$b" || { echo "bench/$b failed"; status=1; }
