@@ -37,7 +37,7 @@ struct ks_ingest_stats {
     bool progress_line;    /* a progress line is on the terminal */
 };
 
-#define PREFETCH_MIN_SIZE (256 * 1024)
+#define PREFETCH_MIN_SIZE (16 * 1024)
 #define ERRORS_SHOWN_PER_FILE 5
 
 /* Each record kept as an error is named on stderr (the first few per file). */
@@ -238,7 +238,7 @@ int ks_ingest_stream(ks_store *store, const ks_evidence_info *info, ks_input *in
         return rc;
 
     /* Decompression runs on a second thread, ahead of the parser; not worth a thread for
-     * small files (a CloudTrail delivery is often a few KiB), where starting it costs more. */
+     * tiny files (a CloudTrail delivery is often 1 KiB), where starting it costs more. */
     ks_prefetch *pf = NULL;
     ks_input in = *input, pfin;
     if ((info->size < 0 || info->size >= PREFETCH_MIN_SIZE) &&

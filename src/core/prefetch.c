@@ -132,6 +132,7 @@ int ks_prefetch_new(ks_prefetch **out, ks_input *inner, size_t chunk, ks_input *
         free(p);
         return KS_ENOMEM;
     }
+    pthread_setname_np(p->th, "ks-prefetch"); /* shows in top -H and perf */
     p->started = true;
     out_in->read = pf_read;
     out_in->ctx = p;

@@ -30,6 +30,7 @@
 #define MAX_TABLES 128
 #define BATCH_EVENTS 200000
 #define ERROR_RAW_MAX (64 * 1024)
+#define KS_STORE_MAX_TIME_COLS 8 /* time columns of one row formatted without a copy */
 
 typedef struct table_slot {
     const ks_table_def *def;
@@ -888,10 +889,15 @@ static int apply_event(ks_store *st, const ks_wbatch *b, const ks_witem *it, ks_
 {
     sqlite3_stmt *q = st->ins_event;
     char ts[40];
+    /* Every parameter is bound on every call (NULLs included), so no clear_bindings; ts
+     * lives until the step, so it is bound without a copy. */
     if (it->time != KS_TIME_NONE) {
         ks_time_format(it->time, NULL, 9, ts, sizeof ts);
-        sqlite3_bind_text(q, 1, ts, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(q, 1, ts, -1, SQLITE_STATIC);
         sqlite3_bind_int64(q, 2, it->time);
+    } else {
+        sqlite3_bind_null(q, 1);
+        sqlite3_bind_null(q, 2);
     }
     bind_str(q, 3, wstr(b, it->f[KS_WF_TIME_DESC]));
     sqlite3_bind_text(q, 4, st->w_source ? st->w_source : "", -1, SQLITE_STATIC);
@@ -902,7 +908,6 @@ static int apply_event(ks_store *st, const ks_wbatch *b, const ks_witem *it, ks_
         bind_str(q, 8 + (f - KS_WF_HOST), wstr(b, it->f[f]));
     int step = sqlite3_step(q);
     sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
     if (step != SQLITE_DONE)
         return db_err(err, st->db, "storing event");
     return 0;
@@ -916,10 +921,13 @@ static int apply_row(ks_store *st, const ks_wbatch *b, const ks_witem *it, int64
     sqlite3_stmt *q = slot->ins;
     if (event_id > 0)
         sqlite3_bind_int64(q, 1, event_id);
+    else
+        sqlite3_bind_null(q, 1);
     sqlite3_bind_int64(q, 2, st->w_evidence_id);
     bind_pos(q, 3, it->line);
     bind_pos(q, 4, it->offset);
-    char ts[40];
+    char ts[KS_STORE_MAX_TIME_COLS][40];
+    int nts = 0;
     for (size_t i = 0; i < t->ncols; i++) {
         const ks_wval *v = &b->vals[it->vals + i];
         int col = (int)i + 5;
@@ -927,21 +935,26 @@ static int apply_row(ks_store *st, const ks_wbatch *b, const ks_witem *it, int64
         case KS_V_TEXT: bind_str(q, col, wstr(b, v->s)); break;
         case KS_V_INT:
             if (t->cols[i].type == KS_COL_TIME) {
-                if (v->i == KS_TIME_NONE)
-                    break;
-                ks_time_format(v->i, NULL, 9, ts, sizeof ts);
-                sqlite3_bind_text(q, col, ts, -1, SQLITE_TRANSIENT);
+                if (v->i == KS_TIME_NONE) {
+                    sqlite3_bind_null(q, col);
+                } else if (nts < KS_STORE_MAX_TIME_COLS) { /* kept until the step */
+                    ks_time_format(v->i, NULL, 9, ts[nts], sizeof ts[nts]);
+                    sqlite3_bind_text(q, col, ts[nts++], -1, SQLITE_STATIC);
+                } else {
+                    char one[40];
+                    ks_time_format(v->i, NULL, 9, one, sizeof one);
+                    sqlite3_bind_text(q, col, one, -1, SQLITE_TRANSIENT);
+                }
             } else {
                 sqlite3_bind_int64(q, col, v->i);
             }
             break;
         case KS_V_REAL: sqlite3_bind_double(q, col, v->d); break;
-        default: break;
+        default: sqlite3_bind_null(q, col); break;
         }
     }
     int step = sqlite3_step(q);
     sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
     if (step != SQLITE_DONE)
         return db_err(err, st->db, "storing source row");
     return 0;

@@ -160,6 +160,7 @@ int ks_writer_start(ks_writer **out, ks_writer_apply_fn fn, void *ctx, ks_err *e
         free(w);
         return KS_ERR(err, KS_EIO, "cannot start the case writer thread");
     }
+    pthread_setname_np(w->thread, "ks-writer"); /* shows in top -H and perf */
     *out = w;
     return 0;
 }

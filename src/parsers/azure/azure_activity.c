@@ -199,8 +199,8 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
     if (c != '{' && c != '[')
         return 0;
     /* The operation must be a member of the records themselves, not a value quoted deeper. */
-    int d1 = ks_sniff_key_depth(head, n, "operation_name"),
-        d2 = ks_sniff_key_depth(head, n, "operationName");
+    int d1 = ks_sniff_has(head, n, "\"operation_name\"") ? ks_sniff_key_depth(head, n, "operation_name") : -1,
+        d2 = ks_sniff_has(head, n, "\"operationName\"") ? ks_sniff_key_depth(head, n, "operationName") : -1;
     bool op = (d1 > 0 && d1 <= 3) || (d2 > 0 && d2 <= 3);
     if (!op)
         return 0;
