@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/commands.h"
+#include "cli/ingest.h"
 #include "core/buf.h"
 #include "core/escape.h"
 #include "db/binlog.h"
@@ -723,6 +724,8 @@ static int db_diff(ks_opts *o)
     memset(&dopts, 0, sizeof dopts);
     dopts.jsonl = jsonl;
     dopts.tmpdir = ks_opt_str(o, "tmpdir");
+    dopts.open = ks_ingest_dump_open; /* .sql.gz and the like are read too */
+    dopts.close = ks_ingest_dump_close;
     const char *mem = ks_opt_str(o, "memory-mb");
     if (mem) {
         char *endp = NULL;

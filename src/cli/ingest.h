@@ -54,6 +54,11 @@ int ks_ingest_parse_popts(const ks_opts *o, const char **keys, const char **vals
  * against the statements in the case (src/cli/ingest_dumps.c). */
 int ks_ingest_dumps(ks_store *st, int64_t after_evidence_id, const ks_ingest_opts *o,
                     ks_ingest_stats *stats, ks_err *err);
+/* The dump opener for ks_dump_diff_opts (open/close): reads a dump through the evidence
+ * layer, read-only and decompressing gzip/zstd/bzip2/xz by their magic bytes. */
+int ks_ingest_dump_open(void *ctx, const char *path, ks_input **out_in, void **out_handle,
+                        ks_err *err);
+void ks_ingest_dump_close(void *handle);
 
 /* --schema FILE...: the files' SQL text (bounded by KS_INGEST_SCHEMA_MAX) read into
  * `text` and added as parser option "schema_sql" (parsers never open files themselves).

@@ -4,8 +4,9 @@
  * Which dumps: the db_dump records of this ingest run, grouped by database name (dumps
  * that name none are grouped by kind, MySQL or PostgreSQL), ordered by dump time (the
  * file's mtime when the dump has no time). Consecutive pairs are compared with
- * ks_dump_diff (src/db/dump_diff.c), which reads files by path: dumps inside archives or
- * compressed files are recorded but not diffed (a warning says so).
+ * ks_dump_diff (src/db/dump_diff.c), which reads each dump twice by its path (through the
+ * evidence layer, so compressed dumps work): dumps inside zip/tar archives are recorded but
+ * not diffed (a warning says so).
  *
  * Each change becomes an event and a row of table `db_change` in a member of its own
  * (source db_change; path "BEFORE -> AFTER"), timed at the later dump.
@@ -37,6 +38,7 @@
 #include <string.h>
 
 #include "cli/ingest.h"
+#include "evidence/evidence.h"
 #include "core/time.h"
 #include "db/binlog.h"
 #include "db/dump_diff.h"
@@ -434,6 +436,8 @@ static int diff_pair(ks_store *st, const dump *a, const dump *b, const ks_ingest
     ks_buf_init(&c.sql, 1 << 16);
     ks_dump_diff_opts dopts;
     memset(&dopts, 0, sizeof dopts);
+    dopts.open = ks_ingest_dump_open; /* compressed dumps too */
+    dopts.close = ks_ingest_dump_close;
     ks_dump_diff_stats ds;
     memset(&ds, 0, sizeof ds);
     ks_err e;
@@ -469,6 +473,22 @@ done:
     return rc;
 }
 
+int ks_ingest_dump_open(void *ctx, const char *path, ks_input **out_in, void **out_handle,
+                        ks_err *err)
+{
+    ks_opened *op = NULL;
+    int rc = ks_open_file(&op, out_in, path, err);
+    if (rc)
+        return rc;
+    *out_handle = op;
+    return 0;
+}
+
+void ks_ingest_dump_close(void *handle)
+{
+    ks_open_free(handle);
+}
+
 int ks_ingest_dumps(ks_store *st, int64_t after_evidence_id, const ks_ingest_opts *o,
                     ks_ingest_stats *stats, ks_err *err)
 {
@@ -487,7 +507,7 @@ int ks_ingest_dumps(ks_store *st, int64_t after_evidence_id, const ks_ingest_opt
     int rc = ks_store_query(
         st,
         "SELECT v.id, v.path, v.disk_path, "
-        "  (coalesce(v.inner_path, '') = '' AND coalesce(v.compression, '') = ''), "
+        "  (coalesce(v.inner_path, '') = ''), "
         "  coalesce(d.database, '') || '|' || d.pg, coalesce(d.database, ''), e.time_ns, v.sha256 "
         "FROM db_dump d JOIN event e ON e.id = d.event_id JOIN evidence v ON v.id = e.evidence_id "
         "WHERE v.id > CAST(?1 AS INTEGER) AND e.time_ns IS NOT NULL "
@@ -507,8 +527,8 @@ int ks_ingest_dumps(ks_store *st, int64_t after_evidence_id, const ks_ingest_opt
         if (strcmp(a->group, b->group) != 0)
             continue;
         if (!a->plain || !b->plain) {
-            ks_cli_warnf("%s, %s: dumps inside archives or compressed files are not diffed "
-                         "(give them as plain files)", a->path, b->path);
+            ks_cli_warnf("%s, %s: dumps inside zip/tar archives are not diffed (extract "
+                         "them, or give them as files, compressed or not)", a->path, b->path);
             continue;
         }
         rc = diff_pair(st, a, b, o, stats, err);

@@ -93,6 +93,10 @@ static dd_table *schema_add(dd_schema *s, const char *name)
 /* ---- the statement reader ------------------------------------------------------------ */
 typedef struct dd_reader {
     int fd;
+    ks_input *in;      /* when the caller's opener is used (compressed dumps) */
+    void *in_handle;
+    const ks_dump_diff_opts *opts;
+    ks_err in_err;     /* why a read through `in` failed */
     const char *path;
     char buf[DD_READ];
     size_t pos, len;
@@ -112,9 +116,21 @@ static int rd_fill(dd_reader *r)
         return 0;
     r->buf_off += r->len;
     ssize_t n;
-    do {
-        n = read(r->fd, r->buf, sizeof r->buf);
-    } while (n < 0 && errno == EINTR);
+    if (r->in) {
+        size_t got = 0;
+        if (r->in->read(r->in->ctx, r->buf, sizeof r->buf, &got, &r->in_err) != 0) {
+            r->eof = 1;
+            r->len = 0;
+            r->pos = 0;
+            errno = EIO;
+            return -1;
+        }
+        n = (ssize_t)got;
+    } else {
+        do {
+            n = read(r->fd, r->buf, sizeof r->buf);
+        } while (n < 0 && errno == EINTR);
+    }
     if (n <= 0) {
         r->eof = 1;
         r->len = 0;
@@ -297,18 +313,32 @@ static int rd_stmt(dd_reader *r, ks_str *out, uint64_t *off)
     return 1;
 }
 
-static int rd_open(dd_reader *r, const char *path, size_t stmt_max, ks_err *err)
+static int rd_open(dd_reader *r, const char *path, size_t stmt_max, const ks_dump_diff_opts *o,
+                   ks_err *err)
 {
     memset(r, 0, sizeof *r);
     r->fd = -1;
     r->path = path;
+    r->opts = o;
     ks_buf_init(&r->stmt, stmt_max);
-    r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (r->fd < 0)
-        return KS_ERR_AT(err, errno == ENOENT ? KS_ENOTFOUND : KS_EIO, path, -1, -1,
-                         "cannot open: %s", strerror(errno));
-    if (rd_fill(r) < 0)
+    if (o && o->open) {
+        int rc = o->open(o->open_ctx, path, &r->in, &r->in_handle, err);
+        if (rc)
+            return rc;
+    } else {
+        r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (r->fd < 0)
+            return KS_ERR_AT(err, errno == ENOENT ? KS_ENOTFOUND : KS_EIO, path, -1, -1,
+                             "cannot open: %s", strerror(errno));
+    }
+    if (rd_fill(r) < 0) {
+        if (r->in) {
+            *err = r->in_err;
+            ks_err_locate(err, path, -1, 0);
+            return err->code ? err->code : KS_EIO;
+        }
         return KS_ERR_AT(err, KS_EIO, path, -1, 0, "read failed: %s", strerror(errno));
+    }
     r->buf_off = 0;
     /* pg_dump says so in its header; PostgreSQL strings take no backslash escapes */
     size_t look = r->len < 4096 ? r->len : 4096;
@@ -317,11 +347,30 @@ static int rd_open(dd_reader *r, const char *path, size_t stmt_max, ks_err *err)
     return 0;
 }
 
+/* Back to the start for the second pass: a plain file seeks, an opened (decompressing)
+ * input is opened again. */
+static int rd_rewind(dd_reader *r, ks_err *err)
+{
+    if (!r->in) {
+        if (lseek(r->fd, 0, SEEK_SET) != 0)
+            return KS_ERR_AT(err, KS_EIO, r->path, -1, -1, "cannot rewind: %s", strerror(errno));
+        return 0;
+    }
+    r->opts->close(r->in_handle);
+    r->in = NULL;
+    r->in_handle = NULL;
+    return r->opts->open(r->opts->open_ctx, r->path, &r->in, &r->in_handle, err);
+}
+
 static void rd_close(dd_reader *r)
 {
     if (r->fd >= 0)
         close(r->fd);
     r->fd = -1;
+    if (r->in_handle && r->opts && r->opts->close)
+        r->opts->close(r->in_handle);
+    r->in = NULL;
+    r->in_handle = NULL;
     ks_buf_free(&r->stmt);
 }
 
@@ -1224,7 +1273,7 @@ static int read_dump(dd_ctx *c, const char *path, dd_schema *s, dd_runs *runs, u
     dd_reader r;
     ks_str st;
     uint64_t off;
-    int rc = rd_open(&r, path, DD_STMT_MAX, err);
+    int rc = rd_open(&r, path, DD_STMT_MAX, c->opts, err);
     int map[512];
     size_t nmap = 0;
     ks_buf table;
@@ -1258,10 +1307,8 @@ static int read_dump(dd_ctx *c, const char *path, dd_schema *s, dd_runs *runs, u
             }
         }
     }
-    if (lseek(r.fd, 0, SEEK_SET) != 0) {
-        rc = KS_ERR_AT(err, KS_EIO, path, -1, -1, "cannot rewind: %s", strerror(errno));
+    if ((rc = rd_rewind(&r, err)))
         goto done;
-    }
     {
         int pg = r.pg;
         r.eof = 0;

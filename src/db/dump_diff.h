@@ -15,12 +15,20 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/io.h"
 #include "core/err.h"
 
 typedef struct ks_dump_diff_opts {
     int jsonl;            /* output format hint handed to the callback */
     const char *tmpdir;   /* NULL: $TMPDIR or /tmp */
     size_t memory_bytes;  /* run buffer size; 0 = 64 MiB */
+    /* How a dump is opened: NULL reads the path as a plain file; the CLI passes the evidence
+     * layer's opener so that compressed dumps (.sql.gz, .zst, .xz, .bz2) are read too.
+     * open fills *out_in (valid until close(handle)). */
+    int (*open)(void *open_ctx, const char *path, ks_input **out_in, void **out_handle,
+                ks_err *err);
+    void (*close)(void *handle);
+    void *open_ctx;
 } ks_dump_diff_opts;
 
 typedef struct ks_dump_diff_stats {

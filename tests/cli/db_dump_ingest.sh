@@ -63,6 +63,18 @@ expect_eq changes_matched_to_binlog "$(ck "$TMP/c2" | tr ' ' '\n' | grep -c ':bi
 expect_eq binlog_attacker_change_unexplained \
   "$(q "$TMP/c2" "SELECT count(*) FROM db_change WHERE key = 'id=4' AND explained_by IS NULL")" 1
 
+# ---- the same dumps compressed (gzip and zstd, as they are usually handed over): diffed too
+mkdir -p "$TMP/dz"
+gzip -c "$TMP/d/before.sql" > "$TMP/dz/before.sql.gz"
+zstd -q -c "$TMP/d/after.sql" > "$TMP/dz/after.sql.zst"
+"$KS" ingest "$TMP/c4" "$TMP/dz" "$TMP/general.log" > "$TMP/i4.txt" 2>&1
+expect_eq compressed_dumps_ingest_exit "$?" 0
+expect_grep compressed_dumps_diffed '^db_change +1 +11 +0 ' "$TMP/i4.txt"
+expect_eq compressed_dumps_same_changes "$(ck "$TMP/c4")" "$(ck "$TMP/c1")"
+"$KS" db diff "$TMP/dz/before.sql.gz" "$TMP/dz/after.sql.zst" > "$TMP/dz.txt" 2>/dev/null
+"$KS" db diff "$TMP/d/before.sql" "$TMP/d/after.sql" > "$TMP/d.txt" 2>/dev/null
+expect_eq db_diff_reads_compressed_dumps "$(cmp -s "$TMP/dz.txt" "$TMP/d.txt" && wc -l < "$TMP/d.txt")" 11
+
 # ---- a broken INSERT in a dump: an error record with its line and offset, the rest read
 sed "s/('lamp',1);/('lamp',1;/; s/(2,1,'lamp',1);/(2,1,'lamp',1;/" "$TMP/d/after.sql" > "$TMP/broken.sql"
 "$KS" ingest "$TMP/c3" "$TMP/broken.sql" > "$TMP/i3.txt" 2>&1
