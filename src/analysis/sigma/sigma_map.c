@@ -79,7 +79,7 @@ static const sg_logsource sources[] = {
      "Linux audit records: auditd (type, syscall, a0..a3, exe, comm, key, name, ...)"},
     {"linux", NULL, "sshd", "syslog", NULL, "t.\"program\" = 'sshd'", no_fields, true,
      "syslog lines from sshd"},
-    {"linux", NULL, "cron", "syslog", NULL, "t.\"program\" IN ('cron', 'CRON', 'crond')", no_fields,
+    {"linux", NULL, "cron", "syslog", NULL, "t.\"program\" IN ('cron', 'CRON', 'crond', 'CROND', 'anacron')", no_fields,
      true, "syslog lines from cron"},
     {"linux", NULL, "vsftpd", "syslog", NULL, "t.\"program\" = 'vsftpd'", no_fields, true,
      "syslog lines from vsftpd"},
