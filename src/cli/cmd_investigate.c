@@ -22,6 +22,8 @@ static const ks_opt_spec opts[] = {
     {"quiet", 'q', NULL, "print only the summary and errors", false},
     {"rules", 'r', "DIR", "Sigma rules to hunt with (default: kanshiki's rules/)", true},
     {"no-sigma", 0, NULL, "run the built-in analyzers only", false},
+    {"opt", 0, "KEY=VALUE", "parser option, as for ingest (flow-format=..., log-format=...)", true},
+    {"schema", 0, "FILE", "CREATE TABLE statements (or a dump) naming binlog columns", true},
 };
 
 static int parse_bound(const char *s, const ks_tz *tz, int64_t *out)
@@ -61,6 +63,9 @@ static int run(int argc, char **argv)
     ks_findings_init(&fs);
     int code = KS_EXIT_OK;
     int64_t from = KS_TIME_NONE, to = KS_TIME_NONE;
+    const char *keys[KS_MAX_REPEAT], *vals[KS_MAX_REPEAT];
+    ks_buf schema;
+    ks_buf_init(&schema, KS_INGEST_SCHEMA_MAX);
     bool quiet = ks_opt_flag(&o, "quiet");
     bool progress = !quiet && ks_cli_tty();
     char path[4096];
@@ -88,6 +93,11 @@ static int run(int argc, char **argv)
     step(progress, "1/4 ingesting evidence");
     ks_ingest_opts io = {0};
     io.quiet = quiet;
+    if ((code = ks_ingest_parse_popts(&o, keys, vals, KS_MAX_REPEAT, &io.popts.n)) ||
+        (code = ks_ingest_schema_opt(&o, &schema, keys, vals, KS_MAX_REPEAT, &io.popts.n)))
+        goto done;
+    io.popts.keys = keys;
+    io.popts.vals = vals;
     if ((rc = ks_ingest_run(st, o.pos, o.npos, &io, &stats, &err)))
         goto done;
     if (!quiet)
@@ -162,6 +172,7 @@ done:
     ks_ingest_stats_free(stats);
     ks_store_close(st);
     ks_tz_free(tz);
+    ks_buf_free(&schema);
     return code;
 }
 

@@ -129,6 +129,13 @@ expect_grep columns_named_from_schema_file '"after":\{"id":7,"email":"x@example.
 "$KS" db binlog --format jsonl "$M/data/binlog.000001" 2>/dev/null > "$TMP/ddl.jsonl"
 expect_grep columns_named_from_binlog_ddl '"table":"t_time","op":"insert".*"after":\{"id":1,"d":"2024:02:29","t":"-838:59:59","t3":"12:34:56.789"' "$TMP/ddl.jsonl"
 
+# investigate takes --schema as ingest does: the row change's columns are named in the case
+mkdir -p "$TMP/only"; cp "$ONLYROW" "$TMP/only/"
+"$KS" investigate -q "$TMP/only" -o "$TMP/inv" --schema "$TMP/schema.sql" --no-sigma > /dev/null 2>&1
+expect_eq investigate_schema_names_columns \
+  "$(q "$TMP/inv" "SELECT after FROM binlog WHERE after LIKE '%x@example.com%' LIMIT 1")" '{"id":7,"email":"x@example.com","balance":"1.00"}'
+expect_rc investigate_bad_opt_usage 2 "$KS" investigate "$TMP/only" -o "$TMP/inv2" --opt novalue
+
 # ---- binlogs as case evidence: `ingest` keeps every row change and statement
 "$KS" ingest -q "$TMP/case" --schema "$TMP/schema.sql" "$M"/data/binlog.0000* > "$TMP/ing.txt" 2>&1
 expect_eq ingest_binlog_no_errors "$(q "$TMP/case" "SELECT sum(errors) FROM evidence")" 0
