@@ -4,9 +4,9 @@
  * Which dumps: the db_dump records of this ingest run, grouped by database name (dumps
  * that name none are grouped by kind, MySQL or PostgreSQL), ordered by dump time (the
  * file's mtime when the dump has no time). Consecutive pairs are compared with
- * ks_dump_diff (src/db/dump_diff.c), which reads each dump twice by its path (through the
- * evidence layer, so compressed dumps work): dumps inside zip/tar archives are recorded but
- * not diffed (a warning says so).
+ * ks_dump_diff (src/db/dump_diff.c), which reads each dump twice: a file through the
+ * evidence layer (so compressed dumps work), a member of a zip/tar archive by walking its
+ * archive again to the member.
  *
  * Each change becomes an event and a row of table `db_change` in a member of its own
  * (source db_change; path "BEFORE -> AFTER"), timed at the later dump.
@@ -66,8 +66,8 @@ static const ks_table_def k_table = {"db_change", "changes between consecutive d
 typedef struct dump {
     int64_t evid;
     char *path, *disk_path, *group, *database, *sha;
+    char *inner; /* path inside a zip/tar archive, or NULL */
     int64_t time;
-    int plain;
 } dump;
 
 typedef struct dumps {
@@ -101,11 +101,12 @@ static int collect(void *ctx, int ncols, const char *const *names, const char *c
     d->evid = vals[0] ? strtoll(vals[0], NULL, 10) : 0;
     d->path = dupn(vals[1], lens[1]);
     d->disk_path = dupn(vals[2], lens[2]);
-    d->plain = vals[3] && vals[3][0] == '1';
-    d->group = dupn(vals[4], lens[4]);
-    d->database = dupn(vals[5], lens[5]);
-    d->time = vals[6] ? strtoll(vals[6], NULL, 10) : KS_TIME_NONE;
-    d->sha = dupn(vals[7], lens[7]);
+    d->group = dupn(vals[3], lens[3]);
+    d->database = dupn(vals[4], lens[4]);
+    d->time = vals[5] ? strtoll(vals[5], NULL, 10) : KS_TIME_NONE;
+    d->sha = dupn(vals[6], lens[6]);
+    if (vals[7] && lens[7])
+        d->inner = dupn(vals[7], lens[7]);
     ds->n++;
     return 0;
 }
@@ -409,6 +410,70 @@ static int on_change(void *vc, const ks_dump_change *ch)
     return c->failed;
 }
 
+/* A dump inside a zip/tar archive: the walker over its on-disk file, stopped at the member.
+ * ks_dump_diff gets the dump's display path; the two dumps of a pair say where they are. */
+typedef struct member_src {
+    const dump *pair[2];
+} member_src;
+
+typedef struct member_handle {
+    ks_walk *w;     /* a member of an archive */
+    ks_opened *op;  /* or a file, compressed or not */
+} member_handle;
+
+static int member_open(void *ctx, const char *path, ks_input **out_in, void **out_handle,
+                       ks_err *err)
+{
+    const member_src *ms = ctx;
+    const dump *d = NULL;
+    for (int i = 0; i < 2; i++)
+        if (ms->pair[i] && !strcmp(ms->pair[i]->path, path))
+            d = ms->pair[i];
+    member_handle *h = calloc(1, sizeof *h);
+    if (!h)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    if (!d || !d->inner) {
+        int rc = ks_open_file(&h->op, out_in, d ? d->disk_path : path, err);
+        if (rc) {
+            free(h);
+            return rc;
+        }
+        *out_handle = h;
+        return 0;
+    }
+    const char *paths[1] = {d->disk_path};
+    int rc = ks_walk_new(&h->w, paths, 1, NULL, err);
+    while (!rc) {
+        ks_member *m = NULL;
+        ks_walk_skip sk;
+        int s = ks_walk_next(h->w, &m, &sk, err);
+        if (s == KS_EOF) {
+            rc = KS_ERR_AT(err, KS_ENOTFOUND, d->path, -1, -1, "the dump is no longer in its archive");
+            break;
+        }
+        if (s == 1 || s < 0)
+            continue; /* skipped or unreadable entries: look further */
+        if (m->inner_path && !strcmp(m->inner_path, d->inner)) {
+            *out_in = &m->input;
+            *out_handle = h;
+            return 0;
+        }
+    }
+    ks_walk_free(h->w);
+    free(h);
+    return rc;
+}
+
+static void member_close(void *handle)
+{
+    member_handle *h = handle;
+    if (!h)
+        return;
+    ks_walk_free(h->w);
+    ks_open_free(h->op);
+    free(h);
+}
+
 static int diff_pair(ks_store *st, const dump *a, const dump *b, const ks_ingest_opts *o,
                      ks_ingest_stats *stats, ks_err *err)
 {
@@ -436,13 +501,15 @@ static int diff_pair(ks_store *st, const dump *a, const dump *b, const ks_ingest
     ks_buf_init(&c.sql, 1 << 16);
     ks_dump_diff_opts dopts;
     memset(&dopts, 0, sizeof dopts);
-    dopts.open = ks_ingest_dump_open; /* compressed dumps too */
-    dopts.close = ks_ingest_dump_close;
+    member_src ms = {{a, b}};
+    dopts.open = member_open; /* compressed dumps and archive members too */
+    dopts.close = member_close;
+    dopts.open_ctx = &ms;
     ks_dump_diff_stats ds;
     memset(&ds, 0, sizeof ds);
     ks_err e;
     ks_err_clear(&e);
-    int drc = ks_dump_diff(a->disk_path, b->disk_path, &dopts, on_change, &c, &ds, &e);
+    int drc = ks_dump_diff(a->path, b->path, &dopts, on_change, &c, &ds, &e);
     const char *status = "parsed";
     char note[KS_ERR_MSG_MAX + 64] = "";
     if (c.failed) {
@@ -507,11 +574,11 @@ int ks_ingest_dumps(ks_store *st, int64_t after_evidence_id, const ks_ingest_opt
     int rc = ks_store_query(
         st,
         "SELECT v.id, v.path, v.disk_path, "
-        "  (coalesce(v.inner_path, '') = ''), "
-        "  coalesce(d.database, '') || '|' || d.pg, coalesce(d.database, ''), e.time_ns, v.sha256 "
+        "  coalesce(d.database, '') || '|' || d.pg, coalesce(d.database, ''), e.time_ns, v.sha256, "
+        "  v.inner_path "
         "FROM db_dump d JOIN event e ON e.id = d.event_id JOIN evidence v ON v.id = e.evidence_id "
         "WHERE v.id > CAST(?1 AS INTEGER) AND e.time_ns IS NOT NULL "
-        "ORDER BY 5, e.time_ns, v.id",
+        "ORDER BY 4, e.time_ns, v.id",
         params, 1, collect, ds, &e);
     if (rc && !ds->more) {
         ks_cli_error(&e);
@@ -526,11 +593,6 @@ int ks_ingest_dumps(ks_store *st, int64_t after_evidence_id, const ks_ingest_opt
         dump *a = &ds->d[i], *b = &ds->d[i + 1];
         if (strcmp(a->group, b->group) != 0)
             continue;
-        if (!a->plain || !b->plain) {
-            ks_cli_warnf("%s, %s: dumps inside zip/tar archives are not diffed (extract "
-                         "them, or give them as files, compressed or not)", a->path, b->path);
-            continue;
-        }
         rc = diff_pair(st, a, b, o, stats, err);
     }
 done:
@@ -540,6 +602,7 @@ done:
         free(ds->d[i].group);
         free(ds->d[i].database);
         free(ds->d[i].sha);
+        free(ds->d[i].inner);
     }
     free(ds);
     return rc;

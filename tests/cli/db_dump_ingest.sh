@@ -75,6 +75,13 @@ expect_eq compressed_dumps_same_changes "$(ck "$TMP/c4")" "$(ck "$TMP/c1")"
 "$KS" db diff "$TMP/d/before.sql" "$TMP/d/after.sql" > "$TMP/d.txt" 2>/dev/null
 expect_eq db_diff_reads_compressed_dumps "$(cmp -s "$TMP/dz.txt" "$TMP/d.txt" && wc -l < "$TMP/d.txt")" 11
 
+# ---- both dumps inside one tar.gz (as handed over in a ticket): diffed too
+tar -C "$TMP/d" -czf "$TMP/dumps.tar.gz" before.sql after.sql
+"$KS" ingest "$TMP/c5" "$TMP/dumps.tar.gz" "$TMP/general.log" > "$TMP/i5.txt" 2>&1
+expect_eq archived_dumps_ingest_exit "$?" 0
+expect_grep archived_dumps_diffed '^db_change +1 +11 +0 ' "$TMP/i5.txt"
+expect_eq archived_dumps_same_changes "$(ck "$TMP/c5")" "$(ck "$TMP/c1")"
+
 # ---- a broken INSERT in a dump: an error record with its line and offset, the rest read
 sed "s/('lamp',1);/('lamp',1;/; s/(2,1,'lamp',1);/(2,1,'lamp',1;/" "$TMP/d/after.sql" > "$TMP/broken.sql"
 "$KS" ingest "$TMP/c3" "$TMP/broken.sql" > "$TMP/i3.txt" 2>&1
