@@ -6,45 +6,17 @@
 #include <string.h>
 
 #include "analysis/strmap.h"
+#include "core/pool.h"
 #include "core/time.h"
 
-#define POOL_CHUNK (1u << 20)
 #define CT_MAX_EVENTS 20000000u /* memory bound: ~20 M events */
-
-typedef struct pool_chunk {
-    struct pool_chunk *next;
-    size_t used, cap;
-    char data[];
-} pool_chunk;
 
 struct ks_ct_set {
     ks_ct_event *v;
     size_t n, cap;
-    pool_chunk *chunks;
+    ks_pool pool;
     ks_strmap seen; /* eventID -> kept */
 };
-
-static const char *pool_dup(ks_ct_set *s, const char *p, size_t n)
-{
-    if (!p || !n)
-        return "";
-    pool_chunk *c = s->chunks;
-    if (!c || c->cap - c->used < n + 1) {
-        size_t cap = n + 1 > POOL_CHUNK ? n + 1 : POOL_CHUNK;
-        c = malloc(sizeof *c + cap);
-        if (!c)
-            return NULL;
-        c->next = s->chunks;
-        c->used = 0;
-        c->cap = cap;
-        s->chunks = c;
-    }
-    char *d = c->data + c->used;
-    memcpy(d, p, n);
-    d[n] = '\0';
-    c->used += n + 1;
-    return d;
-}
 
 bool ks_ct_is_ip(const char *s)
 {
@@ -99,7 +71,7 @@ enum { C_ID, C_NS, C_FILE, C_LINE, C_OFF, C_NAME, C_SVC, C_REGION, C_IP, C_UA, C
 
 static const char *col(load_ctx *c, const char *const *vals, const size_t *lens, int i)
 {
-    const char *p = pool_dup(c->s, vals[i], vals[i] ? lens[i] : 0);
+    const char *p = ks_pool_dup(&c->s->pool, vals[i], vals[i] ? lens[i] : 0);
     if (!p)
         c->rc = KS_ERR(c->err, KS_ENOMEM, "out of memory");
     return p ? p : "";
@@ -219,11 +191,7 @@ void ks_ct_set_free(ks_ct_set *s)
 {
     if (!s)
         return;
-    while (s->chunks) {
-        pool_chunk *n = s->chunks->next;
-        free(s->chunks);
-        s->chunks = n;
-    }
+    ks_pool_free(&s->pool);
     ks_strmap_free(&s->seen);
     free(s->v);
     free(s);

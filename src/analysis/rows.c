@@ -5,66 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pool.h"
 #include "core/time.h"
-
-#define POOL_CHUNK (1u << 20)
-
-typedef struct pool_chunk {
-    struct pool_chunk *next;
-    size_t used, cap;
-    char data[];
-} pool_chunk;
 
 struct ks_rows {
     char *spec[KS_ROWS_MAXCOLS];
     size_t ncols;
     ks_row *v;
     size_t n, cap;
-    pool_chunk *chunks;
+    ks_pool pool;
 };
-
-static const char *pool_dup(ks_rows *s, const char *p, size_t n)
-{
-    if (!p || !n)
-        return "";
-    pool_chunk *c = s->chunks;
-    if (!c || c->cap - c->used < n + 1) {
-        size_t cap = n + 1 > POOL_CHUNK ? n + 1 : POOL_CHUNK;
-        c = malloc(sizeof *c + cap);
-        if (!c)
-            return NULL;
-        c->next = s->chunks;
-        c->used = 0;
-        c->cap = cap;
-        s->chunks = c;
-    }
-    char *d = c->data + c->used;
-    memcpy(d, p, n);
-    d[n] = '\0';
-    c->used += n + 1;
-    return d;
-}
-
-static void *pool_alloc(ks_rows *s, size_t n)
-{
-    /* pointer arrays: keep them aligned */
-    pool_chunk *c = s->chunks;
-    size_t pad = c ? (sizeof(void *) - (c->used % sizeof(void *))) % sizeof(void *) : 0;
-    if (!c || c->cap - c->used < n + pad) {
-        size_t cap = n > POOL_CHUNK ? n : POOL_CHUNK;
-        c = malloc(sizeof *c + cap);
-        if (!c)
-            return NULL;
-        c->next = s->chunks;
-        c->used = 0;
-        c->cap = cap;
-        s->chunks = c;
-        pad = 0;
-    }
-    void *d = c->data + c->used + pad;
-    c->used += n + pad;
-    return d;
-}
 
 int ks_rows_new(ks_rows **out, const char *const *cols, size_t ncols, ks_err *err)
 {
@@ -92,11 +42,7 @@ void ks_rows_free(ks_rows *r)
 {
     if (!r)
         return;
-    while (r->chunks) {
-        pool_chunk *n = r->chunks->next;
-        free(r->chunks);
-        r->chunks = n;
-    }
+    ks_pool_free(&r->pool);
     for (size_t i = 0; i < r->ncols; i++)
         free(r->spec[i]);
     free(r->v);
@@ -191,16 +137,16 @@ static int on_row(void *ctx, int ncols, const char *const *names, const char *co
     w->time = p[P_NS] >= 0 && vals[p[P_NS]] ? num(vals[p[P_NS]], 0) : KS_TIME_NONE;
     w->line = p[P_LINE] >= 0 ? num(vals[p[P_LINE]], -1) : -1;
     w->offset = p[P_OFF] >= 0 ? num(vals[p[P_OFF]], -1) : -1;
-    w->file = p[P_FILE] >= 0 ? pool_dup(r, vals[p[P_FILE]], vals[p[P_FILE]] ? lens[p[P_FILE]] : 0) : "";
-    w->source = p[P_SRC] >= 0 ? pool_dup(r, vals[p[P_SRC]], vals[p[P_SRC]] ? lens[p[P_SRC]] : 0) : "";
-    w->v = r->ncols ? pool_alloc(r, r->ncols * sizeof *w->v) : NULL;
+    w->file = p[P_FILE] >= 0 ? ks_pool_dup(&r->pool, vals[p[P_FILE]], vals[p[P_FILE]] ? lens[p[P_FILE]] : 0) : "";
+    w->source = p[P_SRC] >= 0 ? ks_pool_dup(&r->pool, vals[p[P_SRC]], vals[p[P_SRC]] ? lens[p[P_SRC]] : 0) : "";
+    w->v = r->ncols ? ks_pool_alloc(&r->pool, r->ncols * sizeof *w->v) : NULL;
     if (!w->file || !w->source || (r->ncols && !w->v)) {
         c->rc = KS_ERR(c->err, KS_ENOMEM, "out of memory");
         return 1;
     }
     for (size_t i = 0; i < r->ncols; i++) {
         int j = c->map[i];
-        w->v[i] = j >= 0 ? pool_dup(r, vals[j], vals[j] ? lens[j] : 0) : "";
+        w->v[i] = j >= 0 ? ks_pool_dup(&r->pool, vals[j], vals[j] ? lens[j] : 0) : "";
         if (!w->v[i]) {
             c->rc = KS_ERR(c->err, KS_ENOMEM, "out of memory");
             return 1;

@@ -1,7 +1,10 @@
+#include <stdint.h>
+
 #include "ktest.h"
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/pool.h"
 
 KTEST(test_buf_append_respects_max)
 {
@@ -30,4 +33,28 @@ KTEST(test_err_format_names_file_line_offset_and_sanitizes)
     char out[256];
     ks_err_format(&e, out, sizeof out);
     KT_EQ_STR(out, "a/b.json:3: offset 17: bad byte ?[31m");
+}
+
+KTEST(test_pool_dup_and_alloc_keep_contents_and_alignment)
+{
+    ks_pool p = {0};
+    const char *a = ks_pool_dup(&p, "abc", 3);
+    KT_EQ_STR(a, "abc");
+    KT_EQ_STR(ks_pool_dup(&p, NULL, 0), "");
+    /* an allocation bigger than a chunk gets its own */
+    static char big[(1 << 20) + 10];
+    memset(big, 'x', sizeof big);
+    const char *b = ks_pool_dup(&p, big, sizeof big);
+    KT_REQUIRE(b != NULL);
+    KT_CHECK(b[0] == 'x' && b[sizeof big - 1] == 'x' && b[sizeof big] == '\0');
+    for (int i = 0; i < 1000; i++) {
+        (void)ks_pool_dup(&p, "odd", 1 + (size_t)(i % 3));
+        void **v = ks_pool_alloc(&p, 3 * sizeof(void *));
+        KT_REQUIRE(v != NULL);
+        KT_CHECK(((uintptr_t)v % sizeof(void *)) == 0);
+        v[2] = v;
+    }
+    KT_EQ_STR(a, "abc"); /* earlier strings stay put */
+    ks_pool_free(&p);
+    KT_CHECK(p.chunks == NULL);
 }
