@@ -156,12 +156,15 @@ static size_t old_time(const char *p, size_t n, char *iso, size_t cap)
     return i + 6;
 }
 
-/* ISO "YYYY-MM-DDThh:mm:ss[.frac][Z|+hh:mm]" or "YYYY-MM-DD hh:mm:ss[.frac]"; returns length. */
+/* ISO "YYYY-MM-DDThh:mm:ss[.frac][Z|+hh:mm]" or "YYYY-MM-DD hh:mm:ss[.frac]"; returns length.
+ * MariaDB prints the hour with %2d, so "YYYY-MM-DD  h:mm:ss" (two spaces) before 10:00. */
 static size_t iso_time(const char *p, size_t n, char *out, size_t cap)
 {
+    bool padded = n >= 19 && p[10] == ' ' && p[11] == ' ' && dig(p[12]);
     if (n < 19 || !all_digits(p, 4) || p[4] != '-' || !all_digits(p + 5, 2) || p[7] != '-' ||
-        !all_digits(p + 8, 2) || (p[10] != 'T' && p[10] != ' ') || !all_digits(p + 11, 2) ||
-        p[13] != ':' || !all_digits(p + 14, 2) || p[16] != ':' || !all_digits(p + 17, 2))
+        !all_digits(p + 8, 2) || (p[10] != 'T' && p[10] != ' ') ||
+        !(padded || all_digits(p + 11, 2)) || p[13] != ':' || !all_digits(p + 14, 2) ||
+        p[16] != ':' || !all_digits(p + 17, 2))
         return 0;
     size_t i = 19;
     if (i < n && p[i] == '.') {
@@ -177,6 +180,8 @@ static size_t iso_time(const char *p, size_t n, char *out, size_t cap)
     cpy(out, cap, p, i);
     if (out[10] == ' ')
         out[10] = 'T';
+    if (padded && cap > 11)
+        out[11] = '0';
     return i;
 }
 
@@ -395,7 +400,8 @@ static int general_header(ks_dblog *p, const char *s, size_t n, char *time, size
     return 0;
 }
 
-/* "YYYY-MM-DD HH:MM:SS" or "YYYY-MM-DDTHH:MM:SS" at the start of a line. */
+/* "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DDTHH:MM:SS" or "YYYY-MM-DD  H:MM:SS" (MariaDB's %2d
+ * hour) at the start of a line. */
 static bool starts_with_datetime(const char *s, size_t n)
 {
     static const char pat[] = "dddd-dd-dd?dd:dd:dd";
@@ -403,6 +409,8 @@ static bool starts_with_datetime(const char *s, size_t n)
         return false;
     for (size_t i = 0; i < sizeof pat - 1; i++) {
         char c = s[i];
+        if (i == 11 && c == ' ' && s[10] == ' ')
+            continue;
         if (pat[i] == 'd' ? !(c >= '0' && c <= '9') : pat[i] == '?' ? (c != ' ' && c != 'T') : c != pat[i])
             return false;
     }

@@ -13,6 +13,7 @@ typedef struct got {
     char db[8][64];
     int64_t line[8];
     int auth[8];
+    char time[8][48];
 } got;
 
 static int collect(void *ctx, const ks_dblog_rec *r)
@@ -26,6 +27,7 @@ static int collect(void *ctx, const ks_dblog_rec *r)
         snprintf(g->db[g->n], 64, "%s", r->db);
         g->line[g->n] = r->line;
         g->auth[g->n] = r->auth_failure;
+        snprintf(g->time[g->n], 48, "%s", r->time);
     }
     g->n++;
     g->bad += r->bad;
@@ -105,4 +107,23 @@ KTEST(test_dblog_pg_prefix_with_q_and_rds_default)
     KT_EQ_INT(g.n, 1);
     KT_EQ_STR(g.host[0], "2001:db8::7");
     KT_EQ_INT(g.auth[0], 1);
+}
+
+/* MariaDB writes the hour with %2d: before 10:00 the error log and the general log say
+ * "2026-11-23  0:03:48" (two spaces). Found when the suite ran shortly after midnight. */
+KTEST(test_dblog_space_padded_hour_before_ten_is_a_time)
+{
+    got g;
+    feed(KS_DBLOG_MYSQL_ERROR, NULL,
+         "2026-11-23  0:03:48 0 [Note] Starting MariaDB 10.11.19-MariaDB-0+deb12u1-log\n"
+         "2026-11-23  9:03:49 5 [Warning] Access denied for user 'bruteforce'@'localhost' "
+         "(using password: YES)\n",
+         &g);
+    KT_EQ_INT(g.n, 2);
+    KT_EQ_STR(g.time[0], "2026-11-23T00:03:48");
+    KT_EQ_STR(g.time[1], "2026-11-23T09:03:49");
+    KT_EQ_STR(g.user[1], "bruteforce");
+    KT_EQ_INT(g.auth[1], 1);
+    KT_EQ_INT(ks_dblog_sniff("2026-11-23  0:03:48 0 [Note] Starting MariaDB\n", 46),
+              KS_DBLOG_MYSQL_ERROR);
 }

@@ -235,8 +235,18 @@ static int header_line(dp *d, const char *p, size_t n)
             copy_field(d->database, sizeof d->database, p + 9, (size_t)(semi - (p + 9)));
     } else if (starts(p, n, "-- Dump completed on ") || starts(p, n, "-- Completed on ")) {
         size_t k = p[3] == 'D' ? 21 : 16;
+        /* mysqldump/mariadb-dump print the hour with %2d: "2024-05-01  3:04:05" */
+        char fixed[64];
+        const char *ts = p + k;
+        size_t tn = n - k;
+        if (tn >= 19 && tn < sizeof fixed && ts[10] == ' ' && ts[11] == ' ' && ts[12] >= '0' &&
+            ts[12] <= '9' && ts[13] == ':') {
+            memcpy(fixed, ts, tn);
+            fixed[11] = '0';
+            ts = fixed;
+        }
         int64_t t;
-        if (ks_time_parse_iso8601(p + k, n - k, NULL, &t) == 0)
+        if (ks_time_parse_iso8601(ts, tn, NULL, &t) == 0)
             d->time = t;
     }
     return 0;
