@@ -7,6 +7,10 @@
  *   events                        VIEW over event + evidence.path AS file — the table users query
  *   <source>(id, event_id, evidence_id, line, offset, <columns of that source>)
  *
+ * A source row that belongs to an event has the event's id as its own id (and in event_id),
+ * so joining the two is a rowid lookup and no index on event_id is needed. The writer hands
+ * out ids from one counter for events and for source rows without an event.
+ *
  * Writes are batched into large transactions (ingest is a bulk load; a crash loses at most the
  * current batch, and evidence is re-ingestable because it is never modified). Read-only
  * opens use SQLITE_OPEN_READONLY plus query_only plus an authorizer that refuses ATTACH and
@@ -32,9 +36,17 @@
 #define ERROR_RAW_MAX (64 * 1024)
 #define KS_STORE_MAX_TIME_COLS 8 /* time columns of one row formatted without a copy */
 
+/* Rows are inserted KS_STORE_MULTI at a time by one multi-row INSERT where a batch allows:
+ * SQLite's fixed cost per statement (cursor open, rowid seek, halt) is then paid once per
+ * group instead of once per row. */
+#define KS_STORE_MULTI 16
+#define KS_STORE_MAX_PARAMS 32000 /* below SQLite's default SQLITE_MAX_VARIABLE_NUMBER */
+
 typedef struct table_slot {
     const ks_table_def *def;
-    sqlite3_stmt *ins;
+    sqlite3_stmt *ins;   /* one row */
+    sqlite3_stmt *ins_k; /* `multi` rows, or NULL */
+    int multi;
 } table_slot;
 
 struct ks_sink {
@@ -54,7 +66,8 @@ struct ks_store {
     ks_store_mode mode;
     bool in_txn;
     int64_t batch;
-    sqlite3_stmt *ins_event;
+    sqlite3_stmt *ins_event;   /* one event, with its id */
+    sqlite3_stmt *ins_event_k; /* KS_STORE_MULTI events */
     table_slot tables[MAX_TABLES];
     size_t ntables;
     ks_sink sink; /* one member at a time */
@@ -66,6 +79,7 @@ struct ks_store {
     char *w_source;
     int64_t w_evidence_id;
     int64_t next_evidence_id; /* 0 until read from the case */
+    int64_t w_next_id;        /* next event/source-row id; 0 until read from the case */
     struct ev_seen *seen;     /* open-addressing set, see ks_store_evidence_find */
     size_t seen_cap, seen_n;
     bool seen_loaded;
@@ -357,10 +371,12 @@ const char *ks_store_dir(const ks_store *st)
 static void finalize_stmts(ks_store *st)
 {
     sqlite3_finalize(st->ins_event);
-    st->ins_event = NULL;
+    sqlite3_finalize(st->ins_event_k);
+    st->ins_event = st->ins_event_k = NULL;
     for (size_t i = 0; i < st->ntables; i++) {
         sqlite3_finalize(st->tables[i].ins);
-        st->tables[i].ins = NULL;
+        sqlite3_finalize(st->tables[i].ins_k);
+        st->tables[i].ins = st->tables[i].ins_k = NULL;
     }
 }
 
@@ -494,25 +510,44 @@ int ks_store_declare(ks_store *st, const ks_table_def *t, ks_err *err)
             goto done;
     }
 
-    ks_buf_reset(&sql);
-    ks_buf_printf(&sql, "INSERT INTO %s(event_id, evidence_id, line, offset", t->name);
-    for (size_t i = 0; i < t->ncols; i++)
-        ks_buf_printf(&sql, ", %s", t->cols[i].name);
-    ks_buf_puts(&sql, ") VALUES(?,?,?,?");
-    for (size_t i = 0; i < t->ncols; i++)
-        ks_buf_puts(&sql, ",?");
-    if ((rc = ks_buf_puts(&sql, ")"))) {
-        rc = KS_ERR(err, rc, "schema too large");
-        goto done;
-    }
     table_slot *slot = &st->tables[st->ntables];
-    if (sqlite3_prepare_v3(st->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT, &slot->ins, NULL) !=
-        SQLITE_OK) {
-        rc = db_err(err, st->db, "preparing insert");
-        goto done;
+    size_t nparams = t->ncols + 5;
+    slot->multi = (int)(KS_STORE_MAX_PARAMS / nparams);
+    if (slot->multi > KS_STORE_MULTI)
+        slot->multi = KS_STORE_MULTI;
+    for (int k = 0; k < 2; k++) {
+        int rows = k == 0 ? 1 : slot->multi;
+        if (k == 1 && rows < 2)
+            break;
+        ks_buf_reset(&sql);
+        ks_buf_printf(&sql, "INSERT INTO %s(id, event_id, evidence_id, line, offset", t->name);
+        for (size_t i = 0; i < t->ncols; i++)
+            ks_buf_printf(&sql, ", %s", t->cols[i].name);
+        ks_buf_puts(&sql, ") VALUES");
+        for (int r = 0; r < rows; r++) {
+            ks_buf_puts(&sql, r ? ",(?,?,?,?,?" : "(?,?,?,?,?");
+            for (size_t i = 0; i < t->ncols; i++)
+                ks_buf_puts(&sql, ",?");
+            ks_buf_puts(&sql, ")");
+        }
+        if ((rc = ks_buf_puts(&sql, ""))) {
+            rc = KS_ERR(err, rc, "schema too large");
+            goto done;
+        }
+        sqlite3_stmt **ins = k == 0 ? &slot->ins : &slot->ins_k;
+        if (sqlite3_prepare_v3(st->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT, ins, NULL) !=
+            SQLITE_OK) {
+            rc = db_err(err, st->db, "preparing insert");
+            sqlite3_finalize(slot->ins);
+            slot->ins = NULL;
+            goto done;
+        }
     }
+    if (!slot->ins_k)
+        slot->multi = 1;
     slot->def = t;
     st->ntables++;
+    st->w_next_id = 0; /* ids go on after this table's largest too (a case made earlier) */
 done:
     sqlite3_finalize(q);
     ks_buf_free(&sql);
@@ -776,6 +811,40 @@ int ks_store_evidence_skip(ks_store *st, const ks_evidence_info *ev, const char 
     return rc;
 }
 
+#define EVENT_PARAMS 19
+
+static int prepare_event_inserts(ks_store *st, ks_err *err)
+{
+    int rc = sync_writer(st, err);
+    if (rc)
+        return rc;
+    ks_buf sql;
+    ks_buf_init(&sql, 1 << 16);
+    for (int k = 0; k < 2 && !rc; k++) {
+        ks_buf_reset(&sql);
+        ks_buf_puts(&sql, "INSERT INTO event(id, time, time_ns, time_desc, source, evidence_id, "
+                          "line, offset, host, actor, src_ip, action, target, outcome, "
+                          "account, region, message, raw, error) VALUES");
+        for (int r = 0; r < (k ? KS_STORE_MULTI : 1); r++)
+            ks_buf_puts(&sql, r ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                                : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        if ((rc = ks_buf_puts(&sql, ""))) {
+            rc = KS_ERR(err, rc, "out of memory");
+            break;
+        }
+        if (sqlite3_prepare_v3(st->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT,
+                               k ? &st->ins_event_k : &st->ins_event, NULL) != SQLITE_OK)
+            rc = db_err(err, st->db, "preparing event insert");
+    }
+    ks_buf_free(&sql);
+    if (rc) {
+        sqlite3_finalize(st->ins_event);
+        sqlite3_finalize(st->ins_event_k);
+        st->ins_event = st->ins_event_k = NULL;
+    }
+    return rc;
+}
+
 int ks_store_member_begin(ks_store *st, const ks_evidence_info *ev, const char *source,
                           ks_sink **out, ks_err *err)
 {
@@ -784,17 +853,8 @@ int ks_store_member_begin(ks_store *st, const ks_evidence_info *ev, const char *
     if (st->sink_busy)
         return KS_ERR(err, KS_EUSAGE, "a member is already being ingested");
     int rc = 0;
-    if (!st->ins_event) {
-        if ((rc = sync_writer(st, err)))
-            return rc;
-        if (sqlite3_prepare_v3(st->db,
-                               "INSERT INTO event(time, time_ns, time_desc, source, evidence_id, "
-                               "line, offset, host, actor, src_ip, action, target, outcome, "
-                               "account, region, message, raw, error) "
-                               "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                               -1, SQLITE_PREPARE_PERSISTENT, &st->ins_event, NULL) != SQLITE_OK)
-            return db_err(err, st->db, "preparing event insert");
-    }
+    if (!st->ins_event && (rc = prepare_event_inserts(st, err)))
+        return rc;
     int64_t id = 0;
     if ((rc = insert_evidence(st, ev, source, "ingesting", NULL, &id, err)))
         return rc;
@@ -875,74 +935,96 @@ void ks_event_init(ks_event *ev)
 
 
 
-static int maybe_rotate_batch(ks_store *st, ks_err *err)
+/* ---- applying records (on the writer thread) ------------------------------------------
+ *
+ * Events and source rows are gathered into groups of up to KS_STORE_MULTI and inserted by
+ * one statement per group. Event ids are given by the writer (the next after the largest in
+ * the case, read once per batch), so a source row knows its event's id before the event is
+ * stored. Evidence items end a group: they change the member the records belong to. */
+
+typedef struct pending {
+    const ks_witem *ev[KS_STORE_MULTI];
+    int64_t ev_id[KS_STORE_MULTI];
+    int nev;
+    const ks_witem *row[KS_STORE_MULTI];
+    int64_t row_id[KS_STORE_MULTI], row_event[KS_STORE_MULTI];
+    int nrow;
+    int row_slot;
+} pending;
+
+/* Binds one event's parameters from `base` (1-based). ts must live until the step. */
+static void bind_event(ks_store *st, sqlite3_stmt *q, int base, const ks_wbatch *b,
+                       const ks_witem *it, int64_t id, char ts[40])
 {
-    if (++st->batch < BATCH_EVENTS)
-        return 0;
-    int rc = commit(st, err);
-    return rc ? rc : begin(st, err);
+    sqlite3_bind_int64(q, base, id);
+    if (it->time != KS_TIME_NONE) {
+        ks_time_format(it->time, NULL, 9, ts, 40);
+        sqlite3_bind_text(q, base + 1, ts, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, base + 2, it->time);
+    } else {
+        sqlite3_bind_null(q, base + 1);
+        sqlite3_bind_null(q, base + 2);
+    }
+    bind_str(q, base + 3, wstr(b, it->f[KS_WF_TIME_DESC]));
+    sqlite3_bind_text(q, base + 4, st->w_source ? st->w_source : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, base + 5, st->w_evidence_id);
+    bind_pos(q, base + 6, it->line);
+    bind_pos(q, base + 7, it->offset);
+    for (int f = KS_WF_HOST; f <= KS_WF_ERROR; f++)
+        bind_str(q, base + 8 + (f - KS_WF_HOST), wstr(b, it->f[f]));
 }
 
-/* ---- applying records (on the writer thread) ------------------------------------------ */
-
-static int apply_event(ks_store *st, const ks_wbatch *b, const ks_witem *it, ks_err *err)
+static int flush_events(ks_store *st, const ks_wbatch *b, pending *p, ks_err *err)
 {
-    sqlite3_stmt *q = st->ins_event;
-    char ts[40];
-    /* Every parameter is bound on every call (NULLs included), so no clear_bindings; ts
-     * lives until the step, so it is bound without a copy. */
-    if (it->time != KS_TIME_NONE) {
-        ks_time_format(it->time, NULL, 9, ts, sizeof ts);
-        sqlite3_bind_text(q, 1, ts, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(q, 2, it->time);
-    } else {
-        sqlite3_bind_null(q, 1);
-        sqlite3_bind_null(q, 2);
+    /* Every parameter is bound on every call (NULLs included), so no clear_bindings; the
+     * formatted times live until the step, so they are bound without a copy. */
+    char ts[KS_STORE_MULTI][40];
+    int done = 0;
+    while (done < p->nev) {
+        bool multi = p->nev - done == KS_STORE_MULTI;
+        sqlite3_stmt *q = multi ? st->ins_event_k : st->ins_event;
+        int n = multi ? KS_STORE_MULTI : 1;
+        for (int r = 0; r < n; r++)
+            bind_event(st, q, 1 + r * EVENT_PARAMS, b, p->ev[done + r], p->ev_id[done + r],
+                       ts[r]);
+        int step = sqlite3_step(q);
+        sqlite3_reset(q);
+        if (step != SQLITE_DONE)
+            return db_err(err, st->db, "storing event");
+        done += n;
     }
-    bind_str(q, 3, wstr(b, it->f[KS_WF_TIME_DESC]));
-    sqlite3_bind_text(q, 4, st->w_source ? st->w_source : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 5, st->w_evidence_id);
-    bind_pos(q, 6, it->line);
-    bind_pos(q, 7, it->offset);
-    for (int f = KS_WF_HOST; f <= KS_WF_ERROR; f++)
-        bind_str(q, 8 + (f - KS_WF_HOST), wstr(b, it->f[f]));
-    int step = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (step != SQLITE_DONE)
-        return db_err(err, st->db, "storing event");
+    st->batch += p->nev;
+    p->nev = 0;
     return 0;
 }
 
-static int apply_row(ks_store *st, const ks_wbatch *b, const ks_witem *it, int64_t event_id,
-                     ks_err *err)
+/* Binds one source row from `base`. ts[] must live until the step. */
+static void bind_row(ks_store *st, sqlite3_stmt *q, int base, const ks_table_def *t,
+                     const ks_wbatch *b, const ks_witem *it, int64_t id, int64_t event_id,
+                     char ts[KS_STORE_MAX_TIME_COLS][40], char *one, int *nts)
 {
-    const table_slot *slot = &st->tables[it->slot];
-    const ks_table_def *t = slot->def;
-    sqlite3_stmt *q = slot->ins;
+    sqlite3_bind_int64(q, base, id);
     if (event_id > 0)
-        sqlite3_bind_int64(q, 1, event_id);
+        sqlite3_bind_int64(q, base + 1, event_id);
     else
-        sqlite3_bind_null(q, 1);
-    sqlite3_bind_int64(q, 2, st->w_evidence_id);
-    bind_pos(q, 3, it->line);
-    bind_pos(q, 4, it->offset);
-    char ts[KS_STORE_MAX_TIME_COLS][40];
-    int nts = 0;
+        sqlite3_bind_null(q, base + 1);
+    sqlite3_bind_int64(q, base + 2, st->w_evidence_id);
+    bind_pos(q, base + 3, it->line);
+    bind_pos(q, base + 4, it->offset);
     for (size_t i = 0; i < t->ncols; i++) {
         const ks_wval *v = &b->vals[it->vals + i];
-        int col = (int)i + 5;
+        int col = base + 5 + (int)i;
         switch (v->kind) {
         case KS_V_TEXT: bind_str(q, col, wstr(b, v->s)); break;
         case KS_V_INT:
             if (t->cols[i].type == KS_COL_TIME) {
                 if (v->i == KS_TIME_NONE) {
                     sqlite3_bind_null(q, col);
-                } else if (nts < KS_STORE_MAX_TIME_COLS) { /* kept until the step */
-                    ks_time_format(v->i, NULL, 9, ts[nts], sizeof ts[nts]);
-                    sqlite3_bind_text(q, col, ts[nts++], -1, SQLITE_STATIC);
+                } else if (*nts < KS_STORE_MAX_TIME_COLS) { /* kept until the step */
+                    ks_time_format(v->i, NULL, 9, ts[*nts], 40);
+                    sqlite3_bind_text(q, col, ts[(*nts)++], -1, SQLITE_STATIC);
                 } else {
-                    char one[40];
-                    ks_time_format(v->i, NULL, 9, one, sizeof one);
+                    ks_time_format(v->i, NULL, 9, one, 40);
                     sqlite3_bind_text(q, col, one, -1, SQLITE_TRANSIENT);
                 }
             } else {
@@ -953,36 +1035,119 @@ static int apply_row(ks_store *st, const ks_wbatch *b, const ks_witem *it, int64
         default: sqlite3_bind_null(q, col); break;
         }
     }
-    int step = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (step != SQLITE_DONE)
-        return db_err(err, st->db, "storing source row");
+}
+
+static int flush_rows(ks_store *st, const ks_wbatch *b, pending *p, ks_err *err)
+{
+    if (!p->nrow)
+        return 0;
+    const table_slot *slot = &st->tables[p->row_slot];
+    char ts[KS_STORE_MULTI][KS_STORE_MAX_TIME_COLS][40], one[40];
+    int done = 0;
+    while (done < p->nrow) {
+        bool multi = slot->ins_k && p->nrow - done == slot->multi;
+        sqlite3_stmt *q = multi ? slot->ins_k : slot->ins;
+        int n = multi ? slot->multi : 1;
+        for (int r = 0; r < n; r++) {
+            int nts = 0;
+            bind_row(st, q, 1 + r * (int)(slot->def->ncols + 5), slot->def, b, p->row[done + r],
+                     p->row_id[done + r], p->row_event[done + r], ts[r], one, &nts);
+        }
+        int step = sqlite3_step(q);
+        sqlite3_reset(q);
+        if (step != SQLITE_DONE)
+            return db_err(err, st->db, "storing source row");
+        done += n;
+    }
+    p->nrow = 0;
     return 0;
+}
+
+static int flush_pending(ks_store *st, const ks_wbatch *b, pending *p, ks_err *err)
+{
+    int rc = flush_events(st, b, p, err);
+    return rc ? rc : flush_rows(st, b, p, err);
+}
+
+static int add_row(ks_store *st, const ks_wbatch *b, pending *p, const ks_witem *it,
+                   int64_t id, int64_t event_id, ks_err *err)
+{
+    int rc = 0;
+    if (p->nrow && p->row_slot != it->slot && (rc = flush_rows(st, b, p, err)))
+        return rc;
+    p->row_slot = it->slot;
+    p->row[p->nrow] = it;
+    p->row_id[p->nrow] = id;
+    p->row_event[p->nrow++] = event_id;
+    if (p->nrow == st->tables[it->slot].multi)
+        rc = flush_rows(st, b, p, err);
+    return rc;
+}
+
+static int max_id(ks_store *st, const char *table, int64_t *io, ks_err *err)
+{
+    char sql[128];
+    sqlite3_stmt *q = NULL;
+    snprintf(sql, sizeof sql, "SELECT max(id) FROM %s", table);
+    if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_err(err, st->db, "reading ids");
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int64(q, 0) >= *io)
+        *io = sqlite3_column_int64(q, 0) + 1;
+    sqlite3_finalize(q);
+    return 0;
+}
+
+/* The next id for an event or source row: after the largest in `event` and in every source
+ * table this run writes to (read again after a table is declared). */
+static int next_ids(ks_store *st, ks_err *err)
+{
+    int64_t next = st->w_next_id > 0 ? st->w_next_id : 1;
+    int rc = max_id(st, "event", &next, err);
+    for (size_t i = 0; !rc && st->w_next_id == 0 && i < st->ntables; i++)
+        rc = max_id(st, st->tables[i].def->name, &next, err);
+    if (!rc)
+        st->w_next_id = next;
+    return rc;
+}
+
+/* Commits every BATCH_EVENTS events so a crash loses little; only between groups. */
+static int maybe_rotate_batch(ks_store *st, ks_err *err)
+{
+    if (st->batch < BATCH_EVENTS)
+        return 0;
+    int rc = commit(st, err);
+    return rc ? rc : begin(st, err);
 }
 
 static int apply_batch(void *ctx, const ks_wbatch *b, ks_err *err)
 {
     ks_store *st = ctx;
-    for (size_t i = 0; i < b->n; i++) {
+    pending p = {.nev = 0};
+    int rc = begin(st, err);
+    if (!rc)
+        rc = next_ids(st, err);
+    for (size_t i = 0; !rc && i < b->n; i++) {
         const ks_witem *it = &b->items[i];
-        int rc = begin(st, err);
-        if (!rc && it->kind == KS_WI_EVIDENCE_ADD) {
-            rc = apply_evidence_add(st, b, it, err);
-        } else if (!rc && it->kind == KS_WI_EVIDENCE_END) {
-            rc = apply_evidence_end(st, b, it, err);
-        } else if (!rc && it->kind == KS_WI_EVENT) {
-            rc = apply_event(st, b, it, err);
-            if (!rc && it->slot >= 0)
-                rc = apply_row(st, b, it, sqlite3_last_insert_rowid(st->db), err);
-        } else if (!rc) {
-            rc = apply_row(st, b, it, 0, err);
+        if (it->kind == KS_WI_EVIDENCE_ADD || it->kind == KS_WI_EVIDENCE_END) {
+            if ((rc = flush_pending(st, b, &p, err)) || (rc = maybe_rotate_batch(st, err)))
+                break;
+            rc = it->kind == KS_WI_EVIDENCE_ADD ? apply_evidence_add(st, b, it, err)
+                                                : apply_evidence_end(st, b, it, err);
+        } else if (it->kind == KS_WI_EVENT) {
+            int64_t id = st->w_next_id++;
+            p.ev[p.nev] = it;
+            p.ev_id[p.nev++] = id;
+            if (it->slot >= 0)
+                rc = add_row(st, b, &p, it, id, id, err);
+            if (!rc && p.nev == KS_STORE_MULTI && !(rc = flush_events(st, b, &p, err)))
+                rc = maybe_rotate_batch(st, err);
+        } else {
+            rc = add_row(st, b, &p, it, st->w_next_id++, 0, err);
         }
-        if (!rc)
-            rc = maybe_rotate_batch(st, err);
-        if (rc)
-            return rc;
     }
-    return 0;
+    if (!rc)
+        rc = flush_pending(st, b, &p, err);
+    return rc;
 }
 
 /* ---- queueing records (on the parser's thread) ---------------------------------------- */
@@ -1153,13 +1318,11 @@ int ks_store_commit(ks_store *st, ks_err *err)
         return rc;
     ks_buf sql;
     ks_buf_init(&sql, 1 << 20);
+    /* Only time needs an index: a source row's id is its event's id, and events are looked
+     * up by evidence only when an interrupted ingest is cleaned up (a scan is fine then). */
     ks_buf_puts(&sql, "BEGIN;"
                       "CREATE INDEX IF NOT EXISTS event_time ON event(time_ns);"
-                      "CREATE INDEX IF NOT EXISTS event_evidence ON event(evidence_id);");
-    for (size_t i = 0; i < st->ntables; i++)
-        ks_buf_printf(&sql, "CREATE INDEX IF NOT EXISTS %s_event ON %s(event_id);",
-                      st->tables[i].def->name, st->tables[i].def->name);
-    ks_buf_puts(&sql, "COMMIT;");
+                      "COMMIT;");
     rc = exec(st, sql.data, err);
     ks_buf_free(&sql);
     if (!rc)

@@ -128,6 +128,57 @@ KTEST(test_store_evidence_ids_and_duplicates_survive_members_and_reopen)
     KT_CHECK(system(cmd) == 0);
 }
 
+/* A source row carries its event's id as its own id; rows without an event take ids from the
+ * same counter, so no later event can collide with them — also in a case whose rows were
+ * numbered otherwise by an earlier version (simulated by a source row with a large id). */
+KTEST(test_store_source_row_id_is_its_event_id_and_rows_never_collide)
+{
+    char dir[] = "/tmp/ks-unit-store-XXXXXX";
+    KT_REQUIRE(mkdtemp(dir) != NULL);
+    char casedir[300];
+    snprintf(casedir, sizeof casedir, "%s/case", dir);
+    ks_store *st = NULL;
+    ks_err e;
+    ks_err_clear(&e);
+    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    KT_CHECK(write_member(st, "a.log", "aa", 37, &e) == 0);
+    ks_evidence_info ev = {"r.log", "r.log", NULL, "rr", 1, ""};
+    ks_sink *s = NULL;
+    KT_REQUIRE(ks_store_member_begin(st, &ev, "unit_src", &s, &e) == 0);
+    for (int i = 0; i < 3; i++) {
+        ks_val v[3] = {ks_v_int(1000 + i), ks_v_text(ks_str_c("row only")), ks_v_null()};
+        KT_CHECK(ks_sink_row(s, &ttable, v, &e) == 0);
+    }
+    KT_CHECK(ks_store_member_end(st, s, "parsed", NULL, &e) == 0);
+    KT_CHECK(write_member(st, "b.log", "bb", 40, &e) == 0);
+    char out[256];
+    q1(st, "SELECT count(*) FROM unit_src WHERE event_id IS NOT NULL AND id != event_id", out);
+    KT_EQ_STR(out, "0");
+    q1(st, "SELECT count(*) FROM unit_src u JOIN event e ON e.id = u.id WHERE u.event_id IS NULL",
+       out);
+    KT_EQ_STR(out, "0");
+    q1(st, "SELECT count(*) || ' ' || count(DISTINCT id) FROM unit_src", out);
+    KT_EQ_STR(out, "80 80");
+    KT_CHECK(ks_store_commit(st, &e) == 0);
+    ks_store_close(st);
+
+    /* an older case: a source row numbered past every event */
+    char db[400], cmd[600];
+    snprintf(db, sizeof db, "%s/case.db", casedir);
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"UPDATE unit_src SET id = 5000 WHERE n = 1002\"", db);
+    KT_REQUIRE(system(cmd) == 0);
+    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    KT_CHECK(write_member(st, "c.log", "cc", 5, &e) == 0);
+    q1(st, "SELECT min(u.id) FROM unit_src u JOIN evidence v ON v.id = u.evidence_id "
+           "WHERE v.path = 'c.log'", out);
+    KT_EQ_STR(out, "5001");
+    q1(st, "SELECT count(*) FROM unit_src WHERE event_id IS NOT NULL AND id != event_id", out);
+    KT_EQ_STR(out, "0");
+    ks_store_close(st);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    KT_CHECK(system(cmd) == 0);
+}
+
 KTEST(test_store_writer_failure_is_reported_not_lost)
 {
     ks_store *st = NULL;
