@@ -242,12 +242,24 @@ static bool has_markers(const uint8_t *h, size_t n, ks_dblog_format f)
     }
 }
 
+/* Whether the first non-blank line of a head contains needle. */
+static bool first_line_has(const uint8_t *h, size_t n, const char *needle)
+{
+    while (n && (*h == ' ' || *h == '\t' || *h == '\r' || *h == '\n'))
+        h++, n--;
+    const uint8_t *nl = memchr(h, '\n', n);
+    size_t len = nl ? (size_t)(nl - h) : n;
+    return memmem(h, len, needle, strlen(needle)) != NULL;
+}
+
 static int sniff_for(const uint8_t *h, size_t n, ks_dblog_format f)
 {
     /* JSON documents (e.g. other tools' output quoting log lines) are not text logs. */
     int c = ks_sniff_first_char(h, n);
     if ((c == '{' || c == '[') && f != KS_DBLOG_PG_JSON)
         return 0;
+    if (f == KS_DBLOG_PG_JSON && (c != '{' || !first_line_has(h, n, "\"error_severity\"")))
+        return 0; /* every jsonlog record has it; other JSON is rejected without a trial read */
     ks_dblog_format first = ks_dblog_sniff((const char *)h, n);
     if (first == KS_DBLOG_UNKNOWN)
         return 0;

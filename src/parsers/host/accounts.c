@@ -91,10 +91,11 @@ static size_t split_colon(ks_str l, ks_str *f, size_t max)
     return k;
 }
 
+/* Colons in the first line, counted up to 9 (no format here has more than 8). */
 static int64_t colons_in_first_line(const uint8_t *h, size_t n)
 {
     int64_t c = 0;
-    for (size_t i = 0; i < n && h[i] != '\n'; i++)
+    for (size_t i = 0; i < n && h[i] != '\n' && c < 9; i++)
         c += h[i] == ':';
     return c;
 }

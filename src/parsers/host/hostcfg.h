@@ -49,7 +49,9 @@ const char *ks_hc_inner(const char *path);
 /* The account a home-directory path belongs to: ".../root/..." -> "root",
  * ".../home/NAME/..." -> NAME; KS_STR_NULL when neither. */
 ks_str ks_hc_home_user(const char *path);
-/* Whether the first n bytes look like text (no NUL, few control bytes). */
+/* Whether a head looks like text (no NUL, few control bytes), judged on its first
+ * KS_HC_TEXT_PROBE bytes. */
+#define KS_HC_TEXT_PROBE 4096
 bool ks_hc_text(const uint8_t *head, size_t n);
 /* Decimal digits only, no sign, at most 18 digits. 0 ok, -1 otherwise. */
 int ks_hc_num(const char *p, size_t n, int64_t *out);

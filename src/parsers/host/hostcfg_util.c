@@ -65,6 +65,10 @@ bool ks_hc_text(const uint8_t *head, size_t n)
 {
     if (!n)
         return false;
+    /* The first KS_HC_TEXT_PROBE bytes decide: every sniffer of the registry asks this of
+     * every file, and a text file does not turn binary after its first few KiB. */
+    if (n > KS_HC_TEXT_PROBE)
+        n = KS_HC_TEXT_PROBE;
     size_t bad = 0;
     for (size_t i = 0; i < n; i++) {
         uint8_t c = head[i];

@@ -61,6 +61,9 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
     bool named = !strncmp(ks_hostbin_base(name), "lastlog", 7);
     if (n < LL_SIZE)
         return 0;
+    /* every record pads its line and host with NULs: a head without one is not lastlog */
+    if (!memchr(head, 0, n < 4096 ? n : 4096))
+        return 0;
     /* the head of a sparse lastlog is often all holes (uid 0 never logged in): then only
      * the name can tell */
     if (hb_all_zero(head, n))
