@@ -1110,7 +1110,8 @@ static int next_ids(ks_store *st, ks_err *err)
     return rc;
 }
 
-/* Commits every BATCH_EVENTS events so a crash loses little; only between groups. */
+/* Commits every BATCH_EVENTS records (events, and rows without one) so a crash loses
+ * little; only between groups. */
 static int maybe_rotate_batch(ks_store *st, ks_err *err)
 {
     if (st->batch < BATCH_EVENTS)
@@ -1143,6 +1144,8 @@ static int apply_batch(void *ctx, const ks_wbatch *b, ks_err *err)
                 rc = maybe_rotate_batch(st, err);
         } else {
             rc = add_row(st, b, &p, it, st->w_next_id++, 0, err);
+            if (!rc && ++st->batch >= BATCH_EVENTS && !(rc = flush_pending(st, b, &p, err)))
+                rc = maybe_rotate_batch(st, err); /* rows without events count too */
         }
     }
     if (!rc)
