@@ -20,6 +20,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/json.h"
 #include "core/json_int.h"
@@ -235,9 +238,22 @@ static inline bool skip_ws(ks_jsplit *s)
 #define HIGHS 0x8080808080808080ULL
 #define HASZERO(x) (((x) - ONES) & ~(x) & HIGHS)
 
-/* First '"', '\\' or '\n' in [p, end), or end. */
+/* First '"', '\\' or '\n' in [p, end), or end (16 bytes per step with SSE2). */
 static inline const char *scan_str(const char *p, const char *end)
 {
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+                  nl = _mm_set1_epi8('\n');
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                   _mm_cmpeq_epi8(v, nl));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        if (m)
+            return p + __builtin_ctz(m);
+        p += 16;
+    }
+#endif
 #ifdef KS_SWAR
     while (end - p >= 8) {
         uint64_t w;
