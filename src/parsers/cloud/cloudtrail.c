@@ -170,13 +170,6 @@ static ks_val get_val(const ks_json_doc *d, ks_jv obj, const char *key)
     return val_of(d, ks_json_get(d, obj, key));
 }
 
-static ks_str get_str(const ks_json_doc *d, ks_jv obj, const char *path)
-{
-    ks_jv v = ks_json_path(d, obj, path);
-    ks_val x = val_of(d, v);
-    return x.kind == KS_V_TEXT ? x.s : KS_STR_NULL;
-}
-
 static bool has_str(ks_str s)
 {
     return s.p && s.n > 0;
@@ -246,8 +239,18 @@ static int sniff_digest(const uint8_t *head, size_t n, const char *name)
 }
 
 /* ---- mapping one record ------------------------------------------------------------- */
+/* requestParameters members that name what a call acted on, in order of preference. */
+static const char *const target_keys[] = {
+    "bucketName", "instanceId", "userName", "roleName", "groupName", "policyArn",
+    "functionName", "dBInstanceIdentifier", "dBClusterIdentifier", "snapshotId",
+    "dBSnapshotIdentifier", "imageId", "keyName", "secretId", "name", "trailName",
+    "detectorId", "groupId", "logGroupName", "accessKeyId", "roleArn", "keyId",
+    "clusterName", "repositoryName", "tableName", "stackName", "topicArn", "queueUrl",
+    "volumeId", "vpcId", "subnetId", "hostedZoneId", "certificateArn"};
+#define N_TARGET (sizeof target_keys / sizeof target_keys[0])
+
 typedef struct ct_state {
-    size_t klens[N_KNOWN], uilens[N_UI];
+    size_t klens[N_KNOWN], uilens[N_UI], tlens[N_TARGET];
     ks_json_doc *inner; /* lookup-events: CloudTrailEvent parsed again */
     ks_buf extra;
     ks_buf msg;
@@ -255,26 +258,26 @@ typedef struct ct_state {
 } ct_state;
 
 /* The principal a responder would name: the ARN when there is one (for assumed roles it
- * carries role and session name), else the user name, the invoking service, the id. */
-static ks_str actor_of(const ks_json_doc *d, ks_jv ui)
+ * carries role and session name), else the user name, the invoking service, the id.
+ * uiv: userIdentity's members in ui_keys order; behalf: onBehalfOf.userId. */
+static ks_str actor_of(const ks_json_doc *d, const ks_jv *uiv, ks_val behalf)
 {
-    static const char *const order[] = {"arn", "userName", "invokedBy", "principalId",
-                                        "accountId", "type", NULL};
-    for (const char *const *k = order; *k; k++) {
-        ks_str s = ks_json_get_str(d, ui, *k);
+    static const int order[] = {2 /* arn */, 5 /* userName */, 6 /* invokedBy */,
+                                1 /* principalId */, 3 /* accountId */, 0 /* type */};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        ks_str s = ks_json_str(d, uiv[order[i]]);
         if (has_str(s))
             return s;
     }
-    ks_str s = get_str(d, ui, "onBehalfOf.userId");
-    return s;
+    return behalf.kind == KS_V_TEXT ? behalf.s : KS_STR_NULL;
 }
 
 /* What the call acted on: the resources list, else the created instances, else the
  * first well-known identifier among the request parameters. */
-static ks_str target_of(const ks_json_doc *d, ks_jv rec, ks_buf *out)
+static ks_str target_of(const ks_json_doc *d, ct_state *cs, ks_jv res, ks_jv resp, ks_jv rp)
 {
+    ks_buf *out = &cs->target;
     ks_buf_reset(out);
-    ks_jv res = ks_json_get(d, rec, "resources");
     for (ks_jv r = ks_json_first(d, res); r != KS_JV_NONE; r = ks_json_next(d, r)) {
         ks_str arn = ks_json_get_str(d, r, "ARN");
         if (!has_str(arn))
@@ -290,7 +293,7 @@ static ks_str target_of(const ks_json_doc *d, ks_jv rec, ks_buf *out)
     if (out->len)
         return (ks_str){out->data, out->len};
 
-    ks_jv items = ks_json_path(d, ks_json_get(d, rec, "responseElements"), "instancesSet.items");
+    ks_jv items = ks_json_path(d, resp, "instancesSet.items");
     for (ks_jv it = ks_json_first(d, items); it != KS_JV_NONE; it = ks_json_next(d, it)) {
         ks_str id = ks_json_get_str(d, it, "instanceId");
         if (!has_str(id))
@@ -304,19 +307,11 @@ static ks_str target_of(const ks_json_doc *d, ks_jv rec, ks_buf *out)
     if (out->len)
         return (ks_str){out->data, out->len};
 
-    static const char *const keys[] = {
-        "bucketName", "instanceId", "userName", "roleName", "groupName", "policyArn",
-        "functionName", "dBInstanceIdentifier", "dBClusterIdentifier", "snapshotId",
-        "dBSnapshotIdentifier", "imageId", "keyName", "secretId", "name", "trailName",
-        "detectorId", "groupId", "logGroupName", "accessKeyId", "roleArn", "keyId",
-        "clusterName", "repositoryName", "tableName", "stackName", "topicArn", "queueUrl",
-        "volumeId", "vpcId", "subnetId", "hostedZoneId", "certificateArn", NULL};
-    ks_jv rp = ks_json_get(d, rec, "requestParameters");
-    for (const char *const *k = keys; *k; k++) {
-        ks_jv v = ks_json_get(d, rp, *k);
-        if (ks_json_type_of(d, v) == KS_JSON_STRING)
-            return ks_json_str(d, v);
-    }
+    ks_jv tv[N_TARGET];
+    fields(d, rp, target_keys, cs->tlens, N_TARGET, tv);
+    for (size_t k = 0; k < N_TARGET; k++)
+        if (ks_json_type_of(d, tv[k]) == KS_JSON_STRING)
+            return ks_json_str(d, tv[k]);
     ks_jv inst = ks_json_path(d, rp, "instancesSet.items");
     ks_jv first = ks_json_first(d, inst);
     if (first != KS_JV_NONE) {
@@ -408,16 +403,16 @@ static int map_record(ks_parse_ctx *ctx, ct_state *cs, const ks_json_doc *d, ks_
 
     ks_str ename = v[C_EVENTNAME].s, esrc = v[C_EVENTSOURCE].s;
     ks_str ecode = v[C_ERRORCODE].s;
-    ev.actor = actor_of(d, ui);
+    ev.actor = actor_of(d, uiv, v[C_ONBEHALFOF_USERID]);
     ev.src_ip = v[C_SOURCEIPADDRESS].s;
     ev.action = ename;
-    ev.target = target_of(d, rec, &cs->target);
+    ev.target = target_of(d, cs, top[15], top[11], top[10]);
     ev.account = has_str(v[C_RECIPIENTACCOUNTID].s) ? v[C_RECIPIENTACCOUNTID].s : v[C_UI_ACCOUNTID].s;
     ev.region = v[C_AWSREGION].s;
     if (has_str(ecode)) {
         ev.outcome = KS_STR_LIT("failure");
     } else {
-        ks_str console = get_str(d, rec, "responseElements.ConsoleLogin");
+        ks_str console = val_of(d, ks_json_get(d, top[11], "ConsoleLogin")).s;
         if (ks_str_eq(console, "Failure"))
             ev.outcome = KS_STR_LIT("failure");
         else
@@ -499,6 +494,7 @@ static int parse_events(ks_parse_ctx *ctx, ks_err *err)
     ks_buf_init(&cs.target, 1 << 16);
     lens_of(known_keys, cs.klens, N_KNOWN);
     lens_of(ui_keys, cs.uilens, N_UI);
+    lens_of(target_keys, cs.tlens, N_TARGET);
     if ((rc = ks_json_doc_new(&cs.inner, NULL)))
         rc = KS_ERR(err, rc, "out of memory");
     else
