@@ -304,23 +304,49 @@ static void user_at_host(ks_dblog_rec *r, const char *p, size_t n)
 }
 
 /* "Access denied for user 'x'@'h' (using password: YES)" anywhere in text */
+static bool at(const char *p, size_t n, size_t i, const char *lit)
+{
+    size_t k = strlen(lit);
+    return i <= n && n - i >= k && !memcmp(p + i, lit, k);
+}
+
+/* The server's message, and nothing after it on its line: "Access denied for user 'U'@'H'"
+ * then " (using password: YES|NO)" or " to database 'D'" or nothing (MariaDB 10.3). A line
+ * that goes on after that is not the server's (fail2ban's "match": false injection sample:
+ * the phrase inside other text), so it is no authentication failure. */
 static void access_denied(ks_dblog_rec *r, const char *p, size_t n)
 {
     const char *a = find(p, n, "Access denied for user '");
     if (!a)
         return;
-    r->auth_failure = 1;
     size_t i = (size_t)(a - p) + 24;
     const char *q = memchr(p + i, '\'', n - i);
     if (!q)
         return;
-    cpy(r->user, sizeof r->user, p + i, (size_t)(q - p - i));
+    size_t u0 = i, un = (size_t)(q - p) - i;
     i = (size_t)(q - p) + 1;
-    if (i + 2 < n && p[i] == '@' && p[i + 1] == '\'') {
-        const char *q2 = memchr(p + i + 2, '\'', n - i - 2);
-        if (q2)
-            cpy(r->host, sizeof r->host, p + i + 2, (size_t)(q2 - p - i - 2));
+    if (!(i + 2 < n && p[i] == '@' && p[i + 1] == '\''))
+        return;
+    const char *q2 = memchr(p + i + 2, '\'', n - i - 2);
+    if (!q2)
+        return;
+    size_t h0 = i + 2, hn = (size_t)(q2 - p) - h0;
+    i = (size_t)(q2 - p) + 1;
+    if (at(p, n, i, " (using password: YES)"))
+        i += 22;
+    else if (at(p, n, i, " (using password: NO)"))
+        i += 21;
+    else if (at(p, n, i, " to database '")) {
+        const char *q3 = memchr(p + i + 14, '\'', n - i - 14);
+        if (!q3)
+            return;
+        i = (size_t)(q3 - p) + 1;
     }
+    if (i < n && p[i] != '\n' && p[i] != '\r')
+        return;
+    r->auth_failure = 1;
+    cpy(r->user, sizeof r->user, p + u0, un);
+    cpy(r->host, sizeof r->host, p + h0, hn);
 }
 
 static char *conn_db(ks_dblog *p, int64_t id, int create)

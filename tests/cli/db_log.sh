@@ -10,6 +10,20 @@ trap ks_db_stop_all EXIT
 if [ -f "$CORPUS/percona-toolkit/ORACLE_percona_parser_tests_approx.json" ]; then
   check percona_general_and_slow_counts python3 "$ROOT/tests/db/log_oracle.py" "$KS" "$CORPUS"
 fi
+# fail2ban's mysqld-auth sample: every line its failJSON marks "match": true is an
+# auth-failure record of that host at that time (gh-1639: "2015-10-07  8:25:38", two spaces)
+F=$CORPUS/fail2ban/fail2ban/tests/files/logs/mysqld-auth
+if [ -f "$F" ]; then
+  "$KS" db log --log-format mysql_error --format jsonl "$F" > "$TMP/f2b.jsonl" 2>/dev/null
+  # hosts of the lines marked "match": true, except the two that came through syslog
+  # ("Sep 16 ... mysqld: ..."), which are syslog's to read
+  want=$(awk '/^# failJSON:/ { j = $0; sub(/^# failJSON: */, "", j); next }
+              j != "" { if ($0 !~ /^[A-Z][a-z][a-z] [ 0-9][0-9] /) print j; j = "" }' "$F" |
+         jq -r 'select(.match) | .host' | sort)
+  got=$(jq -r 'select(.auth_failure) | .host' "$TMP/f2b.jsonl" | sort)
+  expect_eq fail2ban_mysqld_auth_every_match_found "$got" "$want"
+  expect_grep fail2ban_mysqld_auth_space_padded_hour '"time":"2015-10-07T08:25:38".*"host":"192.0.2.1"' "$TMP/f2b.jsonl"
+fi
 E=$CORPUS/elastic-beats/filebeat/module/mysql
 if [ -d "$E" ]; then
   "$KS" db log --log-format mysql_error --format jsonl "$E/error/test/mysql-ubuntu-8.0.15.log" > "$TMP/e80.jsonl" 2>/dev/null

@@ -127,3 +127,23 @@ KTEST(test_dblog_space_padded_hour_before_ten_is_a_time)
     KT_EQ_INT(ks_dblog_sniff("2026-11-23  0:03:48 0 [Note] Starting MariaDB\n", 46),
               KS_DBLOG_MYSQL_ERROR);
 }
+
+/* Only the server's own message is an authentication failure: the phrase followed by other
+ * text on its line (fail2ban's injection sample) is not, "to database" denials are. */
+KTEST(test_dblog_access_denied_only_as_the_whole_server_message)
+{
+    got g;
+    feed(KS_DBLOG_MYSQL_ERROR, NULL,
+         "2016-02-24T15:26:18.237955 6 [Note] Access denied for user 'root'@'localhost' "
+         "(using password: YES) condition lead to a hypothetical failure\n"
+         "2020-01-16 21:34:14 4644 [Warning] Access denied for user 'root'@'192.0.2.1'\n"
+         "2020-01-16 21:34:15 4645 [Warning] Access denied for user 'app'@'10.0.0.9' to "
+         "database 'shop'\n",
+         &g);
+    KT_EQ_INT(g.n, 3);
+    KT_EQ_INT(g.auth[0], 0);
+    KT_EQ_INT(g.auth[1], 1);
+    KT_EQ_STR(g.host[1], "192.0.2.1");
+    KT_EQ_INT(g.auth[2], 1);
+    KT_EQ_STR(g.user[2], "app");
+}
