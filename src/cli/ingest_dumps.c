@@ -7,7 +7,9 @@
  * (evidence ids above after_evidence_id) take their place among those of earlier runs, and
  * each pair of neighbours with at least one new dump in it is diffed — unless a db_change
  * member of that pair is already in the case (path "BEFORE -> AFTER", sha256 the later
- * dump's): a pair is diffed once in the life of the case. A new dump between two earlier
+ * dump's, recorded after both dumps): a pair is diffed once in the life of the case. (A
+ * pair with a new dump in it cannot have been diffed by an earlier run, since
+ * re-ingesting a file is refused as a duplicate; the check is the guard all the same.) A new dump between two earlier
  * ones (A < new < B) gives A -> new and new -> B; the A -> B changes already recorded stay.
  * A run without new dumps diffs nothing.
  *
@@ -589,20 +591,22 @@ void ks_ingest_dump_close(void *handle)
     ks_open_free(handle);
 }
 
-/* Has this pair been diffed by an earlier run (or earlier in this one)? Its db_change
- * member is named "BEFORE -> AFTER" and carries the later dump's SHA-256. */
+/* Has this pair been diffed already? Its db_change member is named "BEFORE -> AFTER",
+ * carries the later dump's SHA-256 and was recorded after both dumps (a member older than
+ * one of them is about another dump that had the same path). */
 static int pair_done(ks_store *st, const dump *a, const dump *b)
 {
-    char path[2048];
+    char path[2048], after[32];
     snprintf(path, sizeof path, "%s -> %s", a->path, b->path);
-    const char *params[2] = {path, b->sha};
+    snprintf(after, sizeof after, "%lld", (long long)(a->evid > b->evid ? a->evid : b->evid));
+    const char *params[3] = {path, b->sha, after};
     int64_t n = 0;
     ks_err e;
     ks_err_clear(&e);
     ks_store_query(st,
                    "SELECT count(*) FROM evidence WHERE source = 'db_change' AND path = ?1 "
-                   "AND sha256 = ?2",
-                   params, 2, first_int, &n, &e);
+                   "AND sha256 = ?2 AND id > CAST(?3 AS INTEGER)",
+                   params, 3, first_int, &n, &e);
     return n > 0;
 }
 

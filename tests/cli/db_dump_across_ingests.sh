@@ -115,3 +115,17 @@ tar -C "$D" -czf "$TMP/backup.tar.gz" before.sql
 "$KS" ingest "$TMP/c6" "$D/after.sql" "$TMP/general.log" > "$TMP/c6b.txt" 2>&1
 expect_eq archived_backup_exit "$?" 0
 expect_eq archived_backup_same_changes "$(ck "$TMP/c6")" "$(ck "$TMP/one")"
+
+# ---- a new dump at the path of an earlier one (the backup file replaced by another copy):
+# its pair with after.sql has the same name "x.sql -> after.sql" as the earlier pair, but is
+# a new pair and is diffed; the replaced file itself is changed evidence (warning, exit 3)
+mkdir -p "$TMP/s"; cp "$D/before.sql" "$TMP/s/x.sql"
+"$KS" ingest -q "$TMP/c7" "$TMP/s/x.sql" "$D/after.sql" "$TMP/general.log" > /dev/null 2>&1
+expect_eq replaced_dump_first_pair "$(members "$TMP/c7")" 1
+{ echo "-- copied again"; cat "$D/before.sql"; } > "$TMP/s/x.sql"
+"$KS" ingest "$TMP/c7" "$TMP/s/x.sql" > "$TMP/c7b.txt" 2>&1
+expect_eq replaced_dump_exit "$?" 3
+expect_grep replaced_dump_old_copy_warned "s/x.sql has changed since it was ingested" "$TMP/c7b.txt"
+expect_eq replaced_dump_same_path_diffed_again "$(members "$TMP/c7")" 2
+expect_eq replaced_dump_same_changes \
+  "$(ck "$TMP/c7" "WHERE evidence_id = (SELECT max(id) FROM evidence WHERE source = 'db_change')")" "$(ck "$TMP/one")"
