@@ -129,3 +129,27 @@ expect_grep replaced_dump_old_copy_warned "s/x.sql has changed since it was inge
 expect_eq replaced_dump_same_path_diffed_again "$(members "$TMP/c7")" 2
 expect_eq replaced_dump_same_changes \
   "$(ck "$TMP/c7" "WHERE evidence_id = (SELECT max(id) FROM evidence WHERE source = 'db_change')")" "$(ck "$TMP/one")"
+
+# ---- PostgreSQL: pg_dump before in one run, after and the server log in the next
+if ! ks_have_pg; then skip pg "PostgreSQL not installed"; exit 0; fi
+P=$TMP/p
+if ! ks_pg_start "$P" "log_statement = 'all'" "log_line_prefix = '%t:%r:%u@%d:[%p]:'" "log_timezone = 'UTC'"; then
+  fail pg_start "server did not start"; exit 0
+fi
+pgd() { "$(ks_pg_bin)/pg_dump" -h "$PG_SOCKDIR" -p "$PG_PORT" -U postgres "$@" 2>/dev/null; }
+ks_psql -c "CREATE DATABASE shop" >/dev/null
+ks_psql -d shop -v ON_ERROR_STOP=1 -f "$ROOT/tests/db/diff_setup.sql" >/dev/null
+mkdir -p "$TMP/pd"
+pgd --verbose shop > "$TMP/pd/before.sql"
+sleep 1.2
+ks_psql -d shop -v ON_ERROR_STOP=1 -f "$ROOT/tests/db/diff_change.sql" >/dev/null
+sleep 1.2
+pgd --verbose --inserts shop > "$TMP/pd/after.sql"
+ks_pg_stop
+cp "$P/server.log" "$TMP/pg.log"
+"$KS" ingest -q "$TMP/pone" "$TMP/pd/before.sql" "$TMP/pd/after.sql" "$TMP/pg.log" > /dev/null 2>&1
+"$KS" ingest -q "$TMP/ptwo" "$TMP/pd/before.sql" > /dev/null 2>&1
+"$KS" ingest -q "$TMP/ptwo" "$TMP/pd/after.sql" "$TMP/pg.log" > "$TMP/ptwo.txt" 2>&1
+expect_eq pg_later_run_exit "$?" 0
+expect_grep pg_later_run_counts_changes '^db_change +1 +10 +0 ' "$TMP/ptwo.txt"
+expect_eq pg_later_run_same_changes_as_one_run "$(ck "$TMP/ptwo")" "$(ck "$TMP/pone")"
