@@ -8,10 +8,10 @@
  * each pair of neighbours with at least one new dump in it is diffed — unless a db_change
  * member of that pair is already in the case (path "BEFORE -> AFTER", sha256 the later
  * dump's, recorded after both dumps): a pair is diffed once in the life of the case. (A
- * pair with a new dump in it cannot have been diffed by an earlier run, since
- * re-ingesting a file is refused as a duplicate; the check is the guard all the same.) A new dump between two earlier
- * ones (A < new < B) gives A -> new and new -> B; the A -> B changes already recorded stay.
- * A run without new dumps diffs nothing.
+ * pair with a new dump in it cannot have been diffed by an earlier run, since ingesting a
+ * file again is refused as a duplicate; the check is the guard all the same.) A new dump
+ * between two earlier ones (A < new < B) gives A -> new and new -> B; the A -> B changes
+ * already recorded stay. A run without new dumps diffs nothing.
  *
  * Reading again: ks_dump_diff (src/db/dump_diff.c) reads each dump twice: a file through
  * the evidence layer (so compressed dumps work), a member of a zip/tar archive by walking
