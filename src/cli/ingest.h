@@ -49,9 +49,10 @@ void ks_ingest_stats_free(ks_ingest_stats *s);
 int ks_ingest_parse_popts(const ks_opts *o, const char **keys, const char **vals, size_t max,
                           size_t *out_n);
 
-/* After the walk: dumps of one database recorded by this run (evidence ids above
- * after_evidence_id) are diffed in time order into table db_change, each change matched
- * against the statements in the case (src/cli/ingest_dumps.c). */
+/* After the walk: each dump recorded by this run (evidence ids above after_evidence_id) is
+ * placed among all dumps of its database in the case by time, and each neighbouring pair
+ * with a new dump in it not diffed before is diffed into table db_change, each change
+ * matched against the statements in the case (src/cli/ingest_dumps.c). */
 int ks_ingest_dumps(ks_store *st, int64_t after_evidence_id, const ks_ingest_opts *o,
                     ks_ingest_stats *stats, ks_err *err);
 /* The dump opener for ks_dump_diff_opts (open/close): reads a dump through the evidence

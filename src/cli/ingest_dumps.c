@@ -1,12 +1,25 @@
 /* ingest_dumps.c — after ingest: dumps of one database are diffed in the order of their
  * own timestamps, and each change is matched against the statements already in the case.
  *
- * Which dumps: the db_dump records of this ingest run, grouped by database name (dumps
- * that name none are grouped by kind, MySQL or PostgreSQL), ordered by dump time (the
- * file's mtime when the dump has no time). Consecutive pairs are compared with
- * ks_dump_diff (src/db/dump_diff.c), which reads each dump twice: a file through the
- * evidence layer (so compressed dumps work), a member of a zip/tar archive by walking its
- * archive again to the member.
+ * Which dumps: every db_dump record of the case, grouped by database name (dumps that name
+ * none are grouped by kind, MySQL or PostgreSQL), ordered by dump time (the file's mtime
+ * when the dump has no time), then by evidence id. The dumps this ingest run recorded
+ * (evidence ids above after_evidence_id) take their place among those of earlier runs, and
+ * each pair of neighbours with at least one new dump in it is diffed — unless a db_change
+ * member of that pair is already in the case (path "BEFORE -> AFTER", sha256 the later
+ * dump's, recorded after both dumps): a pair is diffed once in the life of the case. (A
+ * pair with a new dump in it cannot have been diffed by an earlier run, since ingesting a
+ * file again is refused as a duplicate; the check is the guard all the same.) A new dump
+ * between two earlier ones (A < new < B) gives A -> new and new -> B; the A -> B changes
+ * already recorded stay. A run without new dumps diffs nothing.
+ *
+ * Reading again: ks_dump_diff (src/db/dump_diff.c) reads each dump twice: a file through
+ * the evidence layer (so compressed dumps work), a member of a zip/tar archive by walking
+ * its archive again to the member (evidence.disk_path, inner_path). A dump of an earlier
+ * run is first hashed again: when its file is gone or no longer has the SHA-256 recorded
+ * at ingest, its pairs are not diffed, a warning names the file, and the ingest ends with
+ * status 3 (input not read) — changed evidence is never read silently. Dumps of this run
+ * were hashed by the walk moments before (the time between hash and read is not covered).
  *
  * Each change becomes an event and a row of table `db_change` in a member of its own
  * (source db_change; path "BEFORE -> AFTER"), timed at the later dump.
@@ -31,7 +44,9 @@
  * change looks explained); times must be right (MySQL dump times and some logs are in the
  * server's local time, taken as UTC); the statement found could have made the change, it is
  * not proven to have. A change without explanation is what the logs cannot account for:
- * made with logging off, on another server, or by editing the files.
+ * made with logging off, on another server, or by editing the files. Statements are looked
+ * up in the whole case, so logs ingested in an earlier run or with the later dump count;
+ * logs ingested after a pair was diffed do not revisit its changes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,19 +76,24 @@ static const ks_table_def k_table = {"db_change", "changes between consecutive d
                                      "database, matched against logged statements",
                                      k_cols, NCOLS};
 
-#define MAX_DUMPS 256
+/* Dumps in one case that are looked at; a case with more warns and diffs the first ones. */
+#define MAX_DUMPS 100000
 
 typedef struct dump {
     int64_t evid;
     char *path, *disk_path, *group, *database, *sha;
     char *inner; /* path inside a zip/tar archive, or NULL */
     int64_t time;
+    int is_new;  /* recorded by this ingest run */
+    int checked; /* an earlier run's dump: its file hashed again (ok says the result) */
+    int ok;
 } dump;
 
 typedef struct dumps {
-    dump d[MAX_DUMPS];
-    size_t n;
+    dump *d; /* owned, n of cap used */
+    size_t n, cap;
     int more;
+    int nomem;
 } dumps;
 
 static char *dupn(const char *s, size_t n)
@@ -96,8 +116,19 @@ static int collect(void *ctx, int ncols, const char *const *names, const char *c
         ds->more = 1;
         return 1;
     }
+    if (ds->n == ds->cap) {
+        size_t cap = ds->cap ? ds->cap * 2 : 16;
+        dump *nd = realloc(ds->d, cap * sizeof *nd);
+        if (!nd) {
+            ds->nomem = 1;
+            return 1;
+        }
+        ds->d = nd;
+        ds->cap = cap;
+    }
     dump *d = &ds->d[ds->n];
     memset(d, 0, sizeof *d);
+    ds->n++; /* counted before the copies, so that they are freed whatever happens */
     d->evid = vals[0] ? strtoll(vals[0], NULL, 10) : 0;
     d->path = dupn(vals[1], lens[1]);
     d->disk_path = dupn(vals[2], lens[2]);
@@ -107,7 +138,11 @@ static int collect(void *ctx, int ncols, const char *const *names, const char *c
     d->sha = dupn(vals[6], lens[6]);
     if (vals[7] && lens[7])
         d->inner = dupn(vals[7], lens[7]);
-    ds->n++;
+    if (!d->path || !d->disk_path || !d->group || !d->database || !d->sha ||
+        (vals[7] && lens[7] && !d->inner)) {
+        ds->nomem = 1;
+        return 1;
+    }
     return 0;
 }
 
@@ -556,6 +591,54 @@ void ks_ingest_dump_close(void *handle)
     ks_open_free(handle);
 }
 
+/* Has this pair been diffed already? Its db_change member is named "BEFORE -> AFTER",
+ * carries the later dump's SHA-256 and was recorded after both dumps (a member older than
+ * one of them is about another dump that had the same path). */
+static int pair_done(ks_store *st, const dump *a, const dump *b)
+{
+    char path[2048], after[32];
+    snprintf(path, sizeof path, "%s -> %s", a->path, b->path);
+    snprintf(after, sizeof after, "%lld", (long long)(a->evid > b->evid ? a->evid : b->evid));
+    const char *params[3] = {path, b->sha, after};
+    int64_t n = 0;
+    ks_err e;
+    ks_err_clear(&e);
+    ks_store_query(st,
+                   "SELECT count(*) FROM evidence WHERE source = 'db_change' AND path = ?1 "
+                   "AND sha256 = ?2 AND id > CAST(?3 AS INTEGER)",
+                   params, 3, first_int, &n, &e);
+    return n > 0;
+}
+
+/* A dump of an earlier run is read again from its file: only when the file is still the
+ * one hashed at ingest (evidence that changed is never read silently). A dump of this run
+ * was hashed moments ago by the walk. */
+static int dump_usable(dump *d)
+{
+    if (d->is_new)
+        return 1;
+    if (d->checked)
+        return d->ok;
+    d->checked = 1;
+    char hex[65];
+    uint64_t size = 0;
+    ks_err e;
+    ks_err_clear(&e);
+    if (ks_evidence_hash(d->disk_path, hex, &size, &e) != 0) {
+        d->ok = 0;
+        ks_cli_warnf("%s: dump of an earlier ingest not diffed: its file %s cannot be read "
+                     "(%s)",
+                     d->path, d->disk_path, e.msg);
+        return 0;
+    }
+    d->ok = !strcmp(hex, d->sha);
+    if (!d->ok)
+        ks_cli_warnf("%s: dump of an earlier ingest not diffed: its file %s has changed since "
+                     "it was ingested (SHA-256 now %s, in the case %s)",
+                     d->path, d->disk_path, hex, d->sha);
+    return d->ok;
+}
+
 int ks_ingest_dumps(ks_store *st, int64_t after_evidence_id, const ks_ingest_opts *o,
                     ks_ingest_stats *stats, ks_err *err)
 {
@@ -568,18 +651,20 @@ int ks_ingest_dumps(ks_store *st, int64_t after_evidence_id, const ks_ingest_opt
     dumps *ds = calloc(1, sizeof *ds);
     if (!ds)
         return KS_ERR(err, KS_ENOMEM, "out of memory");
-    char idbuf[32];
-    snprintf(idbuf, sizeof idbuf, "%lld", (long long)after_evidence_id);
-    const char *params[1] = {idbuf};
+    /* every dump of the case: the new ones take their place among the earlier ones */
     int rc = ks_store_query(
         st,
         "SELECT v.id, v.path, v.disk_path, "
         "  coalesce(d.database, '') || '|' || d.pg, coalesce(d.database, ''), e.time_ns, v.sha256, "
         "  v.inner_path "
         "FROM db_dump d JOIN event e ON e.id = d.event_id JOIN evidence v ON v.id = e.evidence_id "
-        "WHERE v.id > CAST(?1 AS INTEGER) AND e.time_ns IS NOT NULL "
+        "WHERE e.time_ns IS NOT NULL "
         "ORDER BY 4, e.time_ns, v.id",
-        params, 1, collect, ds, &e);
+        NULL, 0, collect, ds, &e);
+    if (ds->nomem) {
+        rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+        goto done;
+    }
     if (rc && !ds->more) {
         ks_cli_error(&e);
         rc = 0;
@@ -587,12 +672,19 @@ int ks_ingest_dumps(ks_store *st, int64_t after_evidence_id, const ks_ingest_opt
     }
     rc = 0;
     if (ds->more)
-        ks_cli_warnf("more than %d dumps in one ingest: only the first %d are diffed", MAX_DUMPS,
+        ks_cli_warnf("more than %d dumps in the case: only the first %d are diffed", MAX_DUMPS,
                      MAX_DUMPS);
+    for (size_t i = 0; i < ds->n; i++)
+        ds->d[i].is_new = ds->d[i].evid > after_evidence_id;
+    /* each pair of neighbours with a new dump in it, once in the life of the case */
     for (size_t i = 0; i + 1 < ds->n && !rc; i++) {
         dump *a = &ds->d[i], *b = &ds->d[i + 1];
-        if (strcmp(a->group, b->group) != 0)
+        if (strcmp(a->group, b->group) != 0 || (!a->is_new && !b->is_new) || pair_done(st, a, b))
             continue;
+        if (!dump_usable(a) || !dump_usable(b)) {
+            ks_ingest_problem(stats);
+            continue;
+        }
         rc = diff_pair(st, a, b, o, stats, err);
     }
 done:
@@ -604,6 +696,7 @@ done:
         free(ds->d[i].sha);
         free(ds->d[i].inner);
     }
+    free(ds->d);
     free(ds);
     return rc;
 }
