@@ -21,7 +21,8 @@
  * One row per pool. The pool password is stored masked (first 4 characters and the length,
  * like cloud_credential) unless it is the usual "x" placeholder or empty; so are the HTTP
  * API access token and any other "pass"/"password"/"token" value in the `config` column,
- * which holds the whole configuration (xmr-stak: the pool object) re-serialised. Rows carry
+ * which holds the whole configuration (xmr-stak: the pool object) re-serialised; on every
+ * pool's row when the copies stay under 4 MiB, else on the first pool's only. Rows carry
  * the file's mtime ("file modified"): the time the config was written.
  */
 #include <stdio.h>
@@ -35,6 +36,7 @@
 
 #define MC_MAX_FILE ((size_t)16 << 20)
 #define MC_MAX_POOLS 10000
+#define MC_CONFIG_COPIES_MAX ((size_t)4 << 20) /* bytes of `config` repeated over a file's rows */
 #define MC_MAX_DEPTH 64 /* miner configs are three levels deep; deeper is not one */
 
 enum {
@@ -61,7 +63,7 @@ static const ks_column cols[C_NCOLS] = {
     [C_DONATE_LEVEL] = {"donate_level", KS_COL_INT, "donate-level (percent of time mined for the miner's authors)"},
     [C_BACKGROUND] = {"background", KS_COL_INT, "background: run as a daemon (1/0)"},
     [C_HTTP_API] = {"http_api", KS_COL_TEXT, "enabled HTTP API as host:port"},
-    [C_CONFIG] = {"config", KS_COL_JSON, "the whole configuration (xmr-stak: the pool object), secrets masked"},
+    [C_CONFIG] = {"config", KS_COL_JSON, "the whole configuration (xmr-stak: the pool object), secrets masked; only on the first pool's row when repeating it would pass 4 MiB"},
 };
 
 const ks_table_def ks_table_miner_config = {
@@ -390,6 +392,25 @@ static int emit(ks_parse_ctx *ctx, const mc_top *top, const mc_pool *p, int64_t 
 }
 
 /* ---- JSON configs (xmrig, cpuminer, srbminer) ---------------------------------------- */
+/* Line numbers of increasing offsets, counted once over the text (not from the start for
+ * every pool: 10 000 pools in 16 MiB would be quadratic). */
+typedef struct mc_lines {
+    const char *p;
+    size_t off;
+    int64_t line;
+} mc_lines;
+
+static int64_t line_at(mc_lines *l, size_t off)
+{
+    if (off < l->off) {
+        l->off = 0;
+        l->line = 1;
+    }
+    for (; l->off < off; l->off++)
+        l->line += l->p[l->off] == '\n';
+    return l->line;
+}
+
 static void top_from_json(const ks_json_doc *d, ks_jv root, mc_top *t)
 {
     int64_t dl;
@@ -448,21 +469,24 @@ static int parse_json(ks_parse_ctx *ctx, mc_kind kind, const char *p, size_t n, 
         goto done;
     }
     int64_t i = 0;
+    mc_lines lc = {p, 0, 1};
     for (ks_jv e = ks_json_first(d, pools); e != KS_JV_NONE && i < MC_MAX_POOLS && !rc;
          e = ks_json_next(d, e), i++) {
         ks_str raw = ks_json_raw(d, e);
         int64_t off = raw.p ? (int64_t)(raw.p - p) : 0;
         if (ks_json_type_of(d, e) != KS_JSON_OBJECT) {
-            rc = error_record(ctx, 1, off, "pool is not an object", raw.p, raw.n, err);
+            rc = error_record(ctx, line_at(&lc, (size_t)off), off, "pool is not an object", raw.p, raw.n, err);
             continue;
         }
         mc_pool pl;
         pool_from_json(d, e, &pl);
         if (!pl.url.p) {
-            rc = error_record(ctx, 1, off, "pool without url", raw.p, raw.n, err);
+            rc = error_record(ctx, line_at(&lc, (size_t)off), off, "pool without url", raw.p, raw.n, err);
             continue;
         }
-        rc = emit(ctx, &top, &pl, i, config, 1, off, err);
+        /* the whole config on every pool's row, unless that would multiply a big file */
+        bool whole = i == 0 || config.n * ks_json_count(d, pools) <= MC_CONFIG_COPIES_MAX;
+        rc = emit(ctx, &top, &pl, i, whole ? config : KS_STR_NULL, line_at(&lc, (size_t)off), off, err);
     }
     if (!rc && i == 0)
         rc = error_record(ctx, 1, 0, "empty pools list", "", 0, err);
@@ -521,14 +545,6 @@ static size_t value_end(const char *p, size_t n, size_t i)
     return n;
 }
 
-static int64_t line_of(const char *p, size_t off)
-{
-    int64_t l = 1;
-    for (size_t i = 0; i < off; i++)
-        l += p[i] == '\n';
-    return l;
-}
-
 /* The string after "key" : in the text, or KS_STR_NULL. */
 static ks_str fragment_str(const char *p, size_t n, const char *key)
 {
@@ -581,7 +597,8 @@ static int parse_xmr_stak(ks_parse_ctx *ctx, char *p, size_t n, ks_err *err)
         goto done;
     }
     size_t end = value_end(p, n, i);
-    int64_t index = 0;
+    mc_lines lc = {p, 0, 1};
+    int64_t index = 0, before = ks_sink_records(ctx->sink) + ks_sink_errors(ctx->sink);
     for (i++; i < end && index < MC_MAX_POOLS && !rc;) {
         char c = p[i];
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ']') {
@@ -607,7 +624,7 @@ static int parse_xmr_stak(ks_parse_ctx *ctx, char *p, size_t n, ks_err *err)
         }
         ks_err je;
         ks_err_clear(&je);
-        int64_t line = line_of(p, i);
+        int64_t line = line_at(&lc, i);
         if (c != '{' || ks_json_parse(d, obj.data ? obj.data : "", obj.len, &je) ||
             ks_json_type_of(d, ks_json_root(d)) != KS_JSON_OBJECT) {
             rc = error_record(ctx, line, (int64_t)i, "xmr-stak pool entry is not a JSON object", p + i,
@@ -630,7 +647,9 @@ static int parse_xmr_stak(ks_parse_ctx *ctx, char *p, size_t n, ks_err *err)
         i = oe;
     }
     if (!rc && end == n && (n == 0 || p[n - 1] != ']'))
-        rc = error_record(ctx, line_of(p, n), (int64_t)n, "pool_list not closed", "", 0, err);
+        rc = error_record(ctx, line_at(&lc, n), (int64_t)n, "pool_list not closed", "", 0, err);
+    else if (!rc && ks_sink_records(ctx->sink) + ks_sink_errors(ctx->sink) == before)
+        rc = error_record(ctx, line_at(&lc, i), (int64_t)i, "empty pool_list", "", 0, err);
 done:
     ks_json_doc_free(d);
     ks_buf_free(&cfg);
