@@ -28,6 +28,7 @@ documentation or private ranges.
 import argparse
 import datetime as dt
 import gzip
+import hashlib
 import importlib.util
 import io
 import json
@@ -304,18 +305,33 @@ def host(s, out, web_first):
     touch(os.path.join(out, rel), t_shell + dt.timedelta(minutes=5))
     s.mark_file(rel)
     rel = "host" + s.hidden + "/config.json"
-    cfg = {"autosave": True, "donate-level": 1, "cpu": {"enabled": True, "huge-pages": True},
+    # XMRig's config.json as the dropper writes it (keys of xmrig/xmrig src/config.json): the
+    # attacker's pool and wallet, a TLS fallback pool, the worker named after the host. The
+    # wallet is derived from the pool name, not drawn, so the other layers' draws stay as they were.
+    wallet = "4" + "".join("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"[b % 58]
+                           for b in (hashlib.sha512(s.pool.encode()).digest() +
+                                     hashlib.sha512(s.pool.encode() + b"#").digest())[:94])
+    cfg = {"api": {"id": None, "worker-id": None},
+           "http": {"enabled": False, "host": "127.0.0.1", "port": 0, "access-token": None, "restricted": True},
+           "autosave": True, "background": True, "colors": False, "donate-level": 1,
+           "cpu": {"enabled": True, "huge-pages": True, "max-threads-hint": 75},
+           "opencl": {"enabled": False}, "cuda": {"enabled": False},
            "randomx": {"init": -1, "mode": "auto"},
-           "pools": [{"url": "stratum+tcp://%s:443" % s.pool, "user": "4" + "A" * 94, "pass": "x", "tls": False}]}
+           "pools": [{"algo": "rx/0", "coin": "monero", "url": "stratum+tcp://%s:443" % s.pool, "user": wallet,
+                      "pass": "x", "rig-id": h, "nicehash": False, "keepalive": True, "enabled": True, "tls": False},
+                     {"algo": "rx/0", "coin": "monero", "url": "stratum+ssl://%s:9000" % s.pool, "user": wallet,
+                      "pass": "x", "rig-id": h, "nicehash": False, "keepalive": True, "enabled": True, "tls": True}]}
     os.makedirs(os.path.dirname(os.path.join(out, rel)), exist_ok=True)
     with open(os.path.join(out, rel), "w") as f:
         json.dump(cfg, f, indent=4)
         f.write("\n")
     touch(os.path.join(out, rel), t_shell + dt.timedelta(minutes=2))
     s.mark_file(rel)
-    s.layers["host"] = {"host": h, "pool": s.pool, "dropper": kd, "miner_unit": "%s.service" % s.binary,
-                        "parsers": ["syslog", "shell_history", "crontab", "systemd_unit"],
-                        "expected": ["host_download_exec", "host_persistence", "host_miner", "host_accounts"]}
+    s.layers["host"] = {"host": h, "pool": s.pool, "wallet": wallet, "dropper": kd,
+                        "miner_unit": "%s.service" % s.binary, "miner_config": s.hidden + "/config.json",
+                        "parsers": ["syslog", "shell_history", "crontab", "systemd_unit", "miner_config"],
+                        "expected": ["host_download_exec", "host_persistence", "host_miner", "host_accounts",
+                                     "host_miner_config"]}
 
 
 # ---- database --------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ const ks_analyzer ks_analyzers[] = {
     {"db_auth_failures", "failed database logins per client, success after many", ks_an_db_auth_failures},
     {"host_persistence", "cron entries and systemd units that run downloaded or hidden code", ks_an_host_persistence},
     {"host_miner", "cryptocurrency miner configurations and processes", ks_an_host_miner},
+    {"host_miner_config", "miner configuration files: pool and wallet", ks_an_host_miner_config},
     {"host_download_exec", "curl|sh and downloads to /tmp made executable", ks_an_host_download_exec},
     {"ssh_bruteforce", "SSH password guessing, and success after it", ks_an_ssh_bruteforce},
     {"host_accounts", "users and SSH keys added", ks_an_host_accounts},

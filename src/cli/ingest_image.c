@@ -125,9 +125,18 @@ static bool is_artifact(const char *path)
         "/.config/gcloud/configurations/config_", "/.config/gcloud/legacy_credentials/",
         "/.azure/azureProfile.json", "/.azure/msal_token_cache.json", "/.config/systemd/user/",
         NULL};
+    /* Miner configurations: where a dropper put its miner (/var/tmp/.x/, /dev/shm/, /opt/...).
+     * Packaged software's own config.json files (under /usr, node_modules) are left out:
+     * there are many and none is a dropped miner's. The content sniff decides the rest. */
+    static const char *const miner_files[] = {"config.json", "pools.txt", "xmrig.json",
+                                              "config_background.json", "cpuminer-conf.json", NULL};
     for (const char *const *p = prefixes; *p; p++)
         if (has_prefix(path, *p))
             return true;
+    if (!has_prefix(path, "/usr/") && !has_prefix(path, "/snap/") && !strstr(path, "/node_modules/"))
+        for (const char *const *f = miner_files; *f; f++)
+            if (!strcmp(base_name(path), *f))
+                return true;
     for (const char *const *f = files; *f; f++)
         if (!strcmp(path, *f))
             return true;

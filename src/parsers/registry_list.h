@@ -75,6 +75,7 @@
     KS_PARSER_ENTRY(ks_parser_cloud_credential) \
     KS_PARSER_ENTRY(ks_parser_systemd_unit) \
     KS_PARSER_ENTRY(ks_parser_package_log) \
-    KS_PARSER_ENTRY(ks_parser_cloud_init)
+    KS_PARSER_ENTRY(ks_parser_cloud_init) \
+    KS_PARSER_ENTRY(ks_parser_miner_config)
 
 #endif

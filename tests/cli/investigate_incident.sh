@@ -40,6 +40,11 @@ grep '^detection quality' "$TMP/check.txt" | sed 's/^/    /'
 # findings are in the case, with their entities and records
 expect_eq findings_saved "$(q "$C" "SELECT count(*) FROM findings")" "$(jq '.findings|length' "$C/report.json")"
 expect_eq finding_events_join_events "$(q "$C" "SELECT count(*) FROM finding_events fe LEFT JOIN events e ON e.id=fe.event_id WHERE e.id IS NULL")" "0"
+if [ -n "$HOST_FLAG" ]; then
+  # the miner's config.json: its wallet and pool are the finding's entities
+  expect_eq miner_wallet_is_an_entity "$(q "$C" "SELECT count(*)>0 FROM finding_entities fe JOIN findings f ON f.id=fe.finding_id WHERE f.analyzer='host_miner_config' AND fe.value='$(jq -r .layers.host.wallet "$EV/ground_truth.json")'")" "1"
+  expect_eq miner_pool_is_an_entity "$(q "$C" "SELECT count(*)>0 FROM finding_entities fe JOIN findings f ON f.id=fe.finding_id WHERE f.analyzer='host_miner_config' AND fe.kind='domain' AND fe.value='$(jq -r .layers.host.pool "$EV/ground_truth.json")'")" "1"
+fi
 expect_eq stolen_key_is_an_entity "$(q "$C" "SELECT count(*)>0 FROM finding_entities WHERE kind='access_key' AND value='$(jq -r .stolen_credential.access_key "$EV/ground_truth.json")'")" "1"
 # web -> cloud is one chain (the attacker's address and the stolen role; host findings join it
 # through the download address once host parsers exist); the database attack (the

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Seeds for fuzz_hostcfg: plaso's history test files and host files written like the ones
 # the CLI tests make (crontab, passwd, shadow, group, sudoers, authorized_keys from
-# ssh-keygen, AWS/gcloud/Azure credential files with documentation example keys).
+# ssh-keygen, AWS/gcloud/Azure credential files with documentation example keys, miner configs
+# written by scripts/gen-miner-configs.py).
 set -eu
 out=${1:?usage: seed_fuzz_hostcfg.sh OUTDIR}
 mkdir -p "$out"
@@ -30,3 +31,6 @@ printf 'Start-Date: 2019-07-10  16:38:08\nCommandline: apt-get install x\nInstal
 printf 'Nov 20 10:00:01 Installed: 2:nmap-ncat-7.92-1.el9.x86_64\n2026-11-20T10:00:00+0000 SUBDEBUG Installed: nano-5.6.1-5.el9.x86_64\n' > "$out/yum_dnf.log"
 printf "2017-08-08 20:05:07,147 - util.py[DEBUG]: Cloud-init v. 0.7.9 running 'init-local' at Tue, 08 Aug 2017 20:05:07 +0000. Up 6.26 seconds.\nTraceback (most recent call last):\n2017-08-08 20:05:09,100 - subp.py[DEBUG]: Running command ['sh', '-c', 'curl -fsSL http://x/i.sh | bash']\n" > "$out/cloud-init.log"
 printf 'server {\n root /var/www/a; location /b { alias /srv/b/; }\n root $x;\n}\nDocumentRoot "/srv/site"\nAlias /icons/ "/usr/share/apache2/icons/"\n' > "$out/nginx.conf"
+python3 "$here/../../scripts/gen-miner-configs.py" "$out/miner" >/dev/null 2>&1 && {
+  rm -f "$out/miner/huge.json" # over the fuzzers' 64 KiB inputs
+  for f in "$out"/miner/*; do mv "$f" "$out/miner_$(basename "$f")"; done; rmdir "$out/miner"; } || true

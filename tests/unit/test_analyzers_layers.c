@@ -396,3 +396,46 @@ KTEST(test_host_persistence_miner_dropper_bruteforce_and_keys)
     ks_findings_free(&fs);
     ks_store_close(x.st);
 }
+
+KTEST(test_host_miner_config_finding_names_pool_wallet_and_links_each_pool)
+{
+    fx x = {0};
+    ks_findings fs;
+    KT_REQUIRE(ks_store_open_memory(&x.st, &x.err) == 0);
+    KT_REQUIRE(host_noise(&x) == 0);
+    KT_REQUIRE(fx_member(&x, "img@1:/var/tmp/.x/config.json", "miner_config") == 0);
+    KT_REQUIRE(hev(&x, T0 + DAY, "web-1", "miner_pool", "4Wallet111", NULL,
+                   "stratum+tcp://xmr.pool-example.net:3333",
+                   "xmrig pool stratum+tcp://xmr.pool-example.net:3333 user 4Wallet111") == 0);
+    KT_REQUIRE(hev(&x, T0 + DAY, "web-1", "miner_pool", "4Wallet111", NULL, "[2001:db8::7]:443",
+                   "xmrig pool [2001:db8::7]:443 user 4Wallet111") == 0);
+    KT_REQUIRE(fx_done(&x, &fs) == 0);
+    KT_EQ_INT(sev_of(&fs, "host_miner_config"), KS_SEV_HIGH);
+    const ks_finding *f = find(&fs, "host_miner_config");
+    KT_REQUIRE(f != NULL);
+    KT_CHECK(ks_finding_has_entity(f, KS_ENT_DOMAIN, "xmr.pool-example.net"));
+    KT_CHECK(ks_finding_has_entity(f, KS_ENT_IP, "2001:db8::7"));
+    KT_CHECK(ks_finding_has_entity(f, KS_ENT_RESOURCE, "4Wallet111"));
+    KT_CHECK(strstr(f->title, "4Wallet111") != NULL);
+    KT_EQ_INT((int64_t)f->nrefs, 2); /* one finding per file, each pool's event linked */
+    int n = 0;
+    for (size_t i = 0; i < fs.n; i++)
+        n += !strcmp(fs.v[i]->analyzer, "host_miner_config");
+    KT_EQ_INT(n, 1);
+    ks_findings_free(&fs);
+    ks_store_close(x.st);
+}
+
+KTEST(test_host_miner_config_needs_a_miner_config_record)
+{
+    fx x = {0};
+    ks_findings fs;
+    KT_REQUIRE(ks_store_open_memory(&x.st, &x.err) == 0);
+    KT_REQUIRE(host_noise(&x) == 0);
+    KT_REQUIRE(fx_member(&x, "www.bash_history", "shell_history") == 0);
+    KT_REQUIRE(hev(&x, KS_TIME_NONE, "web-1", "miner_pool", "w", NULL, "pool.example.net:3333", NULL) == 0);
+    KT_REQUIRE(fx_done(&x, &fs) == 0);
+    KT_CHECK(find(&fs, "host_miner_config") == NULL);
+    ks_findings_free(&fs);
+    ks_store_close(x.st);
+}

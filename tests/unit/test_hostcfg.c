@@ -177,3 +177,107 @@ KTEST(test_hostcfg_zsh_metafied_bytes_and_continuation)
                           "SELECT elapsed || ':' || replace(command, char(10), '/') FROM shell_history ORDER BY seq", &a) == 0);
     KT_EQ_STR(a.buf, "3:echo \xc3\xa9 \\/next|0:ls");
 }
+
+/* ---- miner_config ---- */
+
+static int miner_sniff(const char *text)
+{
+    return ks_parser_miner_config.sniff((const uint8_t *)text, strlen(text), "x/config.json");
+}
+
+KTEST(test_miner_config_sniff_takes_miners_not_json_with_url)
+{
+    KT_CHECK(miner_sniff("{\"donate-level\": 1, \"pools\": [{\"url\": \"p.example:3333\", \"user\": \"4W\", \"pass\": \"x\"}]}") >= 50);
+    KT_CHECK(miner_sniff("{\"autosave\": true, \"donate-level\": 5, \"cpu\": {\"enabled\": true}}") >= 50);
+    KT_CHECK(miner_sniff("/* c */\n\"pool_list\" :\n[\n{\"pool_address\" : \"p:1\", \"wallet_address\" : \"w\"},\n],\n") >= 50);
+    KT_CHECK(miner_sniff("{\"url\": \"stratum+tcp://p.example:3333\", \"user\": \"w\", \"algo\": \"scrypt\"}") >= 50);
+    KT_CHECK(miner_sniff("{\"pools\": [{\"pool\": \"p.example:3333\", \"wallet\": \"w\", \"password\": \"x\"}]}") >= 50);
+    /* JSON with the same key names that is not a miner's */
+    KT_EQ_INT(miner_sniff("{\"name\": \"a\", \"url\": \"https://example.com\", \"user\": \"bob\", \"pass\": \"p\"}"), 0);
+    KT_EQ_INT(miner_sniff("{\"pools\": [{\"url\": \"https://db.example\", \"user\": \"app\"}]}"), 0);
+    KT_EQ_INT(miner_sniff("{\"Records\": [{\"eventName\": \"x\", \"url\": \"stratum+tcp://a:1\"}]}"), 0);
+    KT_EQ_INT(miner_sniff("{\"repository\": {\"url\": \"git+https://x\"}, \"donate-level\": 1}"), 0);
+    KT_EQ_INT(miner_sniff("-o stratum+tcp://p.example:3333 -u w --donate-level 1"), 0);
+}
+
+KTEST(test_miner_config_xmrig_pool_rows_and_masked_password)
+{
+    qacc a;
+    const char *cfg = "{\"donate-level\": 2, \"background\": true,\n"
+                      " \"http\": {\"enabled\": true, \"host\": \"0.0.0.0\", \"port\": 8181, \"access-token\": \"tok-SECRET-9\"},\n"
+                      " \"pools\": [{\"url\": \"stratum+ssl://p1.example:443\", \"user\": \"4Wal\", \"pass\": \"hunter2\", \"rig-id\": \"r1\", \"algo\": \"rx/0\"},\n"
+                      "           {\"url\": \"p2.example:3333\", \"user\": \"4Wal\", \"pass\": \"x\", \"tls\": false}, 7]}";
+    KT_REQUIRE(parse_then(&ks_parser_miner_config, "img@1:/tmp/.k/config.json", cfg,
+                          "SELECT host || ':' || port || ':' || tls || ':' || wallet || ':' || password || ':' || "
+                          "coalesce(rig_id, '-') || ':' || donate_level || ':' || background || ':' || http_api "
+                          "FROM miner_config ORDER BY pool_index", &a) == 0);
+    KT_EQ_STR(a.buf, "p1.example:443:1:4Wal:hunt...(7 chars):r1:2:1:0.0.0.0:8181|"
+                     "p2.example:3333:0:4Wal:x:-:2:1:0.0.0.0:8181");
+    KT_REQUIRE(parse_then(&ks_parser_miner_config, "config.json", cfg,
+                          "SELECT count(*) FROM events WHERE coalesce(raw, '') || coalesce(message, '') "
+                          "LIKE '%hunter2%' OR coalesce(raw, '') LIKE '%tok-SECRET%'", &a) == 0);
+    KT_EQ_STR(a.buf, "0");
+    KT_REQUIRE(parse_then(&ks_parser_miner_config, "config.json", cfg,
+                          "SELECT count(*) FROM miner_config WHERE config LIKE '%hunter2%' OR config LIKE '%tok-SECRET%'", &a) == 0);
+    KT_EQ_STR(a.buf, "0");
+    KT_REQUIRE(parse_then(&ks_parser_miner_config, "config.json", cfg,
+                          "SELECT action || coalesce(':' || actor || ':' || target || ':' || time_desc, '') FROM events ORDER BY id", &a) == 0);
+    KT_EQ_STR(a.buf, "miner_pool:4Wal:stratum+ssl://p1.example:443:file modified|"
+                     "miner_pool:4Wal:p2.example:3333:file modified|parse_error");
+}
+
+KTEST(test_miner_config_xmr_stak_fragment_keeps_good_pools_and_errors_the_rest)
+{
+    qacc a;
+    const char *txt = "/*\n * pool_address - \"pool.example:3333\"\n */\n\"pool_list\" :\n[\n"
+                      "  {\"pool_address\" : \"a.example:5555\", \"wallet_address\" : \"WA\", \"pool_password\" : \"x\", \"use_tls\" : false, },\n"
+                      "  {\"pool_address\" : \"b.example:1\", \"wallet_address\" : 4 4 },\n"
+                      "  {\"pool_address\" : \"stratum+tls://c.example:20128\", \"wallet_address\" : \"WC\", \"pool_password\" : \"secretpw\"},\n"
+                      "],\n// mine\n\"currency\" : \"monero\",\n";
+    KT_REQUIRE(parse_then(&ks_parser_miner_config, "pools.txt", txt,
+                          "SELECT pool_index || ':' || host || ':' || tls || ':' || wallet || ':' || password || ':' || coin "
+                          "FROM miner_config ORDER BY pool_index", &a) == 0);
+    KT_EQ_STR(a.buf, "0:a.example:0:WA:x:monero|2:c.example:1:WC:secr...(8 chars):monero");
+    KT_REQUIRE(parse_then(&ks_parser_miner_config, "pools.txt", txt,
+                          "SELECT line || ':' || error FROM events WHERE error IS NOT NULL", &a) == 0);
+    KT_EQ_STR(a.buf, "7:xmr-stak pool entry is not a JSON object");
+}
+
+KTEST(test_miner_config_hostile_input_is_error_records)
+{
+    qacc a;
+    /* 100 000 nested arrays under "pools": past the depth cap, one error record */
+    size_t depth = 100000;
+    char *deep = malloc(depth * 2 + 64);
+    KT_REQUIRE(deep != NULL);
+    size_t o = (size_t)sprintf(deep, "{\"donate-level\":1,\"cpu\":{},\"pools\":");
+    memset(deep + o, '[', depth);
+    memset(deep + o + depth, ']', depth);
+    strcpy(deep + o + 2 * depth, "}");
+    KT_REQUIRE(parse_then(&ks_parser_miner_config, "config.json", deep,
+                          "SELECT count(*) || ':' || count(error) FROM events", &a) == 0);
+    KT_EQ_STR(a.buf, "1:1");
+    free(deep);
+    /* a 4 MiB wallet is kept whole; a 4 MiB password is masked to its length */
+    size_t big = (size_t)4 << 20;
+    char *huge = malloc(2 * big + 256);
+    KT_REQUIRE(huge != NULL);
+    o = (size_t)sprintf(huge, "{\"donate-level\":1,\"pools\":[{\"url\":\"p.example:1\",\"user\":\"");
+    memset(huge + o, 'W', big);
+    o += big;
+    o += (size_t)sprintf(huge + o, "\",\"pass\":\"");
+    memset(huge + o, 'P', big);
+    o += big;
+    strcpy(huge + o, "\"}]}");
+    KT_REQUIRE(parse_then(&ks_parser_miner_config, "config.json", huge,
+                          "SELECT length(wallet) || ':' || password FROM miner_config", &a) == 0);
+    KT_EQ_STR(a.buf, "4194304:PPPP...(4194304 chars)");
+    free(huge);
+    /* not JSON at all, and an xmr-stak fragment without its list */
+    KT_REQUIRE(parse_then(&ks_parser_miner_config, "config.json", "{\"donate-level\": 1, \"cpu\": {",
+                          "SELECT count(*) || ':' || count(error) FROM events", &a) == 0);
+    KT_EQ_STR(a.buf, "1:1");
+    KT_REQUIRE(parse_then(&ks_parser_miner_config, "pools.txt", "\"pool_list\" : \"none\", \"pool_address\" : 1",
+                          "SELECT count(*) || ':' || count(error) FROM events", &a) == 0);
+    KT_EQ_STR(a.buf, "1:1");
+}

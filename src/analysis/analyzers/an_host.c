@@ -401,6 +401,78 @@ int ks_an_host_miner(const ks_an_input *in, ks_findings *out, ks_err *err)
     return rc;
 }
 
+/* ---- miner configuration files ---- */
+
+/* The host of a pool address as the miner_config reader writes it ("stratum+tcp://h:p",
+ * "h:p", "[v6]:p"), into out. */
+static void pool_addr_host(const char *url, char *out, size_t outsz)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    const char *at = strchr(p, '@');
+    if (at && at < p + strcspn(p, "/"))
+        p = at + 1;
+    size_t k;
+    if (*p == '[') {
+        p++;
+        k = strcspn(p, "]");
+    } else {
+        k = strcspn(p, ":/?");
+    }
+    snprintf(out, outsz, "%.*s", (int)(k < outsz - 1 ? k : outsz - 1), p);
+}
+
+int ks_an_host_miner_config(const ks_an_input *in, ks_findings *out, ks_err *err)
+{
+    ks_strmap groups;
+    ks_strmap_init(&groups);
+    int rc = 0;
+    size_t n = ks_rows_count(in->host);
+    char key[1200], pool[512];
+    for (size_t i = 0; i < n && !rc; i++) {
+        const ks_row *w = ks_rows_at(in->host, i);
+        if (!is(w, KS_AN_H_SOURCE, "miner_config") || !is(w, KS_AN_H_ACTION, "miner_pool"))
+            continue;
+        const char *url = w->v[KS_AN_H_TARGET], *wallet = w->v[KS_AN_H_ACTOR];
+        const char *h = w->v[KS_AN_H_HOST];
+        pool_addr_host(url, pool, sizeof pool);
+        snprintf(key, sizeof key, "%.500s|%.500s", h, w->file ? w->file : "");
+        bool first = !ks_strmap_find(&groups, key);
+        char title[1024], expl[3000];
+        snprintf(title, sizeof title, "Cryptominer configuration %.300s mines for %.200s at %.200s",
+                 w->file ? w->file : "", *wallet ? wallet : "an unnamed account", *pool ? pool : url);
+        snprintf(expl, sizeof expl,
+                 "A miner configuration file (XMRig, xmr-stak, cpuminer...) names the pools the "
+                 "miner connects to and the wallet the pools pay: the host's CPU or GPU is being "
+                 "sold off, and the wallet and pool are the attacker's. Pools: %.1000s%s%.500s",
+                 url, *wallet ? " for " : "", wallet);
+        ks_finding *f = NULL;
+        if ((rc = host_group(&groups, key, out, "host_miner_config", KS_SEV_HIGH, title, expl, &f,
+                             err)))
+            break;
+        if (!first && !strstr(f->explanation, url)) {
+            /* further pools of the same file: listed in the explanation */
+            snprintf(expl, sizeof expl, "%.2500s, %.200s", f->explanation, url);
+            if ((rc = ks_finding_set_text(f, f->title, expl, err)))
+                break;
+        }
+        ks_ref r = ks_row_ref(w);
+        rc = ks_finding_ref(f, &r, err);
+        if (!rc && *pool)
+            rc = ks_finding_entity(f, ks_ct_is_ip(pool) ? KS_ENT_IP : KS_ENT_DOMAIN, KS_ROLE_TARGET,
+                                   pool, strlen(pool), err);
+        if (!rc && *wallet)
+            rc = ks_finding_entity(f, KS_ENT_RESOURCE, KS_ROLE_TARGET, wallet, strlen(wallet), err);
+        if (!rc && w->file && *w->file)
+            rc = ks_finding_entity(f, KS_ENT_FILE, KS_ROLE_CREATED, w->file, strlen(w->file), err);
+        if (!rc && *h)
+            rc = ks_finding_entity(f, !strncmp(h, "i-", 2) ? KS_ENT_INSTANCE : KS_ENT_RESOURCE,
+                                   KS_ROLE_TARGET, h, strlen(h), err);
+    }
+    ks_strmap_free(&groups);
+    return rc;
+}
+
 /* ---- curl | sh, downloads to /tmp made executable ---- */
 
 int ks_an_host_download_exec(const ks_an_input *in, ks_findings *out, ks_err *err)

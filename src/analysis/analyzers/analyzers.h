@@ -57,6 +57,7 @@ int ks_an_db_auth_failures(const ks_an_input *in, ks_findings *out, ks_err *err)
 /* host (an_host.c) over in->host */
 int ks_an_host_persistence(const ks_an_input *in, ks_findings *out, ks_err *err);
 int ks_an_host_miner(const ks_an_input *in, ks_findings *out, ks_err *err);
+int ks_an_host_miner_config(const ks_an_input *in, ks_findings *out, ks_err *err);
 int ks_an_host_download_exec(const ks_an_input *in, ks_findings *out, ks_err *err);
 int ks_an_ssh_bruteforce(const ks_an_input *in, ks_findings *out, ks_err *err);
 int ks_an_host_accounts(const ks_an_input *in, ks_findings *out, ks_err *err);

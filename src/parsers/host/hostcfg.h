@@ -1,6 +1,7 @@
 /* hostcfg.h — readers for the non-log traces responders look at on a Linux host:
  * shell histories, crontabs, systemd units, authorized_keys, account files (passwd, shadow,
- * group, sudoers), package logs, cloud CLI credential files and cloud-init traces.
+ * group, sudoers), package logs, cloud CLI credential files, cloud-init traces and
+ * cryptocurrency miner configurations.
  *
  * These files have weak content signatures, so their sniff functions take the path as a
  * strong hint: the display name of a file read out of a disk image is
@@ -27,6 +28,7 @@ extern const ks_parser ks_parser_cloud_credential;
 extern const ks_parser ks_parser_systemd_unit;
 extern const ks_parser ks_parser_package_log;
 extern const ks_parser ks_parser_cloud_init;
+extern const ks_parser ks_parser_miner_config;
 
 extern const ks_table_def ks_table_shell_history;
 extern const ks_table_def ks_table_crontab;
@@ -39,6 +41,7 @@ extern const ks_table_def ks_table_cloud_credential;
 extern const ks_table_def ks_table_systemd_unit;
 extern const ks_table_def ks_table_package_log;
 extern const ks_table_def ks_table_cloud_init;
+extern const ks_table_def ks_table_miner_config;
 
 /* ---- helpers shared by the readers (hostcfg_util.c) ------------------------------ */
 /* The last path component of a display name ("disk.img@2:/etc/cron.d/x" -> "x"). */
