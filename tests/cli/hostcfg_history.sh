@@ -55,3 +55,13 @@ expect_eq plain_bash_line_kept "$(q "$C2" "SELECT line FROM events WHERE target 
 expect_eq mysql_octal_escapes "$(q "$C2" "SELECT command FROM shell_history WHERE shell='mysql' AND seq=1")" "select user, host from mysql.user;"
 expect_eq mysql_user_root "$(q "$C2" "SELECT DISTINCT actor FROM events WHERE message='mysql'")" "root"
 expect_eq psql_header_skipped "$(q "$C2" "SELECT group_concat(command, '|') FROM shell_history WHERE shell='psql'")" '\dt|select 1;'
+
+# A timestamp too large for nanoseconds (found by fuzzing: signed overflow) is a timestamp
+# line without a usable time, for bash (#epoch) and zsh (": epoch:0;") alike.
+mkdir -p "$H/home/bob"
+printf '#99999999999999999\nid\n#1700000000\nuname -a\n' > "$H/home/bob/.bash_history"
+printf ': 99999999999999999:0;whoami\n: 1700000000:0;ls\n' > "$H/home/bob/.zsh_history"
+C3=$TMP/case3
+expect_rc ingest_huge_epochs 0 "$KS" ingest -q "$C3" "$H/home/bob/.bash_history" "$H/home/bob/.zsh_history"
+expect_eq huge_epoch_no_time "$(q "$C3" "SELECT group_concat(shell || ':' || command || ':' || coalesce(time, '-'), ' ') FROM (SELECT * FROM shell_history ORDER BY shell, seq)")" \
+  "bash:id:- bash:uname -a:2023-11-14T22:13:20.000000000Z zsh:whoami:- zsh:ls:2023-11-14T22:13:20.000000000Z"

@@ -48,6 +48,12 @@ static bool dig(char c)
 }
 
 /* "#1380630977": bash's timestamp line. */
+/* Epoch seconds as nanoseconds, or KS_TIME_NONE when they do not fit (after 2262). */
+static int64_t epoch_ns(int64_t sec)
+{
+    return sec >= 0 && sec <= INT64_MAX / KS_NS_PER_SEC ? sec * KS_NS_PER_SEC : KS_TIME_NONE;
+}
+
 static bool bash_ts(const char *p, size_t n, int64_t *out)
 {
     if (n < 2 || n > 20 || p[0] != '#')
@@ -270,7 +276,7 @@ static int line_bash(sh_state *st, const ks_line *ln, size_t n, ks_err *err)
     if (bash_ts(ln->p, n, &t)) {
         if ((rc = flush(st, err)))
             return rc;
-        start(st, ln, t * KS_NS_PER_SEC);
+        start(st, ln, epoch_ns(t));
         st->ts_only = true;
         st->ts_mode = true;
         return 0;
@@ -303,7 +309,7 @@ static int line_zsh(sh_state *st, const ks_line *ln, size_t n, ks_err *err)
             return 0;
         if ((rc = flush(st, err)))
             return rc;
-        start(st, ln, h ? t * KS_NS_PER_SEC : KS_TIME_NONE);
+        start(st, ln, h ? epoch_ns(t) : KS_TIME_NONE);
         if (h) {
             st->elapsed = el;
             st->has_elapsed = true;
