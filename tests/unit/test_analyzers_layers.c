@@ -397,6 +397,25 @@ KTEST(test_host_persistence_miner_dropper_bruteforce_and_keys)
     ks_store_close(x.st);
 }
 
+/* A pool given as an IPv6 literal is that address, not "[2001". */
+KTEST(test_host_miner_pool_ipv6_literal_is_an_ip_entity)
+{
+    fx x = {0};
+    ks_findings fs;
+    KT_REQUIRE(ks_store_open_memory(&x.st, &x.err) == 0);
+    KT_REQUIRE(host_noise(&x) == 0);
+    KT_REQUIRE(fx_member(&x, "www.bash_history", "shell_history") == 0);
+    KT_REQUIRE(hev(&x, T0 + DAY, "web-1", "shell_command", "www-data", NULL,
+                   "./xmrig -o stratum+tcp://[2001:db8::9]:3333 -u w",
+                   "./xmrig -o stratum+tcp://[2001:db8::9]:3333 -u w") == 0);
+    KT_REQUIRE(fx_done(&x, &fs) == 0);
+    const ks_finding *f = find(&fs, "host_miner");
+    KT_REQUIRE(f != NULL);
+    KT_CHECK(ks_finding_has_entity(f, KS_ENT_IP, "2001:db8::9"));
+    ks_findings_free(&fs);
+    ks_store_close(x.st);
+}
+
 KTEST(test_host_miner_config_finding_names_pool_wallet_and_links_each_pool)
 {
     fx x = {0};

@@ -356,6 +356,12 @@ static void pool_host(const char *s, char *out, size_t outsz)
     }
     if (!p)
         return;
+    if (*p == '[') { /* an IPv6 literal: stratum+tcp://[2001:db8::1]:3333 */
+        const char *e = strchr(p, ']');
+        if (e)
+            snprintf(out, outsz, "%.*s", (int)((size_t)(e - p - 1) < outsz - 1 ? (size_t)(e - p - 1) : outsz - 1), p + 1);
+        return;
+    }
     size_t k = strcspn(p, ":/\"' ,");
     snprintf(out, outsz, "%.*s", (int)(k < outsz - 1 ? k : outsz - 1), p);
 }
@@ -374,6 +380,8 @@ int ks_an_host_miner(const ks_an_input *in, ks_findings *out, ks_err *err)
     char s[CMD_MAX], key[1200], pool[512];
     for (size_t i = 0; i < n && !rc; i++) {
         const ks_row *w = ks_rows_at(in->host, i);
+        if (!strcmp(w->v[KS_AN_H_ACTION], "miner_pool"))
+            continue; /* a pool of a configuration file is host_miner_config's finding */
         cmd_text(w, s, sizeof s);
         pool_host(s, pool, sizeof pool);
         if (!ks_an_has_any(s, marks) && !*pool)
