@@ -8,7 +8,7 @@ int ks_lineloop(ks_input *in, size_t max_line, unsigned flags, ks_lineloop_fn fn
     int rc = ks_lines_new(&lr, in, max_line);
     if (rc)
         return KS_ERR(err, rc, "out of memory");
-    bool sp = flags & KS_LL_TRIM_SPACE, tab = flags & KS_LL_TRIM_TAB;
+    bool cr = flags & KS_LL_TRIM_CR, sp = flags & KS_LL_TRIM_SPACE, tab = flags & KS_LL_TRIM_TAB;
     for (;;) {
         ks_line ln;
         rc = ks_lines_next(lr, &ln, err);
@@ -19,7 +19,7 @@ int ks_lineloop(ks_input *in, size_t max_line, unsigned flags, ks_lineloop_fn fn
         if (rc)
             break;
         size_t n = ln.n;
-        while (n && (ln.p[n - 1] == '\r' || (sp && ln.p[n - 1] == ' ') ||
+        while (n && ((cr && ln.p[n - 1] == '\r') || (sp && ln.p[n - 1] == ' ') ||
                      (tab && ln.p[n - 1] == '\t')))
             n--;
         if (!n && (flags & KS_LL_SKIP_EMPTY))

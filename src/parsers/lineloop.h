@@ -22,12 +22,14 @@
 #include "core/io.h"
 #include "store/store.h"
 
-/* Trimming rule: which trailing bytes are not part of a line ('\r' is always trimmed, so a
- * "\r\r\n" ending loses both), and whether lines left empty are skipped. */
+/* Trimming rule: which trailing bytes are not part of a line (any mix of them: "x \r\r" with
+ * CR and SPACE is "x"), and whether lines left empty are skipped. */
 enum {
-    KS_LL_TRIM_SPACE = 1, /* trailing ' ' */
-    KS_LL_TRIM_TAB = 2,   /* trailing '\t' */
-    KS_LL_SKIP_EMPTY = 4, /* lines empty after trimming never reach the callback */
+    KS_LL_TRIM_CR = 1,    /* trailing '\r' (ks_lines already took one before the '\n') */
+    KS_LL_TRIM_SPACE = 2, /* trailing ' ' */
+    KS_LL_TRIM_TAB = 4,   /* trailing '\t' */
+    KS_LL_SKIP_EMPTY = 8, /* lines empty after trimming never reach the callback */
+    KS_LL_TRIM_WS = KS_LL_TRIM_CR | KS_LL_TRIM_SPACE | KS_LL_TRIM_TAB,
 };
 
 /* Called for each line; ln->p[0..n) is the line trimmed (ln->n is its untrimmed length, for

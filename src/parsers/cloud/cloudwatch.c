@@ -288,7 +288,8 @@ static int export_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
 static int parse_lines(ks_parse_ctx *ctx, cw_state *st, ks_err *err)
 {
     cw_lines cl = {ctx, st};
-    return ks_lineloop(ctx->in, CW_MAX_LINE, KS_LL_SKIP_EMPTY, export_line, &cl, err);
+    return ks_lineloop(ctx->in, CW_MAX_LINE, KS_LL_TRIM_CR | KS_LL_SKIP_EMPTY, export_line, &cl,
+                       err);
 }
 
 /* The form is decided by the first byte: '{' or '[' JSON, else export lines. */

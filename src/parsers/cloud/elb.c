@@ -577,7 +577,8 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     ks_buf_init(&st->msg, 1 << 13);
     /* On an input failure the record held is not emitted: the rest of it may be what the
      * failure lost. */
-    if (!(rc = ks_lineloop(ctx->in, ELB_MAX_LINE, KS_LL_TRIM_SPACE, on_line, &el, err)))
+    if (!(rc = ks_lineloop(ctx->in, ELB_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE, on_line, &el,
+                           err)))
         rc = flush(ctx, st, &el.pd, err);
 done:
     ks_buf_free(&el.pd.text);

@@ -216,7 +216,8 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     ks_buf_init(&st->extra, 1 << 21);
     ks_buf_init(&st->tgt, 1 << 21);
     ks_buf_init(&st->msg, 1 << 13);
-    rc = ks_lineloop(ctx->in, S3_MAX_LINE, KS_LL_TRIM_SPACE | KS_LL_SKIP_EMPTY, on_line, st, err);
+    rc = ks_lineloop(ctx->in, S3_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE | KS_LL_SKIP_EMPTY,
+                     on_line, st, err);
 done:
     if (st) {
         ks_buf_free(&st->extra);

@@ -358,7 +358,8 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         rc = KS_ERR(err, KS_EUSAGE, "flow-format: expected field names like '${version} ${srcaddr}'");
         goto done;
     }
-    rc = ks_lineloop(ctx->in, VF_MAX_LINE, KS_LL_TRIM_SPACE | KS_LL_SKIP_EMPTY, on_line, st, err);
+    rc = ks_lineloop(ctx->in, VF_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE | KS_LL_SKIP_EMPTY,
+                     on_line, st, err);
 done:
     if (st) {
         ks_buf_free(&st->extra);

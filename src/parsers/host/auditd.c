@@ -724,8 +724,7 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         rc = KS_ERR(err, KS_ENOMEM, "out of memory");
         goto done;
     }
-    rc = ks_lineloop(ctx->in, AU_MAX_LINE, KS_LL_TRIM_SPACE | KS_LL_TRIM_TAB | KS_LL_SKIP_EMPTY,
-                     on_line, &st, err);
+    rc = ks_lineloop(ctx->in, AU_MAX_LINE, KS_LL_TRIM_WS | KS_LL_SKIP_EMPTY, on_line, &st, err);
 done:
     ks_buf_free(&st.arena);
     ks_buf_free(&st.json);

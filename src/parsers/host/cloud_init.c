@@ -276,13 +276,14 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     if (zone && (rc = ks_tz_load(&st.tz, zone, err)))
         goto done;
     /* An input failure ends parsing without the record held (user data, a log record). */
-    if (kind == CI_OUTPUT)
-        rc = ks_lineloop(ctx->in, CI_MAX_LINE, KS_LL_TRIM_SPACE | KS_LL_TRIM_TAB | KS_LL_SKIP_EMPTY,
-                         output_line, &st, err);
-    else if (kind == CI_USERDATA) {
+    if (kind == CI_OUTPUT) {
+        rc = ks_lineloop(ctx->in, CI_MAX_LINE, KS_LL_TRIM_WS | KS_LL_SKIP_EMPTY, output_line, &st,
+                         err);
+    } else if (kind == CI_USERDATA) {
         if (!(rc = ks_lineloop(ctx->in, CI_MAX_LINE, 0, userdata_line, &st, err)))
             rc = emit_userdata(&st, err);
-    } else if (!(rc = ks_lineloop(ctx->in, CI_MAX_LINE, KS_LL_TRIM_SPACE, log_line, &st, err)))
+    } else if (!(rc = ks_lineloop(ctx->in, CI_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE, log_line,
+                                  &st, err)))
         rc = flush_log(&st, err);
 done:
     ks_linejoin_free(&st.join);

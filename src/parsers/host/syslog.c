@@ -580,7 +580,7 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         goto done;
     /* On an input failure the record held is not emitted: its continuation lines may be
      * what the failure lost. */
-    if (!(rc = ks_lineloop(ctx->in, SL_MAX_LINE, 0, on_line, &st, err)))
+    if (!(rc = ks_lineloop(ctx->in, SL_MAX_LINE, KS_LL_TRIM_CR, on_line, &st, err)))
         rc = flush(&st, err);
 done:
     ks_linejoin_free(&st.join);

@@ -425,7 +425,8 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         goto done;
     /* On an input failure the record held is not emitted: its continuation lines may be
      * what the failure lost. */
-    if (!(rc = ks_lineloop(ctx->in, WE_MAX_LINE, KS_LL_TRIM_SPACE, on_line, &st, err)))
+    if (!(rc = ks_lineloop(ctx->in, WE_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE, on_line, &st,
+                           err)))
         rc = flush(&st, err);
 done:
     ks_linejoin_free(&st.join);
