@@ -109,31 +109,24 @@ static bool base_is(const char *path, const char *a)
 
 typedef int (*line_fn)(ks_parse_ctx *ctx, const ks_line *ln, ks_str l, ks_buf *scratch, ks_err *err);
 
+typedef struct ac_loop {
+    ks_parse_ctx *ctx;
+    line_fn fn;
+    ks_buf scratch;
+} ac_loop;
+
+static int ac_line(void *arg, const ks_line *ln, ks_str l, ks_err *err)
+{
+    ac_loop *a = arg;
+    return a->fn(a->ctx, ln, l, &a->scratch, err);
+}
+
 static int each_line(ks_parse_ctx *ctx, line_fn fn, ks_err *err)
 {
-    ks_lines *lr = NULL;
-    ks_buf scratch;
-    int rc = ks_lines_new(&lr, ctx->in, AC_MAX_LINE);
-    if (rc)
-        return KS_ERR(err, rc, "out of memory");
-    ks_buf_init(&scratch, AC_MAX_LINE * 2 + 256);
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            break;
-        }
-        ks_str l = ks_hc_trim((ks_str){ln.p, ln.n});
-        if (!l.n || l.p[0] == '#')
-            continue;
-        if ((rc = fn(ctx, &ln, l, &scratch, err)))
-            break;
-    }
-    ks_buf_free(&scratch);
-    ks_lines_free(lr);
+    ac_loop a = {ctx, fn, {0}};
+    ks_buf_init(&a.scratch, AC_MAX_LINE * 2 + 256);
+    int rc = ks_hc_each_line(ctx, AC_MAX_LINE, "#", ac_line, &a, err);
+    ks_buf_free(&a.scratch);
     return rc;
 }
 
