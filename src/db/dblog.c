@@ -693,6 +693,46 @@ static int error_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int6
     return 0;
 }
 
+/* ---- records that span lines (audit, CSV: quoted fields hold newlines) -------------------- */
+/* record(p, at_eof) parses p->pending: 0 or an emit status when done, -1 when a quote is
+ * still open and at_eof is 0 (with at_eof 1 the record is kept as it is, or as broken). */
+typedef int (*pending_fn)(ks_dblog *p, int at_eof);
+
+/* A line that starts a record (`starts`) completes the pending one; other lines join it
+ * with '\n' until record() finds it complete, or until a quote left open has reached
+ * KS_DBLOG_MAX_RECORD / 16. A line that neither starts nor continues a record is kept as
+ * an error (why). */
+static int pending_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t off,
+                        int starts, pending_fn record, const char *why)
+{
+    if (p->pending.len && starts) {
+        /* a new record starts: the pending one is complete or broken */
+        int rc = record(p, 1);
+        if (rc)
+            return rc;
+    }
+    if (!p->pending.len) {
+        if (n == 0)
+            return 0;
+        if (!starts)
+            return emit_bad(p, s, n, lineno, off, why);
+        p->pend_line = lineno;
+        p->pend_off = off;
+    } else if (ks_buf_putc(&p->pending, '\n')) {
+        return record(p, 1);
+    }
+    if (ks_buf_append(&p->pending, s, n))
+        return record(p, 1);
+    int rc = record(p, 0);
+    if (rc == -1) {
+        /* open quote: more lines follow; cap how far one record may reach */
+        if (p->pending.len > KS_DBLOG_MAX_RECORD / 16)
+            return record(p, 1);
+        return 0;
+    }
+    return rc;
+}
+
 /* ---- MariaDB / RDS / Aurora audit --------------------------------------------------------- */
 /* Whether a line starts like an audit record: "YYYYMMDD hh:mm:ss," or a 13-16 digit epoch. */
 static int audit_start(const char *s, size_t n)
@@ -824,32 +864,8 @@ static int audit_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int6
             off += (int64_t)L + 1;
         }
     }
-    if (p->pending.len && audit_start(s, n)) {
-        /* a new record starts: the pending one is complete or broken */
-        int rc = audit_flush(p, 1);
-        if (rc)
-            return rc;
-    }
-    if (!p->pending.len) {
-        if (n == 0)
-            return 0;
-        if (!audit_start(s, n))
-            return emit_bad(p, s, n, lineno, off, "line does not start an audit record");
-        p->pend_line = lineno;
-        p->pend_off = off;
-    } else if (ks_buf_putc(&p->pending, '\n')) {
-        return audit_flush(p, 1);
-    }
-    if (ks_buf_append(&p->pending, s, n))
-        return audit_flush(p, 1);
-    int rc = audit_flush(p, 0);
-    if (rc == -1) {
-        /* open quote: more lines follow; cap how far one record may reach */
-        if (p->pending.len > KS_DBLOG_MAX_RECORD / 16)
-            return audit_flush(p, 1);
-        return 0;
-    }
-    return rc;
+    return pending_line(p, s, n, lineno, off, audit_start(s, n), audit_flush,
+                        "line does not start an audit record");
 }
 
 /* ---- PostgreSQL stderr with log_line_prefix ----------------------------------------------- */
@@ -1370,30 +1386,8 @@ static int csv_start(const ks_dblog *p, const char *s, size_t n)
 
 static int csv_line(ks_dblog *p, const char *s, size_t n, int64_t lineno, int64_t off)
 {
-    if (p->pending.len && csv_start(p, s, n)) {
-        int rc = csv_record(p, 1);
-        if (rc)
-            return rc;
-    }
-    if (!p->pending.len) {
-        if (n == 0)
-            return 0;
-        if (!csv_start(p, s, n))
-            return emit_bad(p, s, n, lineno, off, "line does not start a CSV log record");
-        p->pend_line = lineno;
-        p->pend_off = off;
-    } else if (ks_buf_putc(&p->pending, '\n')) {
-        return csv_record(p, 1);
-    }
-    if (ks_buf_append(&p->pending, s, n))
-        return csv_record(p, 1);
-    int rc = csv_record(p, 0);
-    if (rc == -1) {
-        if (p->pending.len > KS_DBLOG_MAX_RECORD / 16)
-            return csv_record(p, 1);
-        return 0;
-    }
-    return rc;
+    return pending_line(p, s, n, lineno, off, csv_start(p, s, n), csv_record,
+                        "line does not start a CSV log record");
 }
 
 /* ---- MySQL Enterprise / Percona audit XML --------------------------------------------- */

@@ -50,3 +50,22 @@ expect_eq output_rows "$(q "$C" "SELECT group_concat(coalesce(time,'-') || ' ' |
 expect_eq user_data_one_record "$(q "$C" "SELECT lines || ' ' || fetch_exec FROM cloud_init WHERE kind='user_data'")" "4 1"
 expect_eq user_data_whole_text "$(q "$C" "SELECT message FROM cloud_init WHERE kind='user_data'")" "$(cat "$H/var/lib/cloud/instance/user-data.txt")"
 expect_eq user_data_event "$(q "$C" "SELECT action || ' ' || outcome || ' ' || time_desc FROM events WHERE action='cloud_init_user_data'")" "cloud_init_user_data fetch_exec file modified"
+
+# A record whose traceback passes 1 MiB is cut at a line boundary, like syslog's and the web
+# error logs' (the shared joiner): no stray '\n' at the end, the records after it intact.
+B=$TMP/big/var/log
+mkdir -p "$B"
+python3 - "$B/cloud-init.log" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("2017-08-08 20:05:09,002 - util.py[WARNING]: Running module scripts-user failed\n")
+    f.write("Traceback (most recent call last):\n")
+    for i in range(6000):
+        f.write("  File \"/usr/lib/python3/x%05d.py\", line %d, in f %s\n" % (i, i, "y" * 150))
+    f.write("2017-08-08 20:05:09,100 - subp.py[DEBUG]: after the long one\n")
+PY
+CB=$TMP/case-big
+"$KS" ingest -q "$CB" "$B/cloud-init.log" > /dev/null 2>&1
+expect_eq long_record_cut_at_line_boundary "$(q "$CB" "SELECT length(raw) <= 1048576 AND length(raw) > 1048576 - 300 AND substr(raw, -1) <> char(10) AND substr(raw, -5) = 'yyyyy' FROM events WHERE line = 1")" "1"
+expect_eq long_record_cut_warned "$(q "$CB" "SELECT warnings FROM evidence")" "1"
+expect_eq record_after_long_one_kept "$(q "$CB" "SELECT line || ' ' || message FROM cloud_init WHERE module='subp.py'")" "6003 after the long one"

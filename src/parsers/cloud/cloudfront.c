@@ -15,6 +15,7 @@
 #include "core/escape.h"
 #include "core/time.h"
 #include "core/url.h"
+#include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
 #define CF_MAX_LINE ((size_t)1 << 20)
@@ -79,6 +80,7 @@ const ks_table_def ks_table_cloudfront = {"cloudfront", "Amazon CloudFront stand
                                           C_N};
 
 typedef struct cf_state {
+    ks_parse_ctx *ctx;
     int map[CF_MAX_FIELDS];
     char names[CF_MAX_FIELDS][48];
     size_t nf;
@@ -233,54 +235,40 @@ static const char *const default_fields =
     "time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len "
     "sc-range-start sc-range-end";
 
+static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    cf_state *st = arg;
+    if (ln->p[0] == '#') { /* W3C directives */
+        if (n > 9 && !memcmp(ln->p, "#Fields:", 8))
+            set_fields(st, ln->p + 8, n - 8);
+        return 0;
+    }
+    ks_val v[C_N];
+    ks_event ev;
+    const char *why = ln->too_long ? "line longer than 1 MiB (kept truncated)"
+                                   : map(st, ln->p, n, v, &ev);
+    if (why)
+        return ks_sink_error(st->ctx->sink, ln->lineno, ln->offset, why, ln->p, ln->n, err);
+    ev.raw = (ks_str){ln->p, n};
+    ev.line = ln->lineno;
+    ev.offset = ln->offset;
+    return ks_sink_event(st->ctx->sink, &ev, &ks_table_cloudfront, v, err);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
-    ks_lines *lr = NULL;
     cf_state *st = calloc(1, sizeof *st);
-    if (!st || (rc = ks_lines_new(&lr, ctx->in, CF_MAX_LINE))) {
-        rc = KS_ERR(err, rc ? rc : KS_ENOMEM, "out of memory");
+    if (!st) {
+        rc = KS_ERR(err, KS_ENOMEM, "out of memory");
         goto done;
     }
+    st->ctx = ctx;
     ks_buf_init(&st->extra, 1 << 21);
     ks_buf_init(&st->msg, 1 << 13);
     set_fields(st, default_fields, strlen(default_fields));
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        size_t n = ln.n;
-        while (n && ln.p[n - 1] == '\r')
-            n--;
-        if (!n)
-            continue;
-        if (ln.p[0] == '#') { /* W3C directives */
-            if (n > 9 && !memcmp(ln.p, "#Fields:", 8))
-                set_fields(st, ln.p + 8, n - 8);
-            continue;
-        }
-        ks_val v[C_N];
-        ks_event ev;
-        const char *why = ln.too_long ? "line longer than 1 MiB (kept truncated)"
-                                      : map(st, ln.p, n, v, &ev);
-        if (why) {
-            if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset, why, ln.p, ln.n, err)))
-                goto done;
-            continue;
-        }
-        ev.raw = (ks_str){ln.p, n};
-        ev.line = ln.lineno;
-        ev.offset = ln.offset;
-        if ((rc = ks_sink_event(ctx->sink, &ev, &ks_table_cloudfront, v, err)))
-            goto done;
-    }
+    rc = ks_lineloop(ctx->in, CF_MAX_LINE, KS_LL_TRIM_CR | KS_LL_SKIP_EMPTY, on_line, st, err);
 done:
-    ks_lines_free(lr);
     if (st) {
         ks_buf_free(&st->extra);
         ks_buf_free(&st->msg);

@@ -25,6 +25,7 @@
 #include "parsers/cloud/vpcflow.h"
 #include "parsers/db/db_parsers.h"
 #include "parsers/jsonrec.h"
+#include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
 #define CW_MAX_LINE ((size_t)1 << 20)
@@ -261,49 +262,34 @@ static size_t iso_prefix(const char *p, size_t n)
     return (size_t)(sp - p);
 }
 
+typedef struct cw_lines {
+    ks_parse_ctx *ctx;
+    cw_state *st;
+} cw_lines;
+
+static int export_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    cw_lines *cl = arg;
+    size_t tn = ln->too_long ? 0 : iso_prefix(ln->p, n);
+    int64_t t;
+    if (!tn || ks_time_parse_iso8601(ln->p, tn, NULL, &t))
+        return ks_sink_error(cl->ctx->sink, ln->lineno, ln->offset,
+                             ln->too_long ? "line longer than 1 MiB (kept truncated)"
+                                          : "not 'ISO-TIME message'",
+                             ln->p, ln->n, err);
+    ks_val v[C_N];
+    for (int i = 0; i < C_N; i++)
+        v[i] = ks_v_null();
+    v[C_TIME] = ks_v_int(t);
+    return emit(cl->ctx, cl->st, v, (ks_str){ln->p + tn + 1, n - tn - 1}, ln->lineno, ln->offset,
+                err);
+}
+
 static int parse_lines(ks_parse_ctx *ctx, cw_state *st, ks_err *err)
 {
-    int rc = 0;
-    ks_lines *lr = NULL;
-    if ((rc = ks_lines_new(&lr, ctx->in, CW_MAX_LINE))) {
-        rc = KS_ERR(err, rc, "out of memory");
-        goto done;
-    }
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        size_t n = ln.n;
-        while (n && ln.p[n - 1] == '\r')
-            n--;
-        if (!n)
-            continue;
-        size_t tn = ln.too_long ? 0 : iso_prefix(ln.p, n);
-        int64_t t;
-        if (!tn || ks_time_parse_iso8601(ln.p, tn, NULL, &t)) {
-            if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset,
-                                    ln.too_long ? "line longer than 1 MiB (kept truncated)"
-                                                : "not 'ISO-TIME message'",
-                                    ln.p, ln.n, err)))
-                goto done;
-            continue;
-        }
-        ks_val v[C_N];
-        for (int i = 0; i < C_N; i++)
-            v[i] = ks_v_null();
-        v[C_TIME] = ks_v_int(t);
-        if ((rc = emit(ctx, st, v, (ks_str){ln.p + tn + 1, n - tn - 1}, ln.lineno, ln.offset,
-                       err)))
-            goto done;
-    }
-done:
-    ks_lines_free(lr);
-    return rc;
+    cw_lines cl = {ctx, st};
+    return ks_lineloop(ctx->in, CW_MAX_LINE, KS_LL_TRIM_CR | KS_LL_SKIP_EMPTY, export_line, &cl,
+                       err);
 }
 
 /* The form is decided by the first byte: '{' or '[' JSON, else export lines. */

@@ -19,6 +19,7 @@
 #include "core/time.h"
 #include "core/url.h"
 #include "parsers/fields.h"
+#include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
 #define ELB_MAX_LINE ((size_t)1 << 20)
@@ -517,69 +518,70 @@ static int flush(ks_parse_ctx *ctx, elb_state *st, pending *pd, ks_err *err)
     return ks_sink_event(ctx->sink, &ev, t, v, err);
 }
 
+typedef struct elb_loop {
+    ks_parse_ctx *ctx;
+    elb_state *st;
+    pending pd;
+} elb_loop;
+
+/* A blank line ends the record held; a line that does not start a record may be the rest of
+ * the one held, cut by a line break inside a field. */
+static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    elb_loop *el = arg;
+    elb_state *st = el->st;
+    pending *pd = &el->pd;
+    if (!n)
+        return flush(el->ctx, st, pd, err);
+    bool starts = !ln->too_long && kind_of(ln->p, n) != 0;
+    if (!starts && pd->active && !pd->too_long) {
+        /* Joined if the record still maps with the line added, or did not map without
+         * it (ALB records map without their trailing fields, so both are tried). */
+        ks_val v[A_N];
+        ks_event ev;
+        int k = 0;
+        size_t keep = pd->text.len;
+        ks_event_init(&ev);
+        bool alone = map_record(st, pd->text.data, pd->text.len, false, &k, &ev, v) == NULL;
+        if (ks_buf_putc(&pd->text, ' ') == 0 && ks_buf_append(&pd->text, ln->p, n) == 0) {
+            ks_event_init(&ev);
+            if (!alone || map_record(st, pd->text.data, pd->text.len, false, &k, &ev, v) == NULL)
+                return 0;
+        }
+        pd->text.len = keep;
+    }
+    int rc = flush(el->ctx, st, pd, err);
+    if (rc)
+        return rc;
+    ks_buf_reset(&pd->text);
+    if (ks_buf_append(&pd->text, ln->p, n) != 0)
+        return KS_ERR(err, KS_ENOMEM, "out of memory");
+    pd->line = ln->lineno;
+    pd->offset = ln->offset;
+    pd->too_long = ln->too_long;
+    pd->active = true;
+    return 0;
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
-    ks_lines *lr = NULL;
-    pending pd = {0};
-    ks_buf_init(&pd.text, ELB_MAX_LINE + 1);
-    elb_state *st = calloc(1, sizeof *st);
-    if (!st || (rc = ks_lines_new(&lr, ctx->in, ELB_MAX_LINE))) {
-        rc = KS_ERR(err, rc ? rc : KS_ENOMEM, "out of memory");
+    elb_loop el = {.ctx = ctx};
+    ks_buf_init(&el.pd.text, ELB_MAX_LINE + 1);
+    elb_state *st = el.st = calloc(1, sizeof *st);
+    if (!st) {
+        rc = KS_ERR(err, KS_ENOMEM, "out of memory");
         goto done;
     }
     ks_buf_init(&st->extra, 1 << 21);
     ks_buf_init(&st->msg, 1 << 13);
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        size_t n = ln.n;
-        while (n && (ln.p[n - 1] == '\r' || ln.p[n - 1] == ' '))
-            n--;
-        if (!n) {
-            if ((rc = flush(ctx, st, &pd, err)))
-                goto done;
-            continue;
-        }
-        bool starts = !ln.too_long && kind_of(ln.p, n) != 0;
-        if (!starts && pd.active && !pd.too_long) {
-            /* Joined if the record still maps with the line added, or did not map without
-             * it (ALB records map without their trailing fields, so both are tried). */
-            ks_val v[A_N];
-            ks_event ev;
-            int k = 0;
-            size_t keep = pd.text.len;
-            ks_event_init(&ev);
-            bool alone = map_record(st, pd.text.data, pd.text.len, false, &k, &ev, v) == NULL;
-            if (ks_buf_putc(&pd.text, ' ') == 0 && ks_buf_append(&pd.text, ln.p, n) == 0) {
-                ks_event_init(&ev);
-                if (!alone || map_record(st, pd.text.data, pd.text.len, false, &k, &ev, v) == NULL)
-                    continue;
-            }
-            pd.text.len = keep;
-        }
-        if ((rc = flush(ctx, st, &pd, err)))
-            goto done;
-        ks_buf_reset(&pd.text);
-        if (ks_buf_append(&pd.text, ln.p, n) != 0) {
-            rc = KS_ERR(err, KS_ENOMEM, "out of memory");
-            goto done;
-        }
-        pd.line = ln.lineno;
-        pd.offset = ln.offset;
-        pd.too_long = ln.too_long;
-        pd.active = true;
-    }
-    rc = flush(ctx, st, &pd, err);
+    /* On an input failure the record held is not emitted: the rest of it may be what the
+     * failure lost. */
+    if (!(rc = ks_lineloop(ctx->in, ELB_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE, on_line, &el,
+                           err)))
+        rc = flush(ctx, st, &el.pd, err);
 done:
-    ks_lines_free(lr);
-    ks_buf_free(&pd.text);
+    ks_buf_free(&el.pd.text);
     if (st) {
         ks_buf_free(&st->extra);
         ks_buf_free(&st->msg);

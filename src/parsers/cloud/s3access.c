@@ -20,6 +20,7 @@
 #include "core/time.h"
 #include "core/url.h"
 #include "parsers/fields.h"
+#include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
 #define S3_MAX_LINE ((size_t)1 << 20)
@@ -69,6 +70,7 @@ static const ks_column cols[C_N] = {
 const ks_table_def ks_table_s3access = {"s3access", "Amazon S3 server access logs", cols, C_N};
 
 typedef struct s3_state {
+    ks_parse_ctx *ctx;
     ks_fields l;
     ks_buf extra, tgt, msg;
 } s3_state;
@@ -186,50 +188,37 @@ static const char *map(s3_state *st, ks_val *v, ks_event *ev)
     return NULL;
 }
 
+static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    s3_state *st = arg;
+    ks_val v[C_N];
+    ks_event ev;
+    const char *why = ln->too_long ? "line longer than 1 MiB (kept truncated)" : split(st, ln->p, n);
+    if (!why)
+        why = map(st, v, &ev);
+    if (why)
+        return ks_sink_error(st->ctx->sink, ln->lineno, ln->offset, why, ln->p, ln->n, err);
+    ev.raw = (ks_str){ln->p, n};
+    ev.line = ln->lineno;
+    ev.offset = ln->offset;
+    return ks_sink_event(st->ctx->sink, &ev, &ks_table_s3access, v, err);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
-    ks_lines *lr = NULL;
     s3_state *st = calloc(1, sizeof *st);
-    if (!st || (rc = ks_lines_new(&lr, ctx->in, S3_MAX_LINE))) {
-        rc = KS_ERR(err, rc ? rc : KS_ENOMEM, "out of memory");
+    if (!st) {
+        rc = KS_ERR(err, KS_ENOMEM, "out of memory");
         goto done;
     }
+    st->ctx = ctx;
     ks_buf_init(&st->extra, 1 << 21);
     ks_buf_init(&st->tgt, 1 << 21);
     ks_buf_init(&st->msg, 1 << 13);
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        size_t n = ln.n;
-        while (n && (ln.p[n - 1] == '\r' || ln.p[n - 1] == ' '))
-            n--;
-        if (!n)
-            continue;
-        ks_val v[C_N];
-        ks_event ev;
-        const char *why = ln.too_long ? "line longer than 1 MiB (kept truncated)" : split(st, ln.p, n);
-        if (!why)
-            why = map(st, v, &ev);
-        if (why) {
-            if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset, why, ln.p, ln.n, err)))
-                goto done;
-            continue;
-        }
-        ev.raw = (ks_str){ln.p, n};
-        ev.line = ln.lineno;
-        ev.offset = ln.offset;
-        if ((rc = ks_sink_event(ctx->sink, &ev, &ks_table_s3access, v, err)))
-            goto done;
-    }
+    rc = ks_lineloop(ctx->in, S3_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE | KS_LL_SKIP_EMPTY,
+                     on_line, st, err);
 done:
-    ks_lines_free(lr);
     if (st) {
         ks_buf_free(&st->extra);
         ks_buf_free(&st->tgt);

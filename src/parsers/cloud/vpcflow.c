@@ -17,6 +17,7 @@
 
 #include "core/escape.h"
 #include "core/time.h"
+#include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
 #define VF_MAX_LINE ((size_t)1 << 16)
@@ -195,6 +196,7 @@ static const char *const default_format =
 
 /* ---- records ---------------------------------------------------------------------- */
 typedef struct vf_state {
+    ks_parse_ctx *ctx; /* of the file being parsed (NULL for records from other containers) */
     vf_fmt fmt;
     ks_buf extra, msg, tgt;
 } vf_state;
@@ -321,15 +323,32 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
     return 0;
 }
 
+static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    vf_state *st = arg;
+    if (!ln->too_long && is_header(ln->p, n, &st->fmt))
+        return 0; /* the format for the lines that follow */
+    ks_val v[C_NCOLS];
+    ks_event ev;
+    const char *why = ln->too_long ? "line longer than 64 KiB (kept truncated)"
+                                   : map_record(st, ln->p, n, v, &ev);
+    if (why)
+        return ks_sink_error(st->ctx->sink, ln->lineno, ln->offset, why, ln->p, ln->n, err);
+    ev.raw = (ks_str){ln->p, n};
+    ev.line = ln->lineno;
+    ev.offset = ln->offset;
+    return ks_sink_event(st->ctx->sink, &ev, &ks_table_vpcflow, v, err);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
-    ks_lines *lr = NULL;
     vf_state *st = calloc(1, sizeof *st);
     if (!st) {
         rc = KS_ERR(err, KS_ENOMEM, "out of memory");
         goto done;
     }
+    st->ctx = ctx;
     ks_buf_init(&st->extra, 1 << 20);
     ks_buf_init(&st->msg, 1 << 18);
     ks_buf_init(&st->tgt, 1 << 17);
@@ -339,43 +358,9 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         rc = KS_ERR(err, KS_EUSAGE, "flow-format: expected field names like '${version} ${srcaddr}'");
         goto done;
     }
-    if ((rc = ks_lines_new(&lr, ctx->in, VF_MAX_LINE))) {
-        rc = KS_ERR(err, rc, "out of memory");
-        goto done;
-    }
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        size_t n = ln.n;
-        while (n && (ln.p[n - 1] == '\r' || ln.p[n - 1] == ' '))
-            n--;
-        if (!n)
-            continue;
-        if (!ln.too_long && is_header(ln.p, n, &st->fmt))
-            continue; /* the format for the lines that follow */
-        ks_val v[C_NCOLS];
-        ks_event ev;
-        const char *why = ln.too_long ? "line longer than 64 KiB (kept truncated)"
-                                      : map_record(st, ln.p, n, v, &ev);
-        if (why) {
-            if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset, why, ln.p, ln.n, err)))
-                goto done;
-            continue;
-        }
-        ev.raw = (ks_str){ln.p, n};
-        ev.line = ln.lineno;
-        ev.offset = ln.offset;
-        if ((rc = ks_sink_event(ctx->sink, &ev, &ks_table_vpcflow, v, err)))
-            goto done;
-    }
+    rc = ks_lineloop(ctx->in, VF_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE | KS_LL_SKIP_EMPTY,
+                     on_line, st, err);
 done:
-    ks_lines_free(lr);
     if (st) {
         ks_buf_free(&st->extra);
         ks_buf_free(&st->msg);

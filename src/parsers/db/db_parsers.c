@@ -19,6 +19,7 @@
 #include "db/dblog.h"
 #include "db/sql_fingerprint.h"
 #include "db/sql_lex.h"
+#include "parsers/lineloop.h"
 #include "parsers/parser.h"
 #include "parsers/sniff.h"
 #include "store/store.h"
@@ -140,40 +141,42 @@ int ks_db_log_write(ks_sink *sink, const ks_dblog_rec *r, ks_str record, ks_err 
     return rc;
 }
 
+typedef struct dl_loop {
+    ks_parse_ctx *ctx;
+    ks_dblog *p;
+    glue *g;
+    bool stopped; /* the store failed: the reader is not finished */
+} dl_loop;
+
+/* The reader takes each line whole ('\r' and blanks are the formats' business). */
+static int dblog_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    (void)n;
+    dl_loop *l = arg;
+    if (ln->too_long)
+        ks_sink_warn(l->ctx->sink, ln->lineno, ln->offset, "line longer than 1 MiB, cut");
+    if (ks_dblog_line(l->p, ln->p, ln->n, ln->lineno, ln->offset) && l->g->fatal) {
+        l->stopped = true;
+        return err->code ? err->code : KS_EDB;
+    }
+    return 0;
+}
+
 static int parse_as(ks_parse_ctx *ctx, ks_err *err, ks_dblog_format f)
 {
-    ks_lines *lines = NULL;
-    ks_dblog *p = NULL;
     glue g = {ctx, err, 0};
+    dl_loop l = {.ctx = ctx, .g = &g};
     const char *prefix = ks_parse_opt(ctx->opts, "log_line_prefix");
-    ks_line ln;
-    int rc = ks_lines_new(&lines, ctx->in, (size_t)1 << 20);
-    if (rc)
-        goto done;
     /* No prefix given: the reader recognises the common ones from the first lines. */
-    rc = ks_dblog_new(&p, f, prefix, on_record, &g, err);
+    int rc = ks_dblog_new(&l.p, f, prefix, on_record, &g, err);
     if (rc)
         goto done;
-    for (;;) {
-        rc = ks_lines_next(lines, &ln, err);
-        if (rc == KS_EOF) {
-            rc = 0;
-            break;
-        }
-        if (rc)
-            break;
-        if (ln.too_long)
-            ks_sink_warn(ctx->sink, ln.lineno, ln.offset, "line longer than 1 MiB, cut");
-        if (ks_dblog_line(p, ln.p, ln.n, ln.lineno, ln.offset) && g.fatal) {
-            rc = err->code ? err->code : KS_EDB;
-            goto done;
-        }
-    }
-    if (ks_dblog_finish(p) && g.fatal)
+    /* After an input failure the reader still hands over the records it holds. */
+    rc = ks_lineloop(ctx->in, (size_t)1 << 20, 0, dblog_line, &l, err);
+    if (!l.stopped && ks_dblog_finish(l.p) && g.fatal)
         rc = err->code ? err->code : KS_EDB;
 done:
-    ks_dblog_free(p);
-    ks_lines_free(lines);
+    ks_dblog_free(l.p);
     return rc;
 }
 

@@ -29,6 +29,7 @@
 #include "core/io.h"
 #include "core/time.h"
 #include "db/binlog.h"
+#include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
 static const ks_column k_cols[] = {
@@ -373,29 +374,35 @@ static int emit(dp *d, ks_parse_ctx *ctx, ks_err *err)
     return rc;
 }
 
+typedef struct dp_loop {
+    dp *d;
+    ks_parse_ctx *ctx;
+    bool stopped; /* a line failed (store error): the dump is not finished */
+} dp_loop;
+
+static int dump_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    (void)n; /* one_line trims what it needs */
+    dp_loop *l = arg;
+    int rc = one_line(l->d, l->ctx, ln, err);
+    if (rc)
+        l->stopped = true;
+    return rc;
+}
+
 static int parse_dump(ks_parse_ctx *ctx, ks_err *err)
 {
-    ks_lines *lines = NULL;
     dp d;
     memset(&d, 0, sizeof d);
     d.time = KS_TIME_NONE;
     d.cur = (size_t)-1;
     d.t = calloc(MAX_TABLES, sizeof *d.t);
-    int rc = d.t ? ks_lines_new(&lines, ctx->in, MAX_LINE) : KS_ENOMEM;
-    if (rc)
+    dp_loop l = {&d, ctx, false};
+    int rc = d.t ? ks_lineloop(ctx->in, MAX_LINE, 0, dump_line, &l, err) : KS_ENOMEM;
+    if (!d.t || l.stopped)
         goto done;
-    ks_line ln;
-    for (;;) {
-        rc = ks_lines_next(lines, &ln, err);
-        if (rc == KS_EOF) {
-            rc = 0;
-            break;
-        }
-        if (rc)
-            break;
-        if ((rc = one_line(&d, ctx, &ln, err)))
-            goto done;
-    }
+    /* After an input failure an INSERT cut by it is still kept (as broken); the failure is
+     * returned last. */
     int rrc = rc;
     if (d.in_insert)
         rc = end_insert(&d, ctx, err, d.quote ? "broken INSERT: unterminated string at end of dump"
@@ -408,7 +415,6 @@ static int parse_dump(ks_parse_ctx *ctx, ks_err *err)
     if (!rc)
         rc = rrc;
 done:
-    ks_lines_free(lines);
     free(d.t);
     return rc;
 }

@@ -21,6 +21,7 @@
 #include "core/io.h"
 #include "core/time.h"
 #include "parsers/host/hostcfg.h"
+#include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
 #define AC_MAX_LINE ((size_t)1 << 16)
@@ -109,31 +110,24 @@ static bool base_is(const char *path, const char *a)
 
 typedef int (*line_fn)(ks_parse_ctx *ctx, const ks_line *ln, ks_str l, ks_buf *scratch, ks_err *err);
 
+typedef struct ac_loop {
+    ks_parse_ctx *ctx;
+    line_fn fn;
+    ks_buf scratch;
+} ac_loop;
+
+static int ac_line(void *arg, const ks_line *ln, ks_str l, ks_err *err)
+{
+    ac_loop *a = arg;
+    return a->fn(a->ctx, ln, l, &a->scratch, err);
+}
+
 static int each_line(ks_parse_ctx *ctx, line_fn fn, ks_err *err)
 {
-    ks_lines *lr = NULL;
-    ks_buf scratch;
-    int rc = ks_lines_new(&lr, ctx->in, AC_MAX_LINE);
-    if (rc)
-        return KS_ERR(err, rc, "out of memory");
-    ks_buf_init(&scratch, AC_MAX_LINE * 2 + 256);
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            break;
-        }
-        ks_str l = ks_hc_trim((ks_str){ln.p, ln.n});
-        if (!l.n || l.p[0] == '#')
-            continue;
-        if ((rc = fn(ctx, &ln, l, &scratch, err)))
-            break;
-    }
-    ks_buf_free(&scratch);
-    ks_lines_free(lr);
+    ac_loop a = {ctx, fn, {0}};
+    ks_buf_init(&a.scratch, AC_MAX_LINE * 2 + 256);
+    int rc = ks_hc_each_line(ctx, AC_MAX_LINE, "#", ac_line, &a, err);
+    ks_buf_free(&a.scratch);
     return rc;
 }
 
@@ -507,50 +501,49 @@ static int sudoers_sniff(const uint8_t *h, size_t n, const char *name)
     return 0;
 }
 
+/* sudoers: a line ending in '\\' continues on the next; the entry is the lines joined. */
+typedef struct sd_loop {
+    ks_parse_ctx *ctx;
+    ks_buf acc;            /* the entry so far */
+    int64_t line, off;     /* of its first line */
+    bool pending;          /* the last line ended in '\\' */
+} sd_loop;
+
+static int sudoers_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    sd_loop *u = arg;
+    ks_parse_ctx *ctx = u->ctx;
+    ks_str l = ks_hc_trim((ks_str){ln->p, n});
+    if (!u->pending) {
+        if (!l.n)
+            return 0;
+        bool directive = word_pfx(l, "#include") || word_pfx(l, "#includedir") ||
+                         (l.n > 1 && l.p[0] == '#' && l.p[1] >= '0' && l.p[1] <= '9');
+        if (l.p[0] == '#' && !directive)
+            return 0;
+        ks_buf_reset(&u->acc);
+        u->line = ln->lineno;
+        u->off = ln->offset;
+    }
+    bool cont = l.n && l.p[l.n - 1] == '\\';
+    if (cont)
+        l.n--;
+    if ((u->pending && ks_buf_putc(&u->acc, ' ')) || ks_buf_append(&u->acc, l.p, l.n))
+        ks_sink_warn(ctx->sink, u->line, u->off, "sudoers entry longer than 64 KiB: cut");
+    u->pending = cont;
+    if (cont)
+        return 0;
+    return sudo_emit(ctx, u->line, u->off, ks_hc_trim((ks_str){u->acc.data, u->acc.len}), err);
+}
+
 static int sudoers_parse(ks_parse_ctx *ctx, ks_err *err)
 {
-    ks_lines *lr = NULL;
-    ks_buf acc;
-    int rc = ks_lines_new(&lr, ctx->in, AC_MAX_LINE);
-    if (rc)
-        return KS_ERR(err, rc, "out of memory");
-    ks_buf_init(&acc, AC_MAX_LINE);
-    int64_t line = 0, off = 0;
-    bool pending = false;
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            break;
-        }
-        ks_str l = ks_hc_trim((ks_str){ln.p, ln.n});
-        if (!pending) {
-            if (!l.n)
-                continue;
-            bool directive = word_pfx(l, "#include") || word_pfx(l, "#includedir") ||
-                             (l.n > 1 && l.p[0] == '#' && l.p[1] >= '0' && l.p[1] <= '9');
-            if (l.p[0] == '#' && !directive)
-                continue;
-            ks_buf_reset(&acc);
-            line = ln.lineno;
-            off = ln.offset;
-        }
-        bool cont = l.n && l.p[l.n - 1] == '\\';
-        if (cont)
-            l.n--;
-        if ((pending && ks_buf_putc(&acc, ' ')) || ks_buf_append(&acc, l.p, l.n))
-            ks_sink_warn(ctx->sink, line, off, "sudoers entry longer than 64 KiB: cut");
-        pending = cont;
-        if (!cont && (rc = sudo_emit(ctx, line, off, ks_hc_trim((ks_str){acc.data, acc.len}), err)))
-            break;
-    }
-    if (!rc && pending)
-        rc = sudo_emit(ctx, line, off, ks_hc_trim((ks_str){acc.data, acc.len}), err);
-    ks_buf_free(&acc);
-    ks_lines_free(lr);
+    sd_loop u = {.ctx = ctx};
+    ks_buf_init(&u.acc, AC_MAX_LINE);
+    int rc = ks_lineloop(ctx->in, AC_MAX_LINE, KS_LL_TRIM_WS, sudoers_line, &u, err);
+    if (!rc && u.pending)
+        rc = sudo_emit(ctx, u.line, u.off, ks_hc_trim((ks_str){u.acc.data, u.acc.len}), err);
+    ks_buf_free(&u.acc);
     return rc;
 }
 

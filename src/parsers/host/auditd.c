@@ -30,6 +30,7 @@
 #include "core/net.h"
 #include "core/time.h"
 #include "parsers/host/audit_syscalls.h"
+#include "parsers/lineloop.h"
 
 #define AU_MAX_LINE ((size_t)1 << 20)
 #define AU_MAX_KV 8192
@@ -156,6 +157,7 @@ typedef struct au_kv {
 } au_kv;
 
 typedef struct au_state {
+    ks_parse_ctx *ctx;
     au_kv *kv;
     size_t nkv;
     au_kv *en;
@@ -692,12 +694,27 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
     return memmem(l.p, l.n, " msg=audit(", 11) ? 95 : 0;
 }
 
+static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    au_state *st = arg;
+    ks_parse_ctx *ctx = st->ctx;
+    int rc = 0;
+    if (ln->too_long)
+        ks_sink_warn(ctx->sink, ln->lineno, ln->offset, "record longer than 1 MiB: cut");
+    const char *why = record(ctx, st, (ks_str){ln->p, n}, ln->lineno, ln->offset, err, &rc);
+    if (rc)
+        return rc;
+    if (why)
+        return ks_sink_error(ctx->sink, ln->lineno, ln->offset, why, ln->p, ln->n, err);
+    return 0;
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
     au_state st;
     memset(&st, 0, sizeof st);
-    ks_lines *lr = NULL;
+    st.ctx = ctx;
     ks_buf_init(&st.arena, 2 * AU_MAX_LINE + 128);
     ks_buf_init(&st.json, AU_MAX_JSON);
     ks_buf_init(&st.ejson, AU_MAX_JSON);
@@ -707,34 +724,8 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
         rc = KS_ERR(err, KS_ENOMEM, "out of memory");
         goto done;
     }
-    if ((rc = ks_lines_new(&lr, ctx->in, AU_MAX_LINE))) {
-        rc = KS_ERR(err, rc, "out of memory");
-        goto done;
-    }
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        size_t n = ln.n;
-        while (n && (ln.p[n - 1] == '\r' || ln.p[n - 1] == ' ' || ln.p[n - 1] == '\t'))
-            n--;
-        if (!n)
-            continue;
-        if (ln.too_long)
-            ks_sink_warn(ctx->sink, ln.lineno, ln.offset, "record longer than 1 MiB: cut");
-        const char *why = record(ctx, &st, (ks_str){ln.p, n}, ln.lineno, ln.offset, err, &rc);
-        if (rc)
-            goto done;
-        if (why && (rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset, why, ln.p, ln.n, err)))
-            goto done;
-    }
+    rc = ks_lineloop(ctx->in, AU_MAX_LINE, KS_LL_TRIM_WS | KS_LL_SKIP_EMPTY, on_line, &st, err);
 done:
-    ks_lines_free(lr);
     ks_buf_free(&st.arena);
     ks_buf_free(&st.json);
     ks_buf_free(&st.ejson);

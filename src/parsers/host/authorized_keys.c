@@ -204,73 +204,62 @@ static const char *parse_line(ks_str l, ks_str *opts, ks_str *type, ks_str *key,
     return NULL;
 }
 
+typedef struct ak_loop {
+    ks_parse_ctx *ctx;
+    uint8_t *blob; /* a key decoded */
+    ks_str user;   /* the home directory's owner */
+} ak_loop;
+
+static int on_line(void *arg, const ks_line *ln, ks_str l, ks_err *err)
+{
+    ak_loop *k = arg;
+    ks_parse_ctx *ctx = k->ctx;
+    uint8_t *blob = k->blob;
+    ks_str user = k->user;
+    ks_str opts, type, key, comment;
+    const char *why = ln->too_long ? "line longer than 1 MiB" : parse_line(l, &opts, &type, &key, &comment);
+    size_t bn = 0;
+    char fp[64];
+    if (!why && b64_decode(key.p, key.n, blob, &bn))
+        why = "key is not base64";
+    if (!why) {
+        /* RFC 4253 6.6: the blob starts with the key type as an SSH string */
+        uint32_t tl = bn >= 4 ? ((uint32_t)blob[0] << 24 | (uint32_t)blob[1] << 16 |
+                                 (uint32_t)blob[2] << 8 | blob[3])
+                              : UINT32_MAX;
+        if (!ks_fits(4, tl, bn) || tl != type.n || memcmp(blob + 4, type.p, tl))
+            why = "key blob does not name the key type of the line";
+    }
+    if (!why && fingerprint(blob, bn, fp))
+        why = "SHA-256 failed";
+    if (why)
+        return ks_sink_error(ctx->sink, ln->lineno, ln->offset, why, ln->p, ln->n, err);
+    ks_val v[C_NCOLS];
+    v[C_USER] = ks_v_text(user);
+    v[C_KEY_TYPE] = ks_v_text(type);
+    v[C_FINGERPRINT] = ks_v_text(ks_str_c(fp));
+    v[C_COMMENT] = ks_v_text(comment);
+    v[C_OPTIONS] = ks_v_text(opts);
+    v[C_COMMAND] = ks_v_text(opt_value(opts, "command"));
+    v[C_FROM] = ks_v_text(opt_value(opts, "from"));
+    v[C_KEY] = ks_v_text(key);
+    ks_event ev;
+    ks_hc_event_init(&ev, ctx, ln->lineno, ln->offset);
+    ev.actor = user;
+    ev.action = KS_STR_LIT("ssh_authorized_key");
+    ev.target = ks_str_c(fp);
+    ev.message = comment;
+    ev.raw = (ks_str){ln->p, ln->n};
+    return ks_sink_event(ctx->sink, &ev, &ks_table_ssh_authorized_key, v, err);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
-    int rc = 0;
-    ks_lines *lr = NULL;
-    uint8_t *blob = NULL;
-    ks_str user = ks_hc_home_user(ctx->path);
-    if ((rc = ks_lines_new(&lr, ctx->in, AK_MAX_LINE)))
-        return KS_ERR(err, rc, "out of memory");
-    blob = malloc(AK_MAX_LINE / 4 * 3 + 8);
-    if (!blob) {
-        ks_lines_free(lr);
+    ak_loop k = {ctx, malloc(AK_MAX_LINE / 4 * 3 + 8), ks_hc_home_user(ctx->path)};
+    if (!k.blob)
         return KS_ERR(err, KS_ENOMEM, "out of memory");
-    }
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            break;
-        }
-        ks_str l = ks_hc_trim((ks_str){ln.p, ln.n});
-        if (!l.n || l.p[0] == '#')
-            continue;
-        ks_str opts, type, key, comment;
-        const char *why = ln.too_long ? "line longer than 1 MiB" : parse_line(l, &opts, &type, &key, &comment);
-        size_t bn = 0;
-        char fp[64];
-        if (!why && b64_decode(key.p, key.n, blob, &bn))
-            why = "key is not base64";
-        if (!why) {
-            /* RFC 4253 6.6: the blob starts with the key type as an SSH string */
-            uint32_t tl = bn >= 4 ? ((uint32_t)blob[0] << 24 | (uint32_t)blob[1] << 16 |
-                                     (uint32_t)blob[2] << 8 | blob[3])
-                                  : UINT32_MAX;
-            if (!ks_fits(4, tl, bn) || tl != type.n || memcmp(blob + 4, type.p, tl))
-                why = "key blob does not name the key type of the line";
-        }
-        if (!why && fingerprint(blob, bn, fp))
-            why = "SHA-256 failed";
-        if (why) {
-            if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset, why, ln.p, ln.n, err)))
-                break;
-            continue;
-        }
-        ks_val v[C_NCOLS];
-        v[C_USER] = ks_v_text(user);
-        v[C_KEY_TYPE] = ks_v_text(type);
-        v[C_FINGERPRINT] = ks_v_text(ks_str_c(fp));
-        v[C_COMMENT] = ks_v_text(comment);
-        v[C_OPTIONS] = ks_v_text(opts);
-        v[C_COMMAND] = ks_v_text(opt_value(opts, "command"));
-        v[C_FROM] = ks_v_text(opt_value(opts, "from"));
-        v[C_KEY] = ks_v_text(key);
-        ks_event ev;
-        ks_hc_event_init(&ev, ctx, ln.lineno, ln.offset);
-        ev.actor = user;
-        ev.action = KS_STR_LIT("ssh_authorized_key");
-        ev.target = ks_str_c(fp);
-        ev.message = comment;
-        ev.raw = (ks_str){ln.p, ln.n};
-        if ((rc = ks_sink_event(ctx->sink, &ev, &ks_table_ssh_authorized_key, v, err)))
-            break;
-    }
-    free(blob);
-    ks_lines_free(lr);
+    int rc = ks_hc_each_line(ctx, AK_MAX_LINE, "#", on_line, &k, err);
+    free(k.blob);
     return rc;
 }
 

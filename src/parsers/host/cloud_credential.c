@@ -192,101 +192,92 @@ static int masked_error(ks_parse_ctx *ctx, int64_t line, int64_t off, const char
 }
 
 /* ---- INI (AWS files, gcloud configurations) ------------------------------------------ */
+typedef struct cc_loop {
+    ks_parse_ctx *ctx;
+    cc_kind kind;
+    cc_row r;       /* the section being read */
+    ks_str cfgname; /* a gcloud configuration's name (its file's, after "config_") */
+} cc_loop;
+
+static int ini_line(void *arg, const ks_line *ln, ks_str l, ks_err *err)
+{
+    cc_loop *c = arg;
+    ks_parse_ctx *ctx = c->ctx;
+    cc_row *r = &c->r;
+    if (l.p[0] == '[') {
+        if (l.p[l.n - 1] != ']')
+            return masked_error(ctx, ln->lineno, ln->offset, "unterminated [section]", ln->p,
+                                ln->n, err);
+        /* a gcloud configuration is one row over all its sections */
+        if (c->kind == K_GC_CONFIG && r->open)
+            return 0;
+        int rc = emit(ctx, c->kind, r, err);
+        if (rc)
+            return rc;
+        row_reset(r);
+        r->open = true;
+        r->line = ln->lineno;
+        r->offset = ln->offset;
+        ks_str name = ks_hc_trim((ks_str){l.p + 1, l.n - 2});
+        if (c->kind == K_AWS_CONFIG && name.n > 8 && !memcmp(name.p, "profile ", 8))
+            name = ks_hc_trim((ks_str){name.p + 8, name.n - 8});
+        row_set(r, C_PROFILE, c->kind == K_GC_CONFIG ? c->cfgname : name);
+        return 0;
+    }
+    const char *eq = memchr(l.p, '=', l.n);
+    if (!eq)
+        return masked_error(ctx, ln->lineno, ln->offset, "not key = value", ln->p, ln->n, err);
+    if (!r->open) { /* keys before any section */
+        row_reset(r);
+        r->open = true;
+        r->line = ln->lineno;
+        r->offset = ln->offset;
+        if (c->kind == K_GC_CONFIG)
+            row_set(r, C_PROFILE, c->cfgname);
+    }
+    ks_str k = ks_hc_trim((ks_str){l.p, (size_t)(eq - l.p)});
+    ks_str v = ks_hc_trim((ks_str){eq + 1, l.n - (size_t)(eq + 1 - l.p)});
+    if (ks_str_eq(k, "aws_secret_access_key")) {
+        row_set_masked(r, C_SECRET, v);
+        return 0;
+    }
+    if (ks_str_eq(k, "aws_session_token") || ks_str_eq(k, "aws_security_token")) {
+        row_set_masked(r, C_SESSION_TOKEN, v);
+        return 0;
+    }
+    int col = -1;
+    if (ks_str_eq(k, "aws_access_key_id"))
+        col = C_KEY_ID;
+    else if (ks_str_eq(k, "role_arn") || ks_str_eq(k, "sso_role_name"))
+        col = C_ROLE_ARN;
+    else if (ks_str_eq(k, "source_profile"))
+        col = C_SOURCE_PROFILE;
+    else if (ks_str_eq(k, "region"))
+        col = C_REGION;
+    else if (ks_str_eq(k, "account") || ks_str_eq(k, "sso_account_id"))
+        col = C_ACCOUNT;
+    else if (ks_str_eq(k, "project"))
+        col = C_TENANT;
+    if (col >= 0)
+        row_set(r, col, v);
+    else
+        extra_add(r, k, v);
+    return 0;
+}
+
 static int parse_ini(ks_parse_ctx *ctx, cc_kind kind, ks_err *err)
 {
-    int rc = 0;
-    ks_lines *lr = NULL;
-    cc_row r;
-    ks_buf_init(&r.text, 1 << 20);
-    ks_buf_init(&r.extra, 1 << 20);
-    row_reset(&r);
-    ks_str cfgname = KS_STR_NULL;
+    cc_loop c = {.ctx = ctx, .kind = kind, .cfgname = KS_STR_NULL};
+    ks_buf_init(&c.r.text, 1 << 20);
+    ks_buf_init(&c.r.extra, 1 << 20);
+    row_reset(&c.r);
     if (kind == K_GC_CONFIG)
-        cfgname = ks_str_c(ks_hc_base(ctx->path) + 7);
-    if ((rc = ks_lines_new(&lr, ctx->in, CC_MAX_LINE))) {
-        rc = KS_ERR(err, rc, "out of memory");
-        goto done;
-    }
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        ks_str l = ks_hc_trim((ks_str){ln.p, ln.n});
-        if (!l.n || l.p[0] == '#' || l.p[0] == ';')
-            continue;
-        if (l.p[0] == '[') {
-            if (l.p[l.n - 1] != ']') {
-                if ((rc = masked_error(ctx, ln.lineno, ln.offset, "unterminated [section]", ln.p, ln.n, err)))
-                    goto done;
-                continue;
-            }
-            /* a gcloud configuration is one row over all its sections */
-            if (kind == K_GC_CONFIG && r.open)
-                continue;
-            if ((rc = emit(ctx, kind, &r, err)))
-                goto done;
-            row_reset(&r);
-            r.open = true;
-            r.line = ln.lineno;
-            r.offset = ln.offset;
-            ks_str name = ks_hc_trim((ks_str){l.p + 1, l.n - 2});
-            if (kind == K_AWS_CONFIG && name.n > 8 && !memcmp(name.p, "profile ", 8))
-                name = ks_hc_trim((ks_str){name.p + 8, name.n - 8});
-            row_set(&r, C_PROFILE, kind == K_GC_CONFIG ? cfgname : name);
-            continue;
-        }
-        const char *eq = memchr(l.p, '=', l.n);
-        if (!eq) {
-            if ((rc = masked_error(ctx, ln.lineno, ln.offset, "not key = value", ln.p, ln.n, err)))
-                goto done;
-            continue;
-        }
-        if (!r.open) { /* keys before any section */
-            row_reset(&r);
-            r.open = true;
-            r.line = ln.lineno;
-            r.offset = ln.offset;
-            if (kind == K_GC_CONFIG)
-                row_set(&r, C_PROFILE, cfgname);
-        }
-        ks_str k = ks_hc_trim((ks_str){l.p, (size_t)(eq - l.p)});
-        ks_str v = ks_hc_trim((ks_str){eq + 1, l.n - (size_t)(eq + 1 - l.p)});
-        if (ks_str_eq(k, "aws_secret_access_key")) {
-            row_set_masked(&r, C_SECRET, v);
-            continue;
-        }
-        if (ks_str_eq(k, "aws_session_token") || ks_str_eq(k, "aws_security_token")) {
-            row_set_masked(&r, C_SESSION_TOKEN, v);
-            continue;
-        }
-        int col = -1;
-        if (ks_str_eq(k, "aws_access_key_id"))
-            col = C_KEY_ID;
-        else if (ks_str_eq(k, "role_arn") || ks_str_eq(k, "sso_role_name"))
-            col = C_ROLE_ARN;
-        else if (ks_str_eq(k, "source_profile"))
-            col = C_SOURCE_PROFILE;
-        else if (ks_str_eq(k, "region"))
-            col = C_REGION;
-        else if (ks_str_eq(k, "account") || ks_str_eq(k, "sso_account_id"))
-            col = C_ACCOUNT;
-        else if (ks_str_eq(k, "project"))
-            col = C_TENANT;
-        if (col >= 0)
-            row_set(&r, col, v);
-        else
-            extra_add(&r, k, v);
-    }
-    rc = emit(ctx, kind, &r, err);
-done:
-    ks_lines_free(lr);
-    ks_buf_free(&r.text);
-    ks_buf_free(&r.extra);
+        c.cfgname = ks_str_c(ks_hc_base(ctx->path) + 7);
+    int rc = ks_hc_each_line(ctx, CC_MAX_LINE, "#;", ini_line, &c, err);
+    if (!rc)
+        rc = emit(ctx, kind, &c.r, err);
+    ks_buf_free(&c.r.text);
+    ks_buf_free(&c.r.extra);
     return rc;
 }
 

@@ -15,6 +15,7 @@
 #include "core/io.h"
 #include "core/time.h"
 #include "parsers/host/hostcfg.h"
+#include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
 #define CI_MAX_LINE ((size_t)1 << 20)
@@ -97,26 +98,26 @@ static bool fetch_exec(const char *p, size_t n)
 typedef struct ci_state {
     ks_parse_ctx *ctx;
     ks_tz *tz;
-    ks_buf rec;
-    bool pending, cut;
-    int64_t line, offset, banner_time;
+    ks_linejoin join; /* cloud-init.log: a record and its continuation lines */
+    ks_buf text;      /* user data: the whole file */
+    bool text_cut;
+    int64_t text_lines, banner_time;
+    bool fetch_exec;
 } ci_state;
 
 static int flush_log(ci_state *st, ks_err *err)
 {
-    if (!st->pending)
+    ks_str rec;
+    if (!ks_linejoin_take(&st->join, st->ctx->sink, &rec))
         return 0;
-    st->pending = false;
-    const char *p = st->rec.data;
-    size_t n = st->rec.len;
-    if (st->cut)
-        ks_sink_warn(st->ctx->sink, st->line, st->offset, "record longer than 1 MiB: cut");
+    const char *p = rec.p;
+    size_t n = rec.n;
     ks_val v[C_NCOLS];
     for (int i = 0; i < C_NCOLS; i++)
         v[i] = ks_v_null();
     int64_t t;
     if (ks_time_parse_iso8601(p, 23, st->tz, &t))
-        return ks_sink_error(st->ctx->sink, st->line, st->offset, "bad cloud-init.log time", p, n, err);
+        return ks_sink_error(st->ctx->sink, st->join.line, st->join.offset, "bad cloud-init.log time", p, n, err);
     /* "module.py[LEVEL]: message" */
     ks_str rest = {p + 26, n - 26};
     const char *lb = memchr(rest.p, '[', rest.n);
@@ -135,8 +136,8 @@ static int flush_log(ci_state *st, ks_err *err)
     ks_event_init(&ev);
     ev.time = t;
     ev.time_desc = "logged";
-    ev.line = st->line;
-    ev.offset = st->offset;
+    ev.line = st->join.line;
+    ev.offset = st->join.offset;
     ev.action = KS_STR_LIT("cloud_init_log");
     ev.target = v[C_MODULE].s;
     ev.outcome = v[C_LEVEL].s;
@@ -177,61 +178,49 @@ static void banner(ci_state *st, ks_str l)
     st->banner_time = d[21] == '+' ? t - off : t + off;
 }
 
-static int parse_output(ci_state *st, ks_lines *lr, ks_err *err)
+static int output_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
 {
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            return 0;
-        if (s)
-            return s;
-        ks_str l = ks_hc_trim((ks_str){ln.p, ln.n});
-        if (!l.n)
-            continue;
-        banner(st, l);
-        ks_val v[C_NCOLS];
-        for (int i = 0; i < C_NCOLS; i++)
-            v[i] = ks_v_null();
-        ks_event ev;
-        ks_hc_event_init(&ev, st->ctx, ln.lineno, ln.offset);
-        if (st->banner_time != KS_TIME_NONE) {
-            ev.time = st->banner_time;
-            ev.time_desc = "stage started";
-        }
-        if (ev.time != KS_TIME_NONE)
-            v[C_TIME] = ks_v_int(ev.time);
-        v[C_KIND] = ks_v_text(KS_STR_LIT("output"));
-        v[C_MESSAGE] = ks_v_text(l);
-        v[C_FETCH_EXEC] = ks_v_int(fetch_exec(l.p, l.n));
-        ev.action = KS_STR_LIT("cloud_init_output");
-        ev.message = l;
-        ev.raw = (ks_str){ln.p, ln.n};
-        int rc = ks_sink_event(st->ctx->sink, &ev, &ks_table_cloud_init, v, err);
-        if (rc)
-            return rc;
+    ci_state *st = arg;
+    ks_str l = ks_hc_trim((ks_str){ln->p, n});
+    banner(st, l);
+    ks_val v[C_NCOLS];
+    for (int i = 0; i < C_NCOLS; i++)
+        v[i] = ks_v_null();
+    ks_event ev;
+    ks_hc_event_init(&ev, st->ctx, ln->lineno, ln->offset);
+    if (st->banner_time != KS_TIME_NONE) {
+        ev.time = st->banner_time;
+        ev.time_desc = "stage started";
     }
+    if (ev.time != KS_TIME_NONE)
+        v[C_TIME] = ks_v_int(ev.time);
+    v[C_KIND] = ks_v_text(KS_STR_LIT("output"));
+    v[C_MESSAGE] = ks_v_text(l);
+    v[C_FETCH_EXEC] = ks_v_int(fetch_exec(l.p, l.n));
+    ev.action = KS_STR_LIT("cloud_init_output");
+    ev.message = l;
+    ev.raw = (ks_str){ln->p, ln->n};
+    return ks_sink_event(st->ctx->sink, &ev, &ks_table_cloud_init, v, err);
 }
 
-static int parse_userdata(ci_state *st, ks_lines *lr, ks_err *err)
+/* User data is one record: every line as it is (a script's blank lines included). */
+static int userdata_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
 {
-    int64_t lines = 0;
-    bool fx = false;
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s)
-            return s;
-        lines++;
-        fx |= fetch_exec(ln.p, ln.n);
-        if ((lines > 1 && ks_buf_putc(&st->rec, '\n')) || ks_buf_append(&st->rec, ln.p, ln.n) || ln.too_long)
-            st->cut = true;
-    }
-    if (!lines)
+    (void)n;
+    ci_state *st = arg;
+    st->text_lines++;
+    st->fetch_exec |= fetch_exec(ln->p, ln->n);
+    if ((st->text_lines > 1 && ks_buf_putc(&st->text, '\n')) ||
+        ks_buf_append(&st->text, ln->p, ln->n) || ln->too_long)
+        st->text_cut = true;
+    return 0;
+}
+
+static int emit_userdata(ci_state *st, ks_err *err)
+{
+    if (!st->text_lines)
         return 0;
-    if (st->cut)
+    if (st->text_cut)
         ks_sink_warn(st->ctx->sink, 1, 0, "user data longer than 1 MiB: the text kept is cut");
     ks_val v[C_NCOLS];
     for (int i = 0; i < C_NCOLS; i++)
@@ -240,82 +229,65 @@ static int parse_userdata(ci_state *st, ks_lines *lr, ks_err *err)
     ks_hc_event_init(&ev, st->ctx, 1, 0);
     if (ev.time != KS_TIME_NONE)
         v[C_TIME] = ks_v_int(ev.time);
-    ks_str text = {st->rec.data ? st->rec.data : "", st->rec.len};
+    ks_str text = {st->text.data ? st->text.data : "", st->text.len};
     v[C_KIND] = ks_v_text(KS_STR_LIT("user_data"));
     v[C_MESSAGE] = ks_v_text(text);
-    v[C_FETCH_EXEC] = ks_v_int(fx);
-    v[C_LINES] = ks_v_int(lines);
+    v[C_FETCH_EXEC] = ks_v_int(st->fetch_exec);
+    v[C_LINES] = ks_v_int(st->text_lines);
     ev.action = KS_STR_LIT("cloud_init_user_data");
     ev.target = ks_str_c(ks_hc_inner(st->ctx->path));
-    ev.outcome = fx ? KS_STR_LIT("fetch_exec") : KS_STR_NULL;
+    ev.outcome = st->fetch_exec ? KS_STR_LIT("fetch_exec") : KS_STR_NULL;
     ev.raw = text;
     return ks_sink_event(st->ctx->sink, &ev, &ks_table_cloud_init, v, err);
+}
+
+/* cloud-init.log: a line with the log's time starts a record, the lines after it continue
+ * it (tracebacks). */
+static int log_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    ci_state *st = arg;
+    if (log_start(ln->p, n)) {
+        int rc = flush_log(st, err);
+        if (rc)
+            return rc;
+        ks_linejoin_start(&st->join, ln, ln->p, n);
+        return 0;
+    }
+    if (!ks_hc_trim((ks_str){ln->p, n}).n)
+        return 0;
+    if (!st->join.pending)
+        return ks_sink_error(st->ctx->sink, ln->lineno, ln->offset, "not a cloud-init.log line",
+                             ln->p, ln->n, err);
+    ks_linejoin_add(&st->join, ln, ln->p, n);
+    return 0;
 }
 
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
-    ks_lines *lr = NULL;
     ci_state st;
     memset(&st, 0, sizeof st);
     st.ctx = ctx;
     st.banner_time = KS_TIME_NONE;
-    ks_buf_init(&st.rec, CI_MAX_REC + 16);
+    ks_linejoin_init(&st.join, CI_MAX_REC, "record longer than 1 MiB: cut");
+    ks_buf_init(&st.text, CI_MAX_REC + 16);
     ci_kind kind = path_kind(ctx->path);
     const char *zone = ks_parse_opt(ctx->opts, "tz");
     if (zone && (rc = ks_tz_load(&st.tz, zone, err)))
         goto done;
-    if ((rc = ks_lines_new(&lr, ctx->in, CI_MAX_LINE))) {
-        rc = KS_ERR(err, rc, "out of memory");
-        goto done;
-    }
+    /* An input failure ends parsing without the record held (user data, a log record). */
     if (kind == CI_OUTPUT) {
-        rc = parse_output(&st, lr, err);
-        goto done;
-    }
-    if (kind == CI_USERDATA) {
-        rc = parse_userdata(&st, lr, err);
-        goto done;
-    }
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        size_t n = ln.n;
-        while (n && (ln.p[n - 1] == '\r' || ln.p[n - 1] == ' '))
-            n--;
-        if (log_start(ln.p, n)) {
-            if ((rc = flush_log(&st, err)))
-                goto done;
-            ks_buf_reset(&st.rec);
-            st.pending = true;
-            st.cut = ln.too_long;
-            st.line = ln.lineno;
-            st.offset = ln.offset;
-            if (ks_buf_append(&st.rec, ln.p, n))
-                st.cut = true;
-            continue;
-        }
-        if (!ks_hc_trim((ks_str){ln.p, n}).n)
-            continue;
-        if (!st.pending) {
-            if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset, "not a cloud-init.log line",
-                                    ln.p, ln.n, err)))
-                goto done;
-            continue;
-        }
-        if (st.cut || ln.too_long || ks_buf_putc(&st.rec, '\n') || ks_buf_append(&st.rec, ln.p, n))
-            st.cut = true;
-    }
-    rc = flush_log(&st, err);
+        rc = ks_lineloop(ctx->in, CI_MAX_LINE, KS_LL_TRIM_WS | KS_LL_SKIP_EMPTY, output_line, &st,
+                         err);
+    } else if (kind == CI_USERDATA) {
+        if (!(rc = ks_lineloop(ctx->in, CI_MAX_LINE, 0, userdata_line, &st, err)))
+            rc = emit_userdata(&st, err);
+    } else if (!(rc = ks_lineloop(ctx->in, CI_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE, log_line,
+                                  &st, err)))
+        rc = flush_log(&st, err);
 done:
-    ks_lines_free(lr);
-    ks_buf_free(&st.rec);
+    ks_linejoin_free(&st.join);
+    ks_buf_free(&st.text);
     ks_tz_free(st.tz);
     return rc;
 }

@@ -106,98 +106,88 @@ static bool time_field(ks_str f)
     return true;
 }
 
+typedef struct cr_loop {
+    ks_parse_ctx *ctx;
+    int kind;          /* CR_SYSTEM, CR_USER or CR_ANACRON */
+    ks_str file_user;  /* a user crontab's owner: its file name */
+} cr_loop;
+
+static int on_line(void *arg, const ks_line *ln, ks_str l, ks_err *err)
+{
+    static const char *const kinds[] = {"system", "user", "anacron"};
+    cr_loop *c = arg;
+    ks_parse_ctx *ctx = c->ctx;
+    ks_val v[C_NCOLS];
+    for (int i = 0; i < C_NCOLS; i++)
+        v[i] = ks_v_null();
+    ks_event ev;
+    ks_hc_event_init(&ev, ctx, ln->lineno, ln->offset);
+    ev.raw = (ks_str){ln->p, ln->n};
+    ev.action = KS_STR_LIT("cron_entry");
+    const char *why = NULL;
+    if (is_env(l.p, l.n)) {
+        v[C_KIND] = ks_v_text(KS_STR_LIT("env"));
+        v[C_COMMAND] = ks_v_text(l);
+        ev.action = KS_STR_LIT("cron_env");
+        ev.target = l;
+    } else {
+        size_t i = 0, sched_b = 0, sched_e;
+        ks_str f = field(l.p, l.n, &i);
+        if (c->kind == CR_ANACRON) {
+            ks_str delay = field(l.p, l.n, &i);
+            sched_e = i;
+            ks_str job = field(l.p, l.n, &i);
+            if (!job.n || !time_field(delay) || !(f.p[0] == '@' || time_field(f)))
+                why = "not an anacrontab entry (PERIOD DELAY JOB-ID COMMAND)";
+            v[C_JOB] = ks_v_text(job);
+        } else if (f.p[0] == '@') {
+            sched_e = i;
+            if (f.n < 2)
+                why = "bad @special";
+        } else {
+            bool ok = time_field(f);
+            for (int k = 0; k < 4 && ok; k++)
+                ok = time_field(field(l.p, l.n, &i));
+            sched_e = i;
+            if (!ok)
+                why = "not a cron entry (five time fields or @special expected)";
+        }
+        ks_str user = c->file_user;
+        if (!why && c->kind == CR_SYSTEM) {
+            user = field(l.p, l.n, &i);
+            if (!user.n)
+                why = "system crontab entry without a user field";
+        } else if (c->kind == CR_ANACRON) {
+            user = KS_STR_LIT("root");
+        }
+        while (i < l.n && is_blank(l.p[i]))
+            i++;
+        ks_str cmd = {l.p + i, l.n - i};
+        if (!why && !cmd.n)
+            why = "cron entry without a command";
+        if (why)
+            return ks_sink_error(ctx->sink, ln->lineno, ln->offset, why, ln->p, ln->n, err);
+        v[C_KIND] = ks_v_text(ks_str_c(kinds[c->kind]));
+        v[C_USER] = ks_v_text(user);
+        v[C_SCHEDULE] = ks_v_text((ks_str){l.p + sched_b, sched_e - sched_b});
+        v[C_COMMAND] = ks_v_text(cmd);
+        ev.actor = user;
+        ev.target = cmd;
+        ev.message = (ks_str){l.p + sched_b, sched_e - sched_b};
+    }
+    return ks_sink_event(ctx->sink, &ev, &ks_table_crontab, v, err);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
-    int rc = 0;
-    ks_lines *lr = NULL;
     int kind = path_kind(ctx->path);
     const char *o = ks_parse_opt(ctx->opts, "cron");
     if (o)
         kind = !strcmp(o, "user") ? CR_USER : !strcmp(o, "anacron") ? CR_ANACRON : CR_SYSTEM;
     if (kind < 0)
         kind = CR_SYSTEM;
-    ks_str file_user = ks_str_c(ks_hc_base(ctx->path));
-    static const char *const kinds[] = {"system", "user", "anacron"};
-    if ((rc = ks_lines_new(&lr, ctx->in, CR_MAX_LINE)))
-        return KS_ERR(err, rc, "out of memory");
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            break;
-        }
-        ks_str l = ks_hc_trim((ks_str){ln.p, ln.n});
-        if (!l.n || l.p[0] == '#')
-            continue;
-        ks_val v[C_NCOLS];
-        for (int i = 0; i < C_NCOLS; i++)
-            v[i] = ks_v_null();
-        ks_event ev;
-        ks_hc_event_init(&ev, ctx, ln.lineno, ln.offset);
-        ev.raw = (ks_str){ln.p, ln.n};
-        ev.action = KS_STR_LIT("cron_entry");
-        const char *why = NULL;
-        if (is_env(l.p, l.n)) {
-            v[C_KIND] = ks_v_text(KS_STR_LIT("env"));
-            v[C_COMMAND] = ks_v_text(l);
-            ev.action = KS_STR_LIT("cron_env");
-            ev.target = l;
-        } else {
-            size_t i = 0, sched_b = 0, sched_e;
-            ks_str f = field(l.p, l.n, &i);
-            if (kind == CR_ANACRON) {
-                ks_str delay = field(l.p, l.n, &i);
-                sched_e = i;
-                ks_str job = field(l.p, l.n, &i);
-                if (!job.n || !time_field(delay) || !(f.p[0] == '@' || time_field(f)))
-                    why = "not an anacrontab entry (PERIOD DELAY JOB-ID COMMAND)";
-                v[C_JOB] = ks_v_text(job);
-            } else if (f.p[0] == '@') {
-                sched_e = i;
-                if (f.n < 2)
-                    why = "bad @special";
-            } else {
-                bool ok = time_field(f);
-                for (int k = 0; k < 4 && ok; k++)
-                    ok = time_field(field(l.p, l.n, &i));
-                sched_e = i;
-                if (!ok)
-                    why = "not a cron entry (five time fields or @special expected)";
-            }
-            ks_str user = file_user;
-            if (!why && kind == CR_SYSTEM) {
-                user = field(l.p, l.n, &i);
-                if (!user.n)
-                    why = "system crontab entry without a user field";
-            } else if (kind == CR_ANACRON) {
-                user = KS_STR_LIT("root");
-            }
-            while (i < l.n && is_blank(l.p[i]))
-                i++;
-            ks_str cmd = {l.p + i, l.n - i};
-            if (!why && !cmd.n)
-                why = "cron entry without a command";
-            if (why) {
-                if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset, why, ln.p, ln.n, err)))
-                    break;
-                continue;
-            }
-            v[C_KIND] = ks_v_text(ks_str_c(kinds[kind]));
-            v[C_USER] = ks_v_text(user);
-            v[C_SCHEDULE] = ks_v_text((ks_str){l.p + sched_b, sched_e - sched_b});
-            v[C_COMMAND] = ks_v_text(cmd);
-            ev.actor = user;
-            ev.target = cmd;
-            ev.message = (ks_str){l.p + sched_b, sched_e - sched_b};
-        }
-        if ((rc = ks_sink_event(ctx->sink, &ev, &ks_table_crontab, v, err)))
-            break;
-    }
-    ks_lines_free(lr);
-    return rc;
+    cr_loop c = {ctx, kind, ks_str_c(ks_hc_base(ctx->path))};
+    return ks_hc_each_line(ctx, CR_MAX_LINE, "#", on_line, &c, err);
 }
 
 const ks_parser ks_parser_crontab = {

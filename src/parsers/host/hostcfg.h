@@ -65,5 +65,11 @@ ks_str ks_hc_trim(ks_str s);
 void ks_hc_mask(ks_str secret, char *out, size_t outsz);
 /* Fills the provenance and the "file modified" time of an event from ctx. */
 void ks_hc_event_init(ks_event *ev, const ks_parse_ctx *ctx, int64_t line, int64_t offset);
+/* The loop of the configuration-file readers: every line of ctx->in (at most max_line
+ * bytes; longer ones come cut, too_long set) trimmed on both sides as `l`; blank lines and
+ * lines starting with one of the `comment` characters are skipped. Returns as ks_lineloop. */
+typedef int (*ks_hc_line_fn)(void *arg, const ks_line *ln, ks_str l, ks_err *err);
+int ks_hc_each_line(ks_parse_ctx *ctx, size_t max_line, const char *comment, ks_hc_line_fn fn,
+                    void *arg, ks_err *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/time.h"
+#include "parsers/lineloop.h"
 
 const char *ks_hc_base(const char *path)
 {
@@ -126,4 +127,27 @@ void ks_hc_event_init(ks_event *ev, const ks_parse_ctx *ctx, int64_t line, int64
         ev->time = ctx->ref_time;
         ev->time_desc = "file modified";
     }
+}
+
+typedef struct hc_loop {
+    const char *comment;
+    ks_hc_line_fn fn;
+    void *arg;
+} hc_loop;
+
+static int hc_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    hc_loop *h = arg;
+    ks_str l = ks_hc_trim((ks_str){ln->p, n});
+    /* memchr, not strchr: a line starting with a NUL byte is no comment */
+    if (memchr(h->comment, l.p[0], strlen(h->comment)))
+        return 0;
+    return h->fn(h->arg, ln, l, err);
+}
+
+int ks_hc_each_line(ks_parse_ctx *ctx, size_t max_line, const char *comment, ks_hc_line_fn fn,
+                    void *arg, ks_err *err)
+{
+    hc_loop h = {comment, fn, arg};
+    return ks_lineloop(ctx->in, max_line, KS_LL_TRIM_WS | KS_LL_SKIP_EMPTY, hc_line, &h, err);
 }

@@ -20,6 +20,7 @@
 #include "core/io.h"
 #include "core/time.h"
 #include "parsers/host/hostcfg.h"
+#include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
 #define PL_MAX_LINE ((size_t)16 << 20)
@@ -139,6 +140,7 @@ typedef struct pk_state {
     ks_tz *tz;
     int64_t block_time;
     ks_buf cmdline, reqby;
+    bool decided; /* the log's kind, from its first line */
 } pk_state;
 
 typedef struct pk_rec {
@@ -454,60 +456,44 @@ static int line_dnf(pk_state *st, const ks_line *ln, ks_str l, ks_err *err)
     return emit(st, &r, ln, err);
 }
 
+static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    pk_state *st = arg;
+    ks_parse_ctx *ctx = st->ctx;
+    ks_str l = ks_hc_trim((ks_str){ln->p, n});
+    if (!st->decided) {
+        int score;
+        pk_kind k = kind_of((const uint8_t *)l.p, l.n, ctx->path, &score);
+        if (k != PK_NONE)
+            st->kind = k;
+        st->decided = true;
+    }
+    if (ln->too_long)
+        return ks_sink_error(ctx->sink, ln->lineno, ln->offset, "line longer than 16 MiB", ln->p,
+                             ln->n, err);
+    switch (st->kind) {
+    case PK_APT: return line_apt(st, ln, l, err);
+    case PK_YUM: return line_yum(st, ln, l, err);
+    case PK_DNF: return line_dnf(st, ln, l, err);
+    default: return line_dpkg(st, ln, l, err);
+    }
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
-    ks_lines *lr = NULL;
     pk_state st;
     memset(&st, 0, sizeof st);
     st.ctx = ctx;
     st.block_time = KS_TIME_NONE;
+    st.kind = PK_DPKG;
     ks_buf_init(&st.cmdline, 1 << 20);
     ks_buf_init(&st.reqby, 4096);
     const char *zone = ks_parse_opt(ctx->opts, "tz");
     if (zone && (rc = ks_tz_load(&st.tz, zone, err)))
         goto done;
-    if ((rc = ks_lines_new(&lr, ctx->in, PL_MAX_LINE))) {
-        rc = KS_ERR(err, rc, "out of memory");
-        goto done;
-    }
-    bool decided = false;
-    st.kind = PK_DPKG;
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        ks_str l = ks_hc_trim((ks_str){ln.p, ln.n});
-        if (!l.n)
-            continue;
-        if (!decided) {
-            int score;
-            pk_kind k = kind_of((const uint8_t *)l.p, l.n, ctx->path, &score);
-            if (k != PK_NONE)
-                st.kind = k;
-            decided = true;
-        }
-        if (ln.too_long) {
-            if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset, "line longer than 16 MiB", ln.p, ln.n, err)))
-                goto done;
-            continue;
-        }
-        switch (st.kind) {
-        case PK_APT: rc = line_apt(&st, &ln, l, err); break;
-        case PK_YUM: rc = line_yum(&st, &ln, l, err); break;
-        case PK_DNF: rc = line_dnf(&st, &ln, l, err); break;
-        default: rc = line_dpkg(&st, &ln, l, err); break;
-        }
-        if (rc)
-            goto done;
-    }
+    rc = ks_lineloop(ctx->in, PL_MAX_LINE, KS_LL_TRIM_WS | KS_LL_SKIP_EMPTY, on_line, &st, err);
 done:
-    ks_lines_free(lr);
     ks_buf_free(&st.cmdline);
     ks_buf_free(&st.reqby);
     ks_tz_free(st.tz);

@@ -18,6 +18,7 @@
 #include "core/io.h"
 #include "core/time.h"
 #include "parsers/host/hostcfg.h"
+#include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
 #define SH_MAX_LINE ((size_t)1 << 20)
@@ -171,6 +172,8 @@ typedef struct sh_state {
     bool pending, cut, cont, ts_mode, ts_only;
     int64_t time, elapsed, line, offset, seq;
     bool has_elapsed;
+    bool decided;  /* the shell, from the first line that has content (or --opt shell) */
+    int name_kind; /* the shell the file name says, or -1 */
 } sh_state;
 
 /* Decodes zsh metafied bytes or libedit/fish escapes into st->tmp. */
@@ -366,10 +369,31 @@ static int line_plain(sh_state *st, const ks_line *ln, size_t n, ks_err *err)
     return 0;
 }
 
+static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    sh_state *st = arg;
+    if (!st->decided && n) {
+        /* strong content signatures win over the file name (fish/zsh/bash copied
+         * under another name) */
+        int sc;
+        int ck = content_kind((const uint8_t *)ln->p, n, &sc);
+        if (ck == SH_FISH || ck == SH_ZSH || (ck == SH_BASH && st->name_kind < 0))
+            st->kind = (sh_kind)ck;
+        else if (ck == SH_MYSQL && st->name_kind < 0)
+            st->kind = SH_MYSQL;
+        st->decided = true;
+    }
+    switch (st->kind) {
+    case SH_BASH: return line_bash(st, ln, n, err);
+    case SH_ZSH: return line_zsh(st, ln, n, err);
+    case SH_FISH: return line_fish(st, ln, n, err);
+    default: return line_plain(st, ln, n, err);
+    }
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
-    ks_lines *lr = NULL;
     sh_state st;
     memset(&st, 0, sizeof st);
     st.ctx = ctx;
@@ -378,53 +402,16 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     ks_buf_init(&st.paths, SH_MAX_REC);
     ks_buf_init(&st.tmp, SH_MAX_LINE + 16);
     const char *forced = ks_parse_opt(ctx->opts, "shell");
-    int nk = name_kind(ctx->path);
-    st.kind = nk >= 0 ? (sh_kind)nk : SH_BASH;
+    st.name_kind = name_kind(ctx->path);
+    st.kind = st.name_kind >= 0 ? (sh_kind)st.name_kind : SH_BASH;
     if (forced) {
         for (int i = 0; i < (int)(sizeof shell_names / sizeof shell_names[0]); i++)
             if (!strcmp(forced, shell_names[i]))
                 st.kind = (sh_kind)i;
     }
-    if ((rc = ks_lines_new(&lr, ctx->in, SH_MAX_LINE))) {
-        rc = KS_ERR(err, rc, "out of memory");
-        goto done;
-    }
-    bool decided = forced != NULL;
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        size_t n = ln.n;
-        while (n && ln.p[n - 1] == '\r')
-            n--;
-        if (!decided && n) {
-            /* strong content signatures win over the file name (fish/zsh/bash copied
-             * under another name) */
-            int sc;
-            int ck = content_kind((const uint8_t *)ln.p, n, &sc);
-            if (ck == SH_FISH || ck == SH_ZSH || (ck == SH_BASH && nk < 0))
-                st.kind = (sh_kind)ck;
-            else if (ck == SH_MYSQL && nk < 0)
-                st.kind = SH_MYSQL;
-            decided = true;
-        }
-        switch (st.kind) {
-        case SH_BASH: rc = line_bash(&st, &ln, n, err); break;
-        case SH_ZSH: rc = line_zsh(&st, &ln, n, err); break;
-        case SH_FISH: rc = line_fish(&st, &ln, n, err); break;
-        default: rc = line_plain(&st, &ln, n, err); break;
-        }
-        if (rc)
-            goto done;
-    }
-    rc = flush(&st, err);
-done:
-    ks_lines_free(lr);
+    st.decided = forced != NULL;
+    if (!(rc = ks_lineloop(ctx->in, SH_MAX_LINE, KS_LL_TRIM_CR, on_line, &st, err)))
+        rc = flush(&st, err);
     ks_buf_free(&st.cmd);
     ks_buf_free(&st.paths);
     ks_buf_free(&st.tmp);

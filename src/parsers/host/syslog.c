@@ -30,6 +30,7 @@
 
 #include "core/time.h"
 #include "parsers/host/syslog_int.h"
+#include "parsers/lineloop.h"
 
 #define SL_MAX_LINE ((size_t)1 << 20)
 #define SL_MAX_REC ((size_t)1 << 20)
@@ -365,9 +366,9 @@ static bool looks_like_header(ks_str s)
 
 /* ---- records ------------------------------------------------------------------------ */
 typedef struct sl_state {
-    ks_buf rec;
-    bool pending, cut, warned_year;
-    int64_t line, offset;
+    ks_parse_ctx *ctx;
+    ks_linejoin join; /* the record: a header line and its continuation lines */
+    bool warned_year;
     ks_tz *tz;
 } sl_state;
 
@@ -399,23 +400,21 @@ static int emit_marker(ks_parse_ctx *ctx, ks_str s, int64_t line, int64_t offset
     return ks_sink_event(ctx->sink, &ev, &ks_table_syslog, v, err);
 }
 
-static int flush(ks_parse_ctx *ctx, sl_state *st, ks_err *err)
+static int flush(sl_state *st, ks_err *err)
 {
-    if (!st->pending)
+    ks_parse_ctx *ctx = st->ctx;
+    ks_str all;
+    if (!ks_linejoin_take(&st->join, ctx->sink, &all))
         return 0;
-    st->pending = false;
-    ks_str all = {st->rec.data, st->rec.len};
     const char *nl = memchr(all.p, '\n', all.n);
     ks_str first = {all.p, nl ? (size_t)(nl - all.p) : all.n};
-    if (st->cut)
-        ks_sink_warn(ctx->sink, st->line, st->offset, "record longer than 1 MiB: cut");
     sl_head h;
     if (parse_head(first, ctx->ref_time, st->tz, &h))
-        return ks_sink_error(ctx->sink, st->line, st->offset, "not a syslog line", all.p, all.n,
+        return ks_sink_error(ctx->sink, st->join.line, st->join.offset, "not a syslog line", all.p, all.n,
                              err);
     if (h.needs_year && !st->warned_year) {
         st->warned_year = true;
-        ks_sink_warn(ctx->sink, st->line, st->offset,
+        ks_sink_warn(ctx->sink, st->join.line, st->join.offset,
                      "syslog times without a year and no file time to infer it: times left empty");
     }
     ks_val v[C_NCOLS];
@@ -467,8 +466,8 @@ static int flush(ks_parse_ctx *ctx, sl_state *st, ks_err *err)
     ev.outcome = n.outcome;
     ev.message = msg;
     ev.raw = all;
-    ev.line = st->line;
-    ev.offset = st->offset;
+    ev.line = st->join.line;
+    ev.offset = st->join.offset;
     return ks_sink_event(ctx->sink, &ev, &ks_table_syslog, v, err);
 }
 
@@ -535,72 +534,56 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
     return heads * 2 >= lines || heads >= 3 ? score : score - 30;
 }
 
+/* One line: a journalctl marker, a header that starts a record, a continuation of the
+ * record held, or (no record held, or a line that looks like a broken header) an error. */
+static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    sl_state *st = arg;
+    ks_parse_ctx *ctx = st->ctx;
+    int rc;
+    ks_str line = {ln->p, n};
+    if (blank(line))
+        return 0;
+    if (journal_marker(line)) {
+        if ((rc = flush(st, err)))
+            return rc;
+        return emit_marker(ctx, line, ln->lineno, ln->offset, err);
+    }
+    sl_head h;
+    if (!parse_head(line, ctx->ref_time, st->tz, &h)) {
+        if ((rc = flush(st, err)))
+            return rc;
+        ks_linejoin_start(&st->join, ln, ln->p, n);
+        return 0;
+    }
+    if (!st->join.pending || looks_like_header(line)) {
+        if ((rc = flush(st, err)))
+            return rc;
+        return ks_sink_error(ctx->sink, ln->lineno, ln->offset,
+                             st->join.line ? "not a syslog line"
+                                           : "not a syslog line (before the first record)",
+                             ln->p, ln->n, err);
+    }
+    ks_linejoin_add(&st->join, ln, ln->p, n);
+    return 0;
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
     sl_state st;
     memset(&st, 0, sizeof st);
-    ks_lines *lr = NULL;
-    ks_buf_init(&st.rec, SL_MAX_REC + 16);
+    st.ctx = ctx;
+    ks_linejoin_init(&st.join, SL_MAX_REC, "record longer than 1 MiB: cut");
     const char *zone = ks_parse_opt(ctx->opts, "tz");
     if (zone && (rc = ks_tz_load(&st.tz, zone, err)))
         goto done;
-    if ((rc = ks_lines_new(&lr, ctx->in, SL_MAX_LINE))) {
-        rc = KS_ERR(err, rc, "out of memory");
-        goto done;
-    }
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        size_t n = ln.n;
-        while (n && ln.p[n - 1] == '\r')
-            n--;
-        ks_str line = {ln.p, n};
-        if (blank(line))
-            continue;
-        if (journal_marker(line)) {
-            if ((rc = flush(ctx, &st, err)) ||
-                (rc = emit_marker(ctx, line, ln.lineno, ln.offset, err)))
-                goto done;
-            continue;
-        }
-        sl_head h;
-        if (!parse_head(line, ctx->ref_time, st.tz, &h)) {
-            if ((rc = flush(ctx, &st, err)))
-                goto done;
-            ks_buf_reset(&st.rec);
-            st.pending = true;
-            st.line = ln.lineno;
-            st.offset = ln.offset;
-            st.cut = ln.too_long;
-            if (ks_buf_append(&st.rec, ln.p, n))
-                st.cut = true;
-            continue;
-        }
-        if (!st.pending || looks_like_header(line)) {
-            if ((rc = flush(ctx, &st, err)))
-                goto done;
-            if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset,
-                                    st.line ? "not a syslog line"
-                                            : "not a syslog line (before the first record)",
-                                    ln.p, ln.n, err)))
-                goto done;
-            continue;
-        }
-        if (st.cut || st.rec.len + n + 1 > SL_MAX_REC || ln.too_long ||
-            ks_buf_putc(&st.rec, '\n') || ks_buf_append(&st.rec, ln.p, n))
-            st.cut = true;
-    }
-    rc = flush(ctx, &st, err);
+    /* On an input failure the record held is not emitted: its continuation lines may be
+     * what the failure lost. */
+    if (!(rc = ks_lineloop(ctx->in, SL_MAX_LINE, KS_LL_TRIM_CR, on_line, &st, err)))
+        rc = flush(&st, err);
 done:
-    ks_lines_free(lr);
-    ks_buf_free(&st.rec);
+    ks_linejoin_free(&st.join);
     ks_tz_free(st.tz);
     return rc;
 }

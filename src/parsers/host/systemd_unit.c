@@ -14,6 +14,7 @@
 #include "core/io.h"
 #include "core/time.h"
 #include "parsers/host/hostcfg.h"
+#include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
 #define SU_MAX_LINE ((size_t)1 << 16)
@@ -132,6 +133,8 @@ typedef struct su_state {
     ks_buf sect, logical;
     int64_t first_line, first_off, lline, loff;
     bool any, cut;
+    bool cont; /* the last line ended in '\\': the next one continues its value */
+    ks_parse_ctx *ctx;
 } su_state;
 
 static int assign(ks_parse_ctx *ctx, su_state *st, ks_err *err)
@@ -163,67 +166,57 @@ static int assign(ks_parse_ctx *ctx, su_state *st, ks_err *err)
     return 0;
 }
 
+static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    su_state *st = arg;
+    ks_parse_ctx *ctx = st->ctx;
+    ks_str l = ks_hc_trim((ks_str){ln->p, n});
+    if (!st->cont) {
+        if (!l.n || l.p[0] == '#' || l.p[0] == ';')
+            return 0;
+        if (st->first_line < 0) {
+            st->first_line = ln->lineno;
+            st->first_off = ln->offset;
+        }
+        if (l.p[0] == '[') {
+            const char *e = memchr(l.p, ']', l.n);
+            if (!e)
+                return ks_sink_error(ctx->sink, ln->lineno, ln->offset, "unterminated [section]",
+                                     ln->p, ln->n, err);
+            ks_buf_reset(&st->sect);
+            ks_buf_append(&st->sect, l.p + 1, (size_t)(e - l.p - 1));
+            st->any = true;
+            return 0;
+        }
+        ks_buf_reset(&st->logical);
+        st->lline = ln->lineno;
+        st->loff = ln->offset;
+    } else if (l.n && (l.p[0] == '#' || l.p[0] == ';')) {
+        return 0; /* comments inside a continued value are skipped by systemd too */
+    }
+    st->cont = l.n && l.p[l.n - 1] == '\\';
+    if (st->cont)
+        l.n--;
+    if ((st->logical.len && ks_buf_putc(&st->logical, ' ')) ||
+        ks_buf_append(&st->logical, l.p, l.n))
+        st->cut = true;
+    return st->cont ? 0 : assign(ctx, st, err);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
-    ks_lines *lr = NULL;
     su_state st;
     memset(&st, 0, sizeof st);
+    st.ctx = ctx;
     for (int i = 0; i < C_NCOLS; i++)
         ks_buf_init(&st.val[i], SU_MAX_VAL);
     ks_buf_init(&st.sect, 256);
     ks_buf_init(&st.logical, SU_MAX_VAL);
     st.first_line = -1;
-    bool cont = false;
-    if ((rc = ks_lines_new(&lr, ctx->in, SU_MAX_LINE))) {
-        rc = KS_ERR(err, rc, "out of memory");
+    if ((rc = ks_lineloop(ctx->in, SU_MAX_LINE, KS_LL_TRIM_WS, on_line, &st, err)))
         goto done;
-    }
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        ks_str l = ks_hc_trim((ks_str){ln.p, ln.n});
-        if (!cont) {
-            if (!l.n || l.p[0] == '#' || l.p[0] == ';')
-                continue;
-            if (st.first_line < 0) {
-                st.first_line = ln.lineno;
-                st.first_off = ln.offset;
-            }
-            if (l.p[0] == '[') {
-                const char *e = memchr(l.p, ']', l.n);
-                if (!e) {
-                    if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset, "unterminated [section]",
-                                            ln.p, ln.n, err)))
-                        goto done;
-                    continue;
-                }
-                ks_buf_reset(&st.sect);
-                ks_buf_append(&st.sect, l.p + 1, (size_t)(e - l.p - 1));
-                st.any = true;
-                continue;
-            }
-            ks_buf_reset(&st.logical);
-            st.lline = ln.lineno;
-            st.loff = ln.offset;
-        } else if (l.n && (l.p[0] == '#' || l.p[0] == ';')) {
-            continue; /* comments inside a continued value are skipped by systemd too */
-        }
-        cont = l.n && l.p[l.n - 1] == '\\';
-        if (cont)
-            l.n--;
-        if ((st.logical.len && ks_buf_putc(&st.logical, ' ')) || ks_buf_append(&st.logical, l.p, l.n))
-            st.cut = true;
-        if (!cont && (rc = assign(ctx, &st, err)))
-            goto done;
-    }
-    if (cont && (rc = assign(ctx, &st, err)))
+    if (st.cont && (rc = assign(ctx, &st, err)))
         goto done;
     if (!st.any)
         goto done; /* comments only: nothing to report */
@@ -257,7 +250,6 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     ev.message = v[C_DESCRIPTION].s;
     rc = ks_sink_event(ctx->sink, &ev, &ks_table_systemd_unit, v, err);
 done:
-    ks_lines_free(lr);
     for (int i = 0; i < C_NCOLS; i++)
         ks_buf_free(&st.val[i]);
     ks_buf_free(&st.sect);

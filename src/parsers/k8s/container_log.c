@@ -18,6 +18,7 @@
 
 #include "core/json.h"
 #include "core/time.h"
+#include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
 #define CL_MAX_LINE ((size_t)1 << 20)
@@ -152,110 +153,107 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
     return cri_prefix(p, len, &st, &part, &t) ? 85 : 0;
 }
 
+typedef struct cl_state {
+    ks_parse_ctx *ctx;
+    ks_json_doc *doc;
+    joiner jn;
+    ks_val base[C_N]; /* the columns the path gives (namespace, pod, container) */
+} cl_state;
+
+static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    cl_state *cs = arg;
+    ks_parse_ctx *ctx = cs->ctx;
+    ks_json_doc *doc = cs->doc;
+    /* untrimmed: a CRI line's '\r' is its message's; a JSON line's is not */
+    if (n && ln->p[n - 1] == '\r' && ln->p[0] == '{')
+        n--;
+    if (!n)
+        return 0;
+    ks_val v[C_N];
+    memcpy(v, cs->base, sizeof v);
+    const char *why = ln->too_long ? "line longer than 1 MiB (kept truncated)" : NULL;
+    int64_t t = KS_TIME_NONE;
+    if (!why && ln->p[0] == '{') {
+        ks_err perr;
+        ks_err_clear(&perr);
+        if (ks_json_parse(doc, ln->p, n, &perr) != 0) {
+            why = "invalid JSON";
+        } else {
+            ks_jv r = ks_json_root(doc);
+            ks_jv lg = ks_json_get(doc, r, "log");
+            ks_str ts = ks_json_get_str(doc, r, "time");
+            if (ks_json_type_of(doc, lg) != KS_JSON_STRING || !ts.p ||
+                ks_time_parse_iso8601(ts.p, ts.n, NULL, &t)) {
+                why = "Docker log line without log/time";
+            } else {
+                v[C_RUNTIME] = ks_v_text(KS_STR_LIT("docker"));
+                v[C_MESSAGE] = ks_v_text(ks_json_str(doc, lg));
+                ks_str stream = ks_json_get_str(doc, r, "stream");
+                if (stream.p)
+                    v[C_STREAM] = ks_v_text(stream);
+                ks_str lt = v[C_MESSAGE].s;
+                v[C_PARTIAL] = ks_v_int(lt.n == 0 || lt.p[lt.n - 1] != '\n');
+                ks_jv at = ks_json_get(doc, r, "attrs");
+                if (at != KS_JV_NONE)
+                    v[C_ATTRS] = ks_v_text(ks_json_raw(doc, at));
+            }
+        }
+    } else if (!why) {
+        ks_str stream;
+        bool partial;
+        size_t off = cri_prefix(ln->p, n, &stream, &partial, &t);
+        if (!off) {
+            why = "not a CRI log line (TIME STREAM F|P message)";
+        } else {
+            v[C_RUNTIME] = ks_v_text(KS_STR_LIT("cri"));
+            v[C_STREAM] = ks_v_text(stream);
+            v[C_PARTIAL] = ks_v_int(partial);
+            v[C_MESSAGE] = ks_v_text((ks_str){ln->p + off, n - off});
+        }
+    }
+    if (why)
+        return ks_sink_error(ctx->sink, ln->lineno, ln->offset, why, ln->p, ln->n, err);
+    v[C_TIME] = ks_v_int(t);
+    ks_event ev;
+    ks_event_init(&ev);
+    ev.time = t;
+    ev.time_desc = "written";
+    ev.action = v[C_STREAM].kind ? v[C_STREAM].s : KS_STR_LIT("output");
+    ev.host = v[C_POD].kind ? v[C_POD].s : v[C_CONTAINER_ID].s;
+    ev.target = v[C_CONTAINER].kind ? v[C_CONTAINER].s : v[C_CONTAINER_ID].s;
+    ev.account = v[C_NAMESPACE].s;
+    ks_str whole;
+    join_part(&cs->jn, v[C_STREAM], v[C_PARTIAL].i != 0, v[C_MESSAGE].s, &whole);
+    if (whole.p)
+        v[C_JOINED] = ks_v_text(whole);
+    ev.message = whole.p ? whole : v[C_MESSAGE].s;
+    ev.raw = (ks_str){ln->p, n};
+    ev.line = ln->lineno;
+    ev.offset = ln->offset;
+    return ks_sink_event(ctx->sink, &ev, &ks_table_container_log, v, err);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
-    ks_lines *lr = NULL;
-    ks_json_doc *doc = NULL;
-    joiner jn;
+    cl_state cs = {.ctx = ctx};
     for (int k = 0; k < 3; k++) {
-        ks_buf_init(&jn.part[k], CL_JOIN_MAX);
-        jn.over[k] = false;
+        ks_buf_init(&cs.jn.part[k], CL_JOIN_MAX);
+        cs.jn.over[k] = false;
     }
-    if ((rc = ks_json_doc_new(&doc, NULL)) || (rc = ks_lines_new(&lr, ctx->in, CL_MAX_LINE))) {
+    if ((rc = ks_json_doc_new(&cs.doc, NULL))) {
         rc = KS_ERR(err, rc, "out of memory");
         goto done;
     }
-    ks_val base[C_N];
     for (int i = 0; i < C_N; i++)
-        base[i] = ks_v_null();
-    from_path(ctx->path, base);
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        size_t n = ln.n;
-        if (n && ln.p[n - 1] == '\r' && ln.p[0] == '{')
-            n--;
-        if (!n)
-            continue;
-        ks_val v[C_N];
-        memcpy(v, base, sizeof v);
-        const char *why = ln.too_long ? "line longer than 1 MiB (kept truncated)" : NULL;
-        int64_t t = KS_TIME_NONE;
-        if (!why && ln.p[0] == '{') {
-            ks_err perr;
-            ks_err_clear(&perr);
-            if (ks_json_parse(doc, ln.p, n, &perr) != 0) {
-                why = "invalid JSON";
-            } else {
-                ks_jv r = ks_json_root(doc);
-                ks_jv lg = ks_json_get(doc, r, "log");
-                ks_str ts = ks_json_get_str(doc, r, "time");
-                if (ks_json_type_of(doc, lg) != KS_JSON_STRING || !ts.p ||
-                    ks_time_parse_iso8601(ts.p, ts.n, NULL, &t)) {
-                    why = "Docker log line without log/time";
-                } else {
-                    v[C_RUNTIME] = ks_v_text(KS_STR_LIT("docker"));
-                    v[C_MESSAGE] = ks_v_text(ks_json_str(doc, lg));
-                    ks_str stream = ks_json_get_str(doc, r, "stream");
-                    if (stream.p)
-                        v[C_STREAM] = ks_v_text(stream);
-                    ks_str lt = v[C_MESSAGE].s;
-                    v[C_PARTIAL] = ks_v_int(lt.n == 0 || lt.p[lt.n - 1] != '\n');
-                    ks_jv at = ks_json_get(doc, r, "attrs");
-                    if (at != KS_JV_NONE)
-                        v[C_ATTRS] = ks_v_text(ks_json_raw(doc, at));
-                }
-            }
-        } else if (!why) {
-            ks_str stream;
-            bool partial;
-            size_t off = cri_prefix(ln.p, n, &stream, &partial, &t);
-            if (!off) {
-                why = "not a CRI log line (TIME STREAM F|P message)";
-            } else {
-                v[C_RUNTIME] = ks_v_text(KS_STR_LIT("cri"));
-                v[C_STREAM] = ks_v_text(stream);
-                v[C_PARTIAL] = ks_v_int(partial);
-                v[C_MESSAGE] = ks_v_text((ks_str){ln.p + off, n - off});
-            }
-        }
-        if (why) {
-            if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset, why, ln.p, ln.n, err)))
-                goto done;
-            continue;
-        }
-        v[C_TIME] = ks_v_int(t);
-        ks_event ev;
-        ks_event_init(&ev);
-        ev.time = t;
-        ev.time_desc = "written";
-        ev.action = v[C_STREAM].kind ? v[C_STREAM].s : KS_STR_LIT("output");
-        ev.host = v[C_POD].kind ? v[C_POD].s : v[C_CONTAINER_ID].s;
-        ev.target = v[C_CONTAINER].kind ? v[C_CONTAINER].s : v[C_CONTAINER_ID].s;
-        ev.account = v[C_NAMESPACE].s;
-        ks_str whole;
-        join_part(&jn, v[C_STREAM], v[C_PARTIAL].i != 0, v[C_MESSAGE].s, &whole);
-        if (whole.p)
-            v[C_JOINED] = ks_v_text(whole);
-        ev.message = whole.p ? whole : v[C_MESSAGE].s;
-        ev.raw = (ks_str){ln.p, n};
-        ev.line = ln.lineno;
-        ev.offset = ln.offset;
-        if ((rc = ks_sink_event(ctx->sink, &ev, &ks_table_container_log, v, err)))
-            goto done;
-    }
+        cs.base[i] = ks_v_null();
+    from_path(ctx->path, cs.base);
+    rc = ks_lineloop(ctx->in, CL_MAX_LINE, 0, on_line, &cs, err);
 done:
-    ks_lines_free(lr);
-    ks_json_doc_free(doc);
+    ks_json_doc_free(cs.doc);
     for (int k = 0; k < 3; k++)
-        ks_buf_free(&jn.part[k]);
+        ks_buf_free(&cs.jn.part[k]);
     return rc;
 }
 

@@ -25,6 +25,7 @@
 #include "core/net.h"
 #include "core/time.h"
 #include "core/url.h"
+#include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
 #define WA_MAX_LINE ((size_t)1 << 20)
@@ -130,6 +131,7 @@ typedef struct wfmt {
 } wfmt;
 
 typedef struct wa_state {
+    ks_parse_ctx *ctx;
     wfmt *fmt; /* NULL: automatic */
     ks_cidr_list trusted;
     char *scr; /* scratch for unescaped/decoded values; reset per line */
@@ -857,12 +859,46 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
 }
 
 /* ---- parse ----------------------------------------------------------------------- */
+static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    wa_state *st = arg;
+    ks_parse_ctx *ctx = st->ctx;
+    if (ln->too_long)
+        return ks_sink_error(ctx->sink, ln->lineno, ln->offset,
+                             "line longer than 1 MiB (kept truncated)", ln->p, ln->n, err);
+    if (!n)
+        return 0; /* blank lines carry no record */
+    memset(st->v, 0, sizeof st->v);
+    st->naddr = 0;
+    st->scrn = 0;
+    st->layout = NULL;
+    ks_buf_reset(&st->extra);
+    int64_t t = KS_TIME_NONE;
+    const char *why = st->fmt ? parse_custom(st, ln->p, n) : parse_auto(st, ln->p, n, &t);
+    if (!why && st->fmt) {
+        ks_str ts;
+        if ((ts = st->v[F_TIME_CLF]).p && !is_dash(ts)) {
+            if (ks_time_parse_clf(ts.p, ts.n, &t))
+                why = "bad time";
+        } else if ((ts = st->v[F_TIME_ISO]).p && !is_dash(ts)) {
+            if (ks_time_parse_iso8601(ts.p, ts.n, NULL, &t))
+                why = "bad time";
+        } else if ((ts = st->v[F_TIME_MSEC]).p && !is_dash(ts)) {
+            if (ks_time_parse_epoch(ts.p, ts.n, KS_NS_PER_SEC, &t))
+                why = "bad time";
+        }
+    }
+    if (why)
+        return ks_sink_error(ctx->sink, ln->lineno, ln->offset, why, ln->p, ln->n, err);
+    return emit(ctx, st, ln, t, err);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
     wa_state st;
     memset(&st, 0, sizeof st);
-    ks_lines *lr = NULL;
+    st.ctx = ctx;
     ks_buf_init(&st.extra, 1 << 22);
     ks_buf_init(&st.msg, 1 << 14);
     const char *lf = ks_parse_opt(ctx->opts, "log-format");
@@ -884,60 +920,13 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     }
     st.scrcap = 4 * WA_MAX_LINE + 4096;
     st.scr = malloc(st.scrcap);
-    if (!st.scr || (rc = ks_lines_new(&lr, ctx->in, WA_MAX_LINE))) {
-        rc = KS_ERR(err, rc ? rc : KS_ENOMEM, "out of memory");
+    if (!st.scr) {
+        rc = KS_ERR(err, KS_ENOMEM, "out of memory");
         goto done;
     }
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        if (ln.too_long) {
-            if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset,
-                                    "line longer than 1 MiB (kept truncated)", ln.p, ln.n, err)))
-                goto done;
-            continue;
-        }
-        size_t n = ln.n;
-        while (n && (ln.p[n - 1] == ' ' || ln.p[n - 1] == '\t' || ln.p[n - 1] == '\r'))
-            n--;
-        if (!n)
-            continue; /* blank lines carry no record */
-        memset(st.v, 0, sizeof st.v);
-        st.naddr = 0;
-        st.scrn = 0;
-        st.layout = NULL;
-        ks_buf_reset(&st.extra);
-        int64_t t = KS_TIME_NONE;
-        const char *why = st.fmt ? parse_custom(&st, ln.p, n) : parse_auto(&st, ln.p, n, &t);
-        if (!why && st.fmt) {
-            ks_str ts;
-            if ((ts = st.v[F_TIME_CLF]).p && !is_dash(ts)) {
-                if (ks_time_parse_clf(ts.p, ts.n, &t))
-                    why = "bad time";
-            } else if ((ts = st.v[F_TIME_ISO]).p && !is_dash(ts)) {
-                if (ks_time_parse_iso8601(ts.p, ts.n, NULL, &t))
-                    why = "bad time";
-            } else if ((ts = st.v[F_TIME_MSEC]).p && !is_dash(ts)) {
-                if (ks_time_parse_epoch(ts.p, ts.n, KS_NS_PER_SEC, &t))
-                    why = "bad time";
-            }
-        }
-        if (why) {
-            if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset, why, ln.p, ln.n, err)))
-                goto done;
-            continue;
-        }
-        if ((rc = emit(ctx, &st, &ln, t, err)))
-            goto done;
-    }
+    /* no KS_LL_SKIP_EMPTY: a too-long line of blanks is still reported */
+    rc = ks_lineloop(ctx->in, WA_MAX_LINE, KS_LL_TRIM_WS, on_line, &st, err);
 done:
-    ks_lines_free(lr);
     free(st.scr);
     free(st.fmt);
     ks_buf_free(&st.extra);

@@ -17,6 +17,7 @@
 
 #include "core/net.h"
 #include "core/time.h"
+#include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
 #define WE_MAX_LINE ((size_t)1 << 20)
@@ -339,30 +340,28 @@ static const char *parse_apache(const char *p, size_t n, const ks_tz *tz, we_rec
 }
 
 typedef struct we_state {
-    ks_buf rec;
-    int kind; /* of the pending record, 0 = none */
-    int64_t line, offset;
-    bool cut;
+    ks_parse_ctx *ctx;
+    ks_linejoin join; /* the record: a header line and its continuation lines */
+    int kind;         /* of the record held: 1 nginx, 2 Apache */
     ks_tz *tz;
 } we_state;
 
-static int flush(ks_parse_ctx *ctx, we_state *st, ks_err *err)
+static int flush(we_state *st, ks_err *err)
 {
-    if (!st->kind)
+    ks_parse_ctx *ctx = st->ctx;
+    ks_str rec;
+    if (!ks_linejoin_take(&st->join, ctx->sink, &rec))
         return 0;
     we_rec r;
     for (int i = 0; i < C_NCOLS; i++)
         r.v[i] = ks_v_null();
     r.time = KS_TIME_NONE;
-    const char *p = st->rec.data;
-    size_t n = st->rec.len;
+    const char *p = rec.p;
+    size_t n = rec.n;
     int kind = st->kind;
-    st->kind = 0;
-    if (st->cut)
-        ks_sink_warn(ctx->sink, st->line, st->offset, "record longer than 1 MiB: cut");
     const char *why = kind == 1 ? parse_nginx(p, n, st->tz, &r) : parse_apache(p, n, st->tz, &r);
     if (why)
-        return ks_sink_error(ctx->sink, st->line, st->offset, why, p, n, err);
+        return ks_sink_error(ctx->sink, st->join.line, st->join.offset, why, p, n, err);
     r.v[C_TIME] = ks_v_int(r.time);
     ks_event ev;
     ks_event_init(&ev);
@@ -374,8 +373,8 @@ static int flush(ks_parse_ctx *ctx, we_state *st, ks_err *err)
     ev.target = r.v[C_REQUEST].s;
     ev.message = r.v[C_MESSAGE].s;
     ev.raw = (ks_str){p, n};
-    ev.line = st->line;
-    ev.offset = st->offset;
+    ev.line = st->join.line;
+    ev.offset = st->join.offset;
     return ks_sink_event(ctx->sink, &ev, &ks_table_web_error, r.v, err);
 }
 
@@ -391,61 +390,46 @@ static int sniff(const uint8_t *head, size_t n, const char *name)
     return k == 1 ? 80 : k == 2 ? 70 : 0;
 }
 
+/* One line: a header starts a record, a line after one continues it (PHP and stack traces
+ * span lines), anything else is an error. */
+static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
+{
+    we_state *st = arg;
+    int rc;
+    int k = header_kind(ln->p, n);
+    if (k) {
+        if ((rc = flush(st, err)))
+            return rc;
+        st->kind = k;
+        ks_linejoin_start(&st->join, ln, ln->p, n);
+        return 0;
+    }
+    if (!n)
+        return 0;
+    if (!st->join.pending)
+        return ks_sink_error(st->ctx->sink, ln->lineno, ln->offset,
+                             "not an nginx/Apache error log line", ln->p, ln->n, err);
+    ks_linejoin_add(&st->join, ln, ln->p, n);
+    return 0;
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
     we_state st;
     memset(&st, 0, sizeof st);
-    ks_lines *lr = NULL;
-    ks_buf_init(&st.rec, WE_MAX_REC + 16);
+    st.ctx = ctx;
+    ks_linejoin_init(&st.join, WE_MAX_REC, "record longer than 1 MiB: cut");
     const char *zone = ks_parse_opt(ctx->opts, "tz");
     if (zone && (rc = ks_tz_load(&st.tz, zone, err)))
         goto done;
-    if ((rc = ks_lines_new(&lr, ctx->in, WE_MAX_LINE))) {
-        rc = KS_ERR(err, rc, "out of memory");
-        goto done;
-    }
-    for (;;) {
-        ks_line ln;
-        int s = ks_lines_next(lr, &ln, err);
-        if (s == KS_EOF)
-            break;
-        if (s) {
-            rc = s;
-            goto done;
-        }
-        size_t n = ln.n;
-        while (n && (ln.p[n - 1] == '\r' || ln.p[n - 1] == ' '))
-            n--;
-        int k = header_kind(ln.p, n);
-        if (k) {
-            if ((rc = flush(ctx, &st, err)))
-                goto done;
-            ks_buf_reset(&st.rec);
-            st.kind = k;
-            st.line = ln.lineno;
-            st.offset = ln.offset;
-            st.cut = ln.too_long;
-            if (ks_buf_append(&st.rec, ln.p, n))
-                st.cut = true;
-            continue;
-        }
-        if (!n)
-            continue;
-        if (!st.kind) {
-            if ((rc = ks_sink_error(ctx->sink, ln.lineno, ln.offset,
-                                    "not an nginx/Apache error log line", ln.p, ln.n, err)))
-                goto done;
-            continue;
-        }
-        if (st.cut || st.rec.len + n + 1 > WE_MAX_REC || ln.too_long ||
-            ks_buf_putc(&st.rec, '\n') || ks_buf_append(&st.rec, ln.p, n))
-            st.cut = true;
-    }
-    rc = flush(ctx, &st, err);
+    /* On an input failure the record held is not emitted: its continuation lines may be
+     * what the failure lost. */
+    if (!(rc = ks_lineloop(ctx->in, WE_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE, on_line, &st,
+                           err)))
+        rc = flush(&st, err);
 done:
-    ks_lines_free(lr);
-    ks_buf_free(&st.rec);
+    ks_linejoin_free(&st.join);
     ks_tz_free(st.tz);
     return rc;
 }
