@@ -303,7 +303,7 @@ static void user_at_host(ks_dblog_rec *r, const char *p, size_t n)
     }
 }
 
-/* "Access denied for user 'x'@'h' (using password: YES)" anywhere in text */
+/* Whether the literal lit is at p[i] (within n bytes). */
 static bool at(const char *p, size_t n, size_t i, const char *lit)
 {
     size_t k = strlen(lit);
