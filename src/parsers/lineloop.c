@@ -4,6 +4,33 @@
 int ks_lineloop(ks_input *in, size_t max_line, unsigned flags, ks_lineloop_fn fn, void *arg,
                 ks_err *err)
 {
+    return ks_lineloop_ex(in, max_line, flags, fn, arg, NULL, err);
+}
+
+int ks_lineloop_finish(int rc, bool input_failed, ks_sink *sink, bool held, int64_t line,
+                       int64_t offset, int (*flush)(void *arg, ks_err *err), void *arg,
+                       ks_err *err)
+{
+    if (rc && !input_failed)
+        return rc;
+    if (rc && held)
+        ks_sink_warn(sink, line, offset,
+                     "the input failed after this record's lines: its end may be missing");
+    ks_err ferr;
+    ks_err_clear(&ferr);
+    int frc = flush(arg, &ferr);
+    if (!frc)
+        return rc; /* 0, or the input failure (err keeps it) */
+    if (err)
+        *err = ferr;
+    return frc;
+}
+
+int ks_lineloop_ex(ks_input *in, size_t max_line, unsigned flags, ks_lineloop_fn fn, void *arg,
+                   bool *input_failed, ks_err *err)
+{
+    if (input_failed)
+        *input_failed = false;
     ks_lines *lr = NULL;
     int rc = ks_lines_new(&lr, in, max_line);
     if (rc)
@@ -16,8 +43,11 @@ int ks_lineloop(ks_input *in, size_t max_line, unsigned flags, ks_lineloop_fn fn
             rc = 0;
             break;
         }
-        if (rc)
+        if (rc) {
+            if (input_failed)
+                *input_failed = true;
             break;
+        }
         size_t n = ln.n;
         while (n && ((cr && ln.p[n - 1] == '\r') || (sp && ln.p[n - 1] == ' ') ||
                      (tab && ln.p[n - 1] == '\t')))

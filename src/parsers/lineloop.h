@@ -42,6 +42,17 @@ typedef int (*ks_lineloop_fn)(void *arg, const ks_line *ln, size_t n, ks_err *er
  * (KS_EIO, err filled), or the callback's status. */
 int ks_lineloop(ks_input *in, size_t max_line, unsigned flags, ks_lineloop_fn fn, void *arg,
                 ks_err *err);
+/* The same, telling an input failure (*input_failed) from the callback's status. */
+int ks_lineloop_ex(ks_input *in, size_t max_line, unsigned flags, ks_lineloop_fn fn, void *arg,
+                   bool *input_failed, ks_err *err);
+/* For a parser that holds a record across lines: after ks_lineloop_ex returned rc, emits the
+ * record held through flush(arg) — at the end of input, and after an input failure too (its
+ * lines were read: nothing read is dropped), then with a warning at its first line (held,
+ * line, offset say whether one is held and where). Returns the loop's status (an input
+ * failure stays in err) or flush's error; a callback error is returned as it was. */
+int ks_lineloop_finish(int rc, bool input_failed, ks_sink *sink, bool held, int64_t line,
+                       int64_t offset, int (*flush)(void *arg, ks_err *err), void *arg,
+                       ks_err *err);
 
 /* ---- multi-line records --------------------------------------------------------------- */
 typedef struct ks_linejoin {

@@ -113,4 +113,31 @@ if [ -d "$SIGMA" ]; then
 else
   skip sigma_auditd_rules "no Sigma corpus at $SIGMA"
 fi
+
+# A truncated gzip: every line read before the damage is a record, the last one too, cut in
+# its message (it was held while the next line was awaited), with a warning that its end may
+# be missing.
+python3 - "$TMP/cut.log.gz" "$TMP/cut.expect" <<'PY'
+import gzip, random, sys, zlib
+random.seed(7)
+lines = [f"Nov 22 10:{i // 60 % 60:02d}:{i % 60:02d} web-1 sshd[{1000 + i}]: session {i} "
+         f"{random.getrandbits(64):016x}" for i in range(3000)]
+data = gzip.compress(("\n".join(lines) + "\n").encode(), 6)
+for k in range(len(data) * 2 // 3, len(data)):  # a cut that leaves a line ended mid-message
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    text = d.decompress(data[:k]).decode(errors="replace")
+    tail = text.split("\n")[-1]
+    if ": session" in tail and not tail.endswith(" "):
+        break
+open(sys.argv[1], "wb").write(data[:k])
+open(sys.argv[2], "w").write(f"{text.count(chr(10)) + 1} {tail.split(': ', 1)[1]}\n")
+PY
+read -r n_lines last_msg < "$TMP/cut.expect"
+"$KS" ingest "$TMP/cut" "$TMP/cut.log.gz" > "$TMP/cut.out" 2>&1
+expect_eq truncated_gzip_exit_partial "$?" 3
+expect_eq truncated_gzip_every_line_a_record "$(q "$TMP/cut" "SELECT count(*) FROM syslog")" "$n_lines"
+expect_eq truncated_gzip_cut_last_line_kept \
+  "$(q "$TMP/cut" "SELECT count(*) FROM syslog WHERE message = '$last_msg'")" "1"
+expect_eq truncated_gzip_held_record_warned \
+  "$(q "$TMP/cut" "SELECT warnings FROM evidence WHERE path LIKE '%cut.log.gz'")" "1"
 exit 0

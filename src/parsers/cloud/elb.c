@@ -563,6 +563,13 @@ static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
     return 0;
 }
 
+/* ks_lineloop_finish's view of flush */
+static int elb_flush_held(void *arg, ks_err *err)
+{
+    elb_loop *el = arg;
+    return flush(el->ctx, el->st, &el->pd, err);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
@@ -575,11 +582,11 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     }
     ks_buf_init(&st->extra, 1 << 21);
     ks_buf_init(&st->msg, 1 << 13);
-    /* On an input failure the record held is not emitted: the rest of it may be what the
-     * failure lost. */
-    if (!(rc = ks_lineloop(ctx->in, ELB_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE, on_line, &el,
-                           err)))
-        rc = flush(ctx, st, &el.pd, err);
+    bool failed = false;
+    rc = ks_lineloop_ex(ctx->in, ELB_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE, on_line, &el,
+                        &failed, err);
+    rc = ks_lineloop_finish(rc, failed, ctx->sink, el.pd.active, el.pd.line,
+                            el.pd.offset, elb_flush_held, &el, err);
 done:
     ks_buf_free(&el.pd.text);
     if (st) {

@@ -536,13 +536,24 @@ static int sudoers_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
     return sudo_emit(ctx, u->line, u->off, ks_hc_trim((ks_str){u->acc.data, u->acc.len}), err);
 }
 
+/* ks_lineloop_finish's view of flush */
+static int sudo_flush_held(void *arg, ks_err *err)
+{
+    sd_loop *u = arg;
+    return u->pending ? sudo_emit(u->ctx, u->line, u->off,
+                                  ks_hc_trim((ks_str){u->acc.data, u->acc.len}), err)
+                      : 0;
+}
+
 static int sudoers_parse(ks_parse_ctx *ctx, ks_err *err)
 {
     sd_loop u = {.ctx = ctx};
     ks_buf_init(&u.acc, AC_MAX_LINE);
-    int rc = ks_lineloop(ctx->in, AC_MAX_LINE, KS_LL_TRIM_WS, sudoers_line, &u, err);
-    if (!rc && u.pending)
-        rc = sudo_emit(ctx, u.line, u.off, ks_hc_trim((ks_str){u.acc.data, u.acc.len}), err);
+    int rc = 0;
+    bool failed = false;
+    rc = ks_lineloop_ex(ctx->in, AC_MAX_LINE, KS_LL_TRIM_WS, sudoers_line, &u, &failed, err);
+    rc = ks_lineloop_finish(rc, failed, ctx->sink, u.pending, u.line,
+                            u.off, sudo_flush_held, &u, err);
     ks_buf_free(&u.acc);
     return rc;
 }

@@ -262,6 +262,17 @@ static int log_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
     return 0;
 }
 
+/* ks_lineloop_finish's view of the two record holders */
+static int log_flush_held(void *arg, ks_err *err)
+{
+    return flush_log(arg, err);
+}
+
+static int userdata_flush_held(void *arg, ks_err *err)
+{
+    return emit_userdata(arg, err);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
@@ -275,16 +286,23 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     const char *zone = ks_parse_opt(ctx->opts, "tz");
     if (zone && (rc = ks_tz_load(&st.tz, zone, err)))
         goto done;
-    /* An input failure ends parsing without the record held (user data, a log record). */
+    /* After an input failure the record held (user data, a log record) is emitted too, with
+     * a warning: its lines were read. */
     if (kind == CI_OUTPUT) {
         rc = ks_lineloop(ctx->in, CI_MAX_LINE, KS_LL_TRIM_WS | KS_LL_SKIP_EMPTY, output_line, &st,
                          err);
     } else if (kind == CI_USERDATA) {
-        if (!(rc = ks_lineloop(ctx->in, CI_MAX_LINE, 0, userdata_line, &st, err)))
-            rc = emit_userdata(&st, err);
-    } else if (!(rc = ks_lineloop(ctx->in, CI_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE, log_line,
-                                  &st, err)))
-        rc = flush_log(&st, err);
+        bool failed = false;
+        rc = ks_lineloop_ex(ctx->in, CI_MAX_LINE, 0, userdata_line, &st, &failed, err);
+        rc = ks_lineloop_finish(rc, failed, ctx->sink, st.text_lines, 1,
+                                0, userdata_flush_held, &st, err);
+    } else {
+        bool failed = false;
+        rc = ks_lineloop_ex(ctx->in, CI_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE, log_line, &st,
+                            &failed, err);
+        rc = ks_lineloop_finish(rc, failed, ctx->sink, st.join.pending, st.join.line,
+                                st.join.offset, log_flush_held, &st, err);
+    }
 done:
     ks_linejoin_free(&st.join);
     ks_buf_free(&st.text);

@@ -391,6 +391,12 @@ static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
     }
 }
 
+/* ks_lineloop_finish's view of flush */
+static int flush_held(void *arg, ks_err *err)
+{
+    return flush(arg, err);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
@@ -410,8 +416,10 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
                 st.kind = (sh_kind)i;
     }
     st.decided = forced != NULL;
-    if (!(rc = ks_lineloop(ctx->in, SH_MAX_LINE, KS_LL_TRIM_CR, on_line, &st, err)))
-        rc = flush(&st, err);
+    bool failed = false;
+    rc = ks_lineloop_ex(ctx->in, SH_MAX_LINE, KS_LL_TRIM_CR, on_line, &st, &failed, err);
+    rc = ks_lineloop_finish(rc, failed, ctx->sink, st.pending, st.line,
+                            st.offset, flush_held, &st, err);
     ks_buf_free(&st.cmd);
     ks_buf_free(&st.paths);
     ks_buf_free(&st.tmp);

@@ -413,6 +413,12 @@ static int on_line(void *arg, const ks_line *ln, size_t n, ks_err *err)
     return 0;
 }
 
+/* ks_lineloop_finish's view of flush */
+static int flush_held(void *arg, ks_err *err)
+{
+    return flush(arg, err);
+}
+
 static int parse(ks_parse_ctx *ctx, ks_err *err)
 {
     int rc = 0;
@@ -423,11 +429,11 @@ static int parse(ks_parse_ctx *ctx, ks_err *err)
     const char *zone = ks_parse_opt(ctx->opts, "tz");
     if (zone && (rc = ks_tz_load(&st.tz, zone, err)))
         goto done;
-    /* On an input failure the record held is not emitted: its continuation lines may be
-     * what the failure lost. */
-    if (!(rc = ks_lineloop(ctx->in, WE_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE, on_line, &st,
-                           err)))
-        rc = flush(&st, err);
+    bool failed = false;
+    rc = ks_lineloop_ex(ctx->in, WE_MAX_LINE, KS_LL_TRIM_CR | KS_LL_TRIM_SPACE, on_line, &st,
+                        &failed, err);
+    rc = ks_lineloop_finish(rc, failed, ctx->sink, st.join.pending, st.join.line,
+                            st.join.offset, flush_held, &st, err);
 done:
     ks_linejoin_free(&st.join);
     ks_tz_free(st.tz);
