@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "acquire/custody.h"
@@ -146,6 +147,21 @@ static void register_custody(ks_store *store, const ks_member *m, hash_cache *hc
     }
 }
 
+/* The on-disk file as an absolute path (the working directory before a relative one; links
+ * are kept as given), so that a later run can read it again from anywhere (dump diffs). */
+static const char *absolute_path(const char *p, char *buf, size_t cap)
+{
+    if (p[0] == '/' || !getcwd(buf, cap))
+        return p;
+    while (p[0] == '.' && p[1] == '/')
+        p += 2;
+    size_t n = strlen(buf);
+    if (n + 1 + strlen(p) + 1 > cap)
+        return p;
+    snprintf(buf + n, cap - n, "%s%s", n && buf[n - 1] == '/' ? "" : "/", p);
+    return buf;
+}
+
 static int ingest_member(ks_store *store, ks_member *m, const ks_ingest_opts *o,
                          hash_cache *hc, progress *prog, ks_ingest_stats *stats, ks_err *err)
 {
@@ -166,8 +182,9 @@ static int ingest_member(ks_store *store, ks_member *m, const ks_ingest_opts *o,
         hc->registered = false;
         snprintf(hc->path, sizeof hc->path, "%s", m->disk_path);
     }
-    ks_evidence_info info = {m->path, m->disk_path, m->inner_path, hc->sha, hc->size,
-                             m->compression};
+    char absdisk[4096];
+    ks_evidence_info info = {m->path, absolute_path(m->disk_path, absdisk, sizeof absdisk),
+                             m->inner_path, hc->sha, hc->size, m->compression};
     char *dup = NULL;
     if (ks_store_evidence_find(store, hc->sha, m->inner_path, &dup, &e) == 0) {
         if (!o->quiet)

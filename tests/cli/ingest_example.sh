@@ -36,6 +36,10 @@ expect_eq digest_recorded_not_as_event "$(q "$C" "SELECT count(*) FROM cloudtrai
 # evidence hashes are the files' SHA-256
 f2=$(find "$EV/AWSLogs" -name '*.json.gz' | sort | tail -1)
 expect_eq evidence_sha256_recorded "$(q "$C" "SELECT sha256 FROM evidence WHERE disk_path LIKE '%$(basename "$f2")'")" "$(sha256sum "$f2" | cut -d' ' -f1)"
+# a relative path is recorded as given in path and completed to an absolute disk_path
+(cd "$(dirname "$f2")" && "$KS" ingest -q "$TMP/rel" "./$(basename "$f2")" >/dev/null 2>&1)
+expect_eq relative_path_kept_as_given "$(q "$TMP/rel" "SELECT path FROM evidence")" "./$(basename "$f2")"
+expect_eq relative_disk_path_made_absolute "$(q "$TMP/rel" "SELECT disk_path FROM evidence")" "$f2"
 # ingesting again adds nothing
 expect_rc reingest_exits_0 0 "$KS" ingest -q "$C" "$EV/AWSLogs"
 expect_eq reingest_does_not_duplicate "$(q "$C" "SELECT count(*) FROM events")" "$((want))"
