@@ -201,3 +201,25 @@ KTEST(test_store_writer_failure_is_reported_not_lost)
     KT_CHECK(strstr(e.msg, "unit failure") != NULL);
     ks_store_close(st);
 }
+
+/* A row SQLite declines to store (here a trigger's RAISE(IGNORE), as a refused constraint
+ * would under the inserts' OR IGNORE) stops the ingest with an error: never a silent loss. */
+KTEST(test_store_row_refused_by_the_database_is_an_error_not_a_loss)
+{
+    ks_store *st = NULL;
+    ks_err e;
+    ks_err_clear(&e);
+    KT_REQUIRE(ks_store_open_memory(&st, &e) == 0);
+    KT_REQUIRE(ks_store_declare(st, &ttable, &e) == 0);
+    char out[256];
+    q1(st, "CREATE TRIGGER unit_skip BEFORE INSERT ON unit_src WHEN NEW.n = 777 "
+           "BEGIN SELECT RAISE(IGNORE); END",
+       out);
+    KT_EQ_STR(out, "");
+    int rc = write_member(st, "a.log", "aa", 2000, &e);
+    if (rc == 0)
+        rc = ks_store_commit(st, &e);
+    KT_EQ_INT(rc, KS_EDB);
+    KT_CHECK(strstr(e.msg, "refused by a constraint") != NULL);
+    ks_store_close(st);
+}
