@@ -645,7 +645,7 @@ int ks_ingest_dumps(ks_store *st, int64_t after_evidence_id, const ks_ingest_opt
     int64_t have = 0;
     ks_err e;
     ks_err_clear(&e);
-    if (ks_store_query(st, "SELECT count(*) FROM sqlite_master WHERE name = 'db_dump'", NULL, 0,
+    if (ks_store_query(st, "SELECT count(*) FROM pragma_table_info('db_dump')", NULL, 0,
                        first_int, &have, &e) != 0 || !have)
         return 0;
     dumps *ds = calloc(1, sizeof *ds);

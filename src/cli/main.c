@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "parsers/parser.h"
+#include "store/store.h"
 
 static void print_formats(FILE *f)
 {
@@ -30,6 +31,7 @@ static void print_usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    ks_store_global_init();
     if (argc < 2) {
         print_usage(stderr);
         return KS_EXIT_USAGE;

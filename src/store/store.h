@@ -22,7 +22,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-#define KS_SCHEMA_VERSION 1
+#define KS_SCHEMA_VERSION 2
 
 /* ---- per-source tables ---------------------------------------------------------- */
 typedef enum ks_col_type {
@@ -100,6 +100,11 @@ typedef enum ks_store_mode { KS_STORE_READ, KS_STORE_WRITE, KS_STORE_CREATE } ks
 /* Opens CASE (a directory). CREATE makes the directory and schema when missing. READ opens
  * the database read-only (queries cannot change the case). */
 int ks_store_open(ks_store **out, const char *case_dir, ks_store_mode mode, ks_err *err);
+/* Commits every `records` records queued (default 200,000): what a crash can lose. */
+void ks_store_set_commit_every(ks_store *st, int64_t records);
+/* Process-wide SQLite settings, once, before any store is opened (the CLI's main calls it):
+ * no memory statistics, whose global mutex two writer threads would otherwise contend on. */
+void ks_store_global_init(void);
 /* A store in memory only (SQLite ":memory:"), for unit tests and fuzzers. */
 int ks_store_open_memory(ks_store **out, ks_err *err);
 void ks_store_close(ks_store *st);

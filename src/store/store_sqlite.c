@@ -1,4 +1,4 @@
-/* store_sqlite.c — the embedded case store: CASE/case.db in SQLite.
+/* store_sqlite.c — the embedded case store: CASE/case.db (and CASE/sources.db) in SQLite.
  *
  * The whole schema lives here (docs/case-schema.md describes it):
  *   meta(key, value)              schema version, creation time, tool version
@@ -7,9 +7,21 @@
  *   events                        VIEW over event + evidence.path AS file — the table users query
  *   <source>(id, event_id, evidence_id, line, offset, <columns of that source>)
  *
+ * Two files (schema version 2): the per-source tables live in CASE/sources.db, attached to
+ * every connection of the case as schema `sources`, so unqualified table names work as if
+ * it were one database. Two files let two writer threads insert at once: an ingest is
+ * bound by SQLite's cost per column value, and a web log line has more values in its source
+ * row than in its event. A case made before (version 1) keeps its source tables in case.db
+ * and is written by one thread as before.
+ *
  * A source row that belongs to an event has the event's id as its own id (and in event_id),
- * so joining the two is a rowid lookup and no index on event_id is needed. The writer hands
- * out ids from one counter for events and for source rows without an event.
+ * so joining the two is a rowid lookup and no index on event_id is needed. Ids come from one
+ * counter for events and for source rows without an event, given as records are queued.
+ *
+ * Commits across the two files: the rows file commits first, then case.db records in meta
+ * `sources_next_id` the id below which every row is committed in both. A crash between the
+ * two commits leaves rows at or above that id in sources.db; the next write-open removes
+ * them (with the rows of members still marked as being ingested, as for one file).
  *
  * Writes are batched into large transactions (ingest is a bulk load; a crash loses at most the
  * current batch, and evidence is re-ingestable because it is never modified). Read-only
@@ -62,10 +74,13 @@ struct ks_sink {
 
 struct ks_store {
     sqlite3 *db;
+    sqlite3 *rdb; /* two-file cases, writing: the source tables' connection (sources.db) */
+    bool split;   /* source tables in sources.db */
+    char *sources_path;
+    bool attached; /* sources.db attached to the main connection */
     char *dir;
     ks_store_mode mode;
-    bool in_txn;
-    int64_t batch;
+    bool in_txn, r_in_txn;
     sqlite3_stmt *ins_event;   /* one event, with its id */
     sqlite3_stmt *ins_event_k; /* KS_STORE_MULTI events */
     table_slot tables[MAX_TABLES];
@@ -74,12 +89,17 @@ struct ks_store {
     bool sink_busy;
     ks_error_hook hook;
     void *hook_ctx;
-    ks_writer *writer; /* started by the first evidence row; owns the connection while busy */
-    /* Writer-thread state: the member the queued records belong to. */
+    ks_writer *writer; /* started by the first evidence row; owns the connections while busy */
+    /* Writer-thread state: the member the queued records belong to (events lane), the same
+     * for the rows lane of a two-file case, and the largest id applied (events lane). */
     char *w_source;
-    int64_t w_evidence_id;
+    int64_t w_evidence_id, r_evidence_id;
+    int64_t w_max_id, marked_id;
+    /* Producer state. */
     int64_t next_evidence_id; /* 0 until read from the case */
-    int64_t w_next_id;        /* next event/source-row id; 0 until read from the case */
+    int64_t next_id;          /* next event/source-row id; 0 until read from the case */
+    int64_t since_commit;     /* records queued since the last batch marked for commit */
+    int64_t commit_every;     /* 0: BATCH_EVENTS */
     struct ev_seen *seen;     /* open-addressing set, see ks_store_evidence_find */
     size_t seen_cap, seen_n;
     bool seen_loaded;
@@ -90,6 +110,38 @@ struct ks_store {
 static int sync_writer(ks_store *st, ks_err *err)
 {
     return st->writer ? ks_writer_sync(st->writer, err) : 0;
+}
+
+static int commit_all(ks_store *st, ks_err *err);
+
+/* Before a read through the main connection: everything queued is applied and, in a
+ * two-file case, committed (the main connection sees the rows file's committed state only),
+ * and no write transaction of case.db is left open across the read, so that its shared lock
+ * on sources.db ends with the statement. */
+static int attach_sources(ks_store *st, ks_err *err);
+static int exec(ks_store *st, const char *sql, ks_err *err);
+
+static int settle(ks_store *st, ks_err *err)
+{
+    int rc = sync_writer(st, err);
+    if (!rc && st->split && st->rdb && !(rc = commit_all(st, err)))
+        rc = attach_sources(st, err);
+    return rc;
+}
+
+/* While the writer threads work, sources.db is not attached to the main connection: its
+ * schema would be read again there after every table the rows connection creates, waiting
+ * on the rows connection's lock. Attached again by the next read (settle). */
+static int detach_sources(ks_store *st, ks_err *err)
+{
+    if (!st->attached || !st->rdb)
+        return 0;
+    int rc = sync_writer(st, err);
+    if (!rc && !(rc = commit_all(st, err)))
+        rc = exec(st, "DETACH DATABASE sources;", err);
+    if (!rc)
+        st->attached = false;
+    return rc;
 }
 
 static const char *SCHEMA_SQL =
@@ -133,7 +185,7 @@ static const char *SCHEMA_SQL =
 /* For store_funcs.c (store_int.h): the connection behind a store. */
 sqlite3 *ks_store_sqlite_db(ks_store *st)
 {
-    sync_writer(st, NULL);
+    settle(st, NULL);
     return st->db;
 }
 
@@ -163,15 +215,26 @@ static ks_str wstr(const ks_wbatch *b, ks_wstr w)
     return (ks_str){ks_wbatch_ptr(b, w), w.n};
 }
 
-static int exec(ks_store *st, const char *sql, ks_err *err)
+static int exec_db(sqlite3 *db, const char *sql, ks_err *err)
 {
     char *msg = NULL;
-    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         int rc = KS_ERR(err, KS_EDB, "case store: %s", msg ? msg : "error");
         sqlite3_free(msg);
         return rc;
     }
     return 0;
+}
+
+static int exec(ks_store *st, const char *sql, ks_err *err)
+{
+    return exec_db(st->db, sql, err);
+}
+
+/* The connection that writes source tables. */
+static sqlite3 *tdb(ks_store *st)
+{
+    return st->rdb ? st->rdb : st->db;
 }
 
 static void now_iso(char out[40])
@@ -202,6 +265,8 @@ static int ro_authorizer(void *ud, int action, const char *a, const char *b, con
 static int cleanup_interrupted(ks_store *st, ks_err *err);
 static bool valid_ident(const char *s);
 static int apply_batch(void *ctx, const ks_wbatch *b, ks_err *err);
+static int apply_events(void *ctx, const ks_wbatch *b, ks_err *err);
+static int apply_rows(void *ctx, const ks_wbatch *b, ks_err *err);
 static void seen_free(ks_store *st);
 
 static int create_schema(ks_store *st, ks_err *err)
@@ -215,52 +280,126 @@ static int create_schema(ks_store *st, ks_err *err)
     }
     char ts[40], sql[512];
     now_iso(ts);
+    /* A one-file case keeps version 1, which older versions of kanshiki can still read. */
+    int version = st->split ? KS_SCHEMA_VERSION : 1;
     snprintf(sql, sizeof sql,
              "INSERT OR IGNORE INTO meta VALUES('schema_version','%d');"
              "INSERT OR IGNORE INTO meta VALUES('created_at','%s');"
-             "INSERT OR IGNORE INTO meta VALUES('created_by','kanshiki " KS_VERSION "');"
-             "PRAGMA user_version=%d;",
-             KS_SCHEMA_VERSION, ts, KS_SCHEMA_VERSION);
-    if ((rc = exec(st, sql, err)) || (rc = exec(st, "COMMIT;", err)))
-        return rc;
-    return cleanup_interrupted(st, err);
+             "INSERT OR IGNORE INTO meta VALUES('created_by','kanshiki " KS_VERSION "');",
+             version, ts);
+    if ((rc = exec(st, sql, err)))
+        goto fail;
+    if (st->split) {
+        snprintf(sql, sizeof sql,
+                 "UPDATE meta SET value='%d' WHERE key='schema_version';"
+                 "PRAGMA user_version=%d;",
+                 version, version);
+        rc = exec(st, sql, err);
+    } else {
+        rc = exec(st, "PRAGMA user_version=1;", err);
+    }
+    if (rc)
+        goto fail;
+    return exec(st, "COMMIT;", err);
+fail:
+    exec(st, "ROLLBACK;", NULL);
+    return rc;
+}
+
+/* The source tables of a connection's main database (those with an event_id column). */
+static int source_tables(sqlite3 *db, ks_buf *names, size_t *n, ks_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT m.name FROM main.sqlite_master m WHERE m.type='table' AND EXISTS "
+                           "(SELECT 1 FROM pragma_table_info(m.name, 'main') WHERE name='event_id')",
+                           -1, &q, NULL) != SQLITE_OK)
+        return db_err(err, db, "listing source tables");
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(q, 0);
+        if (t && valid_ident(t) && !ks_buf_append(names, t, strlen(t) + 1))
+            (*n)++;
+    }
+    sqlite3_finalize(q);
+    return 0;
+}
+
+/* Appends to `sql` the deletes that take out of `db`'s source tables the rows of the members
+ * `ids` (a comma-separated list of evidence ids, or NULL) and, with a watermark (> 0), the
+ * rows at or above it. */
+static int cleanup_sql(sqlite3 *db, const char *ids, int64_t watermark, ks_buf *sql, ks_err *err)
+{
+    ks_buf names;
+    size_t n = 0;
+    ks_buf_init(&names, 1 << 20);
+    int rc = source_tables(db, &names, &n, err);
+    const char *t = names.data;
+    for (size_t i = 0; !rc && i < n; i++, t += strlen(t) + 1) {
+        if (ids)
+            ks_buf_printf(sql, "DELETE FROM main.%s WHERE evidence_id IN (%s);", t, ids);
+        if (watermark > 0)
+            ks_buf_printf(sql, "DELETE FROM main.%s WHERE id >= %lld;", t, (long long)watermark);
+    }
+    ks_buf_free(&names);
+    return rc;
+}
+
+static int64_t query_int(sqlite3 *db, const char *sql, int64_t dflt)
+{
+    sqlite3_stmt *q = NULL;
+    int64_t v = dflt;
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW &&
+        sqlite3_column_type(q, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return v;
 }
 
 /* Rows of a member whose ingest was interrupted (crash, kill) would be partial: remove them
- * from `event` and every per-source table, so the member is ingested again from scratch. */
+ * from `event` and every per-source table, so the member is ingested again from scratch.
+ * In a two-file case, also the rows that sources.db committed and case.db did not. */
 static int cleanup_interrupted(ks_store *st, ks_err *err)
 {
     sqlite3_stmt *q = NULL;
-    int rc = 0, n = 0;
-    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM evidence WHERE status='ingesting'", -1, &q,
-                           NULL) == SQLITE_OK &&
-        sqlite3_step(q) == SQLITE_ROW)
-        n = sqlite3_column_int(q, 0);
-    sqlite3_finalize(q);
-    q = NULL;
-    if (!n)
-        return 0;
-    ks_buf sql;
-    ks_buf_init(&sql, 1 << 20);
-    ks_buf_puts(&sql, "BEGIN; DELETE FROM event WHERE evidence_id IN "
-                      "(SELECT id FROM evidence WHERE status='ingesting');");
+    char *ids = NULL;
+    int rc = 0;
+    /* Evidence ids are integers: the list is safe to splice into SQL. */
     if (sqlite3_prepare_v2(st->db,
-                           "SELECT m.name FROM sqlite_master m WHERE m.type='table' AND EXISTS "
-                           "(SELECT 1 FROM pragma_table_info(m.name) WHERE name='event_id')",
-                           -1, &q, NULL) == SQLITE_OK) {
-        while (sqlite3_step(q) == SQLITE_ROW) {
-            const char *t = (const char *)sqlite3_column_text(q, 0);
-            if (t && valid_ident(t))
-                ks_buf_printf(&sql, "DELETE FROM %s WHERE evidence_id IN "
-                                    "(SELECT id FROM evidence WHERE status='ingesting');", t);
-        }
+                           "SELECT group_concat(id) FROM evidence WHERE status='ingesting'", -1,
+                           &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
+        const char *v = (const char *)sqlite3_column_text(q, 0);
+        if (v && !(ids = strdup(v)))
+            rc = KS_ERR(err, KS_ENOMEM, "out of memory");
     }
     sqlite3_finalize(q);
-    ks_buf_puts(&sql, "UPDATE evidence SET status='interrupted', "
-                      "note='ingest was interrupted; its rows were removed' "
-                      "WHERE status='ingesting'; COMMIT;");
-    rc = exec(st, sql.data, err);
+    ks_buf sql;
+    ks_buf_init(&sql, 1 << 22);
+    if (!rc && st->rdb) {
+        int64_t mark = query_int(st->db,
+                                 "SELECT CAST(value AS INTEGER) FROM meta "
+                                 "WHERE key='sources_next_id'",
+                                 1);
+        ks_buf_puts(&sql, "BEGIN;");
+        if (!(rc = cleanup_sql(st->rdb, ids, mark, &sql, err)) && ks_buf_puts(&sql, "COMMIT;"))
+            rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+        if (!rc)
+            rc = exec_db(st->rdb, sql.data, err);
+    }
+    if (!rc && ids) {
+        ks_buf_reset(&sql);
+        ks_buf_printf(&sql, "BEGIN; DELETE FROM event WHERE evidence_id IN (%s);", ids);
+        rc = cleanup_sql(st->db, ids, 0, &sql, err);
+        if (!rc && ks_buf_puts(&sql, "UPDATE evidence SET status='interrupted', "
+                                     "note='ingest was interrupted; its rows were removed' "
+                                     "WHERE status='ingesting'; COMMIT;"))
+            rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+        if (!rc)
+            rc = exec(st, sql.data, err);
+    }
     ks_buf_free(&sql);
+    free(ids);
     return rc;
 }
 
@@ -276,14 +415,47 @@ int ks_store_open_memory(ks_store **out, ks_err *err)
     if (sqlite3_open_v2(":memory:", &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK)
         rc = db_err(err, st->db, "opening an in-memory store");
-    else
-        rc = create_schema(st, err);
+    else if (!(rc = create_schema(st, err)))
+        rc = cleanup_interrupted(st, err);
     if (rc) {
         ks_store_close(st);
         return rc;
     }
     *out = st;
     return 0;
+}
+
+static const char *WRITE_PRAGMAS =
+    "PRAGMA page_size=65536; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;"
+    "PRAGMA cache_size=-65536; PRAGMA temp_store=FILE;";
+
+/* Attaches CASE/sources.db to the main connection as schema `sources`. */
+static int attach_sources(ks_store *st, ks_err *err)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = 0;
+    if (st->attached)
+        return 0;
+    if (sqlite3_prepare_v2(st->db, "ATTACH DATABASE ?1 AS sources", -1, &q, NULL) != SQLITE_OK)
+        return db_err(err, st->db, "attaching sources.db");
+    sqlite3_bind_text(q, 1, st->sources_path, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE)
+        rc = KS_ERR_AT(err, KS_EDB, st->sources_path, -1, -1, "cannot open case database: %s",
+                       sqlite3_errmsg(st->db));
+    sqlite3_finalize(q);
+    st->attached = !rc;
+    return rc;
+}
+
+static int open_sources_writer(ks_store *st, const char *path, ks_err *err)
+{
+    if (sqlite3_open_v2(path, &st->rdb,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK)
+        return KS_ERR_AT(err, KS_EDB, path, -1, -1, "cannot open case database: %s",
+                         st->rdb ? sqlite3_errmsg(st->rdb) : "?");
+    sqlite3_busy_timeout(st->rdb, 10000);
+    return exec_db(st->rdb, WRITE_PRAGMAS, err);
 }
 
 int ks_store_open(ks_store **out, const char *case_dir, ks_store_mode mode, ks_err *err)
@@ -303,7 +475,7 @@ int ks_store_open(ks_store **out, const char *case_dir, ks_store_mode mode, ks_e
     } else if (!S_ISDIR(sb.st_mode)) {
         return KS_ERR_AT(err, KS_EUSAGE, case_dir, -1, -1, "a case is a directory; this is not one");
     }
-    size_t n = strlen(case_dir) + sizeof "/case.db";
+    size_t n = strlen(case_dir) + sizeof "/sources.db";
     dbpath = malloc(n);
     st = calloc(1, sizeof *st);
     if (!dbpath || !st) {
@@ -329,31 +501,39 @@ int ks_store_open(ks_store **out, const char *case_dir, ks_store_mode mode, ks_e
         goto done;
     }
     sqlite3_busy_timeout(st->db, 10000);
+    /* Refuse cases written by a newer, incompatible schema (before anything is written). */
+    int64_t version = query_int(st->db, "PRAGMA user_version", 0);
+    if (version > KS_SCHEMA_VERSION) {
+        rc = KS_ERR_AT(err, KS_EUNSUPPORTED, case_dir, -1, -1,
+                       "case schema version %lld is newer than this kanshiki (%d)",
+                       (long long)version, KS_SCHEMA_VERSION);
+        goto done;
+    }
+    snprintf(dbpath, n, "%s/sources.db", case_dir);
+    bool have_sources = stat(dbpath, &sb) == 0;
+    bool fresh = query_int(st->db, "SELECT count(*) FROM sqlite_master WHERE name='event'", 0) == 0;
+    if (version >= 2 && !have_sources) {
+        rc = KS_ERR_AT(err, KS_EDB, case_dir, -1, -1,
+                       "the case's source tables (sources.db) are missing");
+        goto done;
+    }
+    st->split = have_sources || (mode != KS_STORE_READ && fresh);
+    if (st->split && !(st->sources_path = strdup(dbpath))) {
+        rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+        goto done;
+    }
     if (mode == KS_STORE_READ) {
-        if ((rc = exec(st, "PRAGMA query_only=1;", err)))
+        if ((st->split && (rc = attach_sources(st, err))) ||
+            (rc = exec(st, "PRAGMA query_only=1;", err)))
             goto done;
         sqlite3_set_authorizer(st->db, ro_authorizer, NULL);
     } else {
-        if ((rc = exec(st, "PRAGMA page_size=65536; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;"
-                           "PRAGMA cache_size=-65536; PRAGMA temp_store=FILE;",
-                       err)) ||
-            (rc = create_schema(st, err)))
+        if ((rc = exec(st, WRITE_PRAGMAS, err)) ||
+            (st->split && (rc = open_sources_writer(st, dbpath, err))) ||
+            (rc = create_schema(st, err)) ||
+            (rc = cleanup_interrupted(st, err)))
             goto done;
     }
-    /* Refuse cases written by a newer, incompatible schema. */
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL) == SQLITE_OK &&
-        sqlite3_step(q) == SQLITE_ROW) {
-        int v = sqlite3_column_int(q, 0);
-        if (v > KS_SCHEMA_VERSION) {
-            sqlite3_finalize(q);
-            rc = KS_ERR_AT(err, KS_EUNSUPPORTED, case_dir, -1, -1,
-                           "case schema version %d is newer than this kanshiki (%d)", v,
-                           KS_SCHEMA_VERSION);
-            goto done;
-        }
-    }
-    sqlite3_finalize(q);
     *out = st;
     st = NULL;
 done:
@@ -361,6 +541,16 @@ done:
     if (st)
         ks_store_close(st);
     return rc;
+}
+
+void ks_store_set_commit_every(ks_store *st, int64_t records)
+{
+    st->commit_every = records;
+}
+
+void ks_store_global_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 const char *ks_store_dir(const ks_store *st)
@@ -386,9 +576,11 @@ void ks_store_close(ks_store *st)
         return;
     ks_writer_stop(st->writer, NULL);
     st->writer = NULL;
-    if (st->in_txn)
-        exec(st, "COMMIT;", NULL);
+    if (st->db)
+        commit_all(st, NULL);
     finalize_stmts(st);
+    if (st->rdb)
+        sqlite3_close(st->rdb);
     if (st->db)
         sqlite3_close(st->db);
     free(st->sink.source);
@@ -396,6 +588,7 @@ void ks_store_close(ks_store *st)
     free(st->sink.sha256);
     free(st->sink.inner_path);
     free(st->w_source);
+    free(st->sources_path);
     seen_free(st);
     free(st->dir);
     free(st);
@@ -416,8 +609,56 @@ static int commit(ks_store *st, ks_err *err)
     if (!st->in_txn)
         return 0;
     st->in_txn = false;
-    st->batch = 0;
     return exec(st, "COMMIT;", err);
+}
+
+/* The connection that writes source tables, in a transaction. */
+static int tbegin(ks_store *st, ks_err *err)
+{
+    if (!st->rdb)
+        return begin(st, err);
+    if (st->r_in_txn)
+        return 0;
+    int rc = exec_db(st->rdb, "BEGIN;", err);
+    if (!rc)
+        st->r_in_txn = true;
+    return rc;
+}
+
+static int rcommit(ks_store *st, ks_err *err)
+{
+    if (!st->rdb || !st->r_in_txn)
+        return 0;
+    st->r_in_txn = false;
+    return exec_db(st->rdb, "COMMIT;", err);
+}
+
+/* Records in case.db the id below which every source row is committed in sources.db (call
+ * after sources.db committed, inside case.db's transaction). Only when rows were applied: a
+ * run that wrote none leaves the mark of the run that did. */
+static int mark_sources(ks_store *st, ks_err *err)
+{
+    if (!st->rdb || st->w_max_id <= st->marked_id)
+        return 0;
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "INSERT OR REPLACE INTO meta(key, value) VALUES('sources_next_id', '%lld');",
+             (long long)(st->w_max_id + 1));
+    int rc = exec(st, sql, err);
+    if (!rc)
+        st->marked_id = st->w_max_id;
+    return rc;
+}
+
+/* Commits both files, sources.db first (see the top of this file). The writer must be idle. */
+static int commit_all(ks_store *st, ks_err *err)
+{
+    int rc = rcommit(st, err);
+    if (!rc && st->rdb && st->w_max_id > st->marked_id && !(rc = begin(st, err)))
+        rc = mark_sources(st, err);
+    if (!rc)
+        rc = commit(st, err);
+    return rc;
 }
 
 /* ---- per-source tables -------------------------------------------------------------- */
@@ -469,7 +710,8 @@ int ks_store_declare(ks_store *st, const ks_table_def *t, ks_err *err)
         if (!valid_ident(t->cols[i].name))
             return KS_ERR(err, KS_EUSAGE, "invalid column name in %s", t->name);
 
-    if ((rc = begin(st, err)))
+    sqlite3 *db = tdb(st);
+    if ((rc = tbegin(st, err)))
         goto done;
     ks_buf_printf(&sql,
                   "CREATE TABLE IF NOT EXISTS %s(id INTEGER PRIMARY KEY, event_id INTEGER, "
@@ -481,14 +723,14 @@ int ks_store_declare(ks_store *st, const ks_table_def *t, ks_err *err)
         rc = KS_ERR(err, rc, "schema too large");
         goto done;
     }
-    if ((rc = exec(st, sql.data, err)))
+    if ((rc = exec_db(db, sql.data, err)))
         goto done;
 
     /* Schema evolution: a case made by an older version may lack newer columns. */
     ks_buf_reset(&sql);
-    ks_buf_printf(&sql, "SELECT name FROM pragma_table_info('%s')", t->name);
-    if (sqlite3_prepare_v2(st->db, sql.data, -1, &q, NULL) != SQLITE_OK) {
-        rc = db_err(err, st->db, "reading table info");
+    ks_buf_printf(&sql, "SELECT name FROM pragma_table_info('%s', 'main')", t->name);
+    if (sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) != SQLITE_OK) {
+        rc = db_err(err, db, "reading table info");
         goto done;
     }
     bool have[512] = {0};
@@ -506,7 +748,7 @@ int ks_store_declare(ks_store *st, const ks_table_def *t, ks_err *err)
         ks_buf_reset(&sql);
         ks_buf_printf(&sql, "ALTER TABLE %s ADD COLUMN %s %s;", t->name, t->cols[i].name,
                       sql_type(t->cols[i].type));
-        if ((rc = exec(st, sql.data, err)))
+        if ((rc = exec_db(db, sql.data, err)))
             goto done;
     }
 
@@ -535,9 +777,9 @@ int ks_store_declare(ks_store *st, const ks_table_def *t, ks_err *err)
             goto done;
         }
         sqlite3_stmt **ins = k == 0 ? &slot->ins : &slot->ins_k;
-        if (sqlite3_prepare_v3(st->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT, ins, NULL) !=
+        if (sqlite3_prepare_v3(db, sql.data, -1, SQLITE_PREPARE_PERSISTENT, ins, NULL) !=
             SQLITE_OK) {
-            rc = db_err(err, st->db, "preparing insert");
+            rc = db_err(err, db, "preparing insert");
             sqlite3_finalize(slot->ins);
             slot->ins = NULL;
             goto done;
@@ -547,7 +789,7 @@ int ks_store_declare(ks_store *st, const ks_table_def *t, ks_err *err)
         slot->multi = 1;
     slot->def = t;
     st->ntables++;
-    st->w_next_id = 0; /* ids go on after this table's largest too (a case made earlier) */
+    st->next_id = 0; /* ids go on after this table's largest too (a case made earlier) */
 done:
     sqlite3_finalize(q);
     ks_buf_free(&sql);
@@ -740,7 +982,12 @@ static int start_writer(ks_store *st, ks_err *err)
 {
     if (st->writer)
         return 0;
-    return ks_writer_start(&st->writer, apply_batch, st, err);
+    if (st->rdb) {
+        ks_writer_lane lanes[2] = {{apply_events, st, "ks-writer"}, {apply_rows, st, "ks-rows"}};
+        return ks_writer_start(&st->writer, lanes, 2, err);
+    }
+    ks_writer_lane one = {apply_batch, st, "ks-writer"};
+    return ks_writer_start(&st->writer, &one, 1, err);
 }
 
 static int insert_evidence(ks_store *st, const ks_evidence_info *ev, const char *source,
@@ -853,7 +1100,8 @@ int ks_store_member_begin(ks_store *st, const ks_evidence_info *ev, const char *
     if (st->sink_busy)
         return KS_ERR(err, KS_EUSAGE, "a member is already being ingested");
     int rc = 0;
-    if (!st->ins_event && (rc = prepare_event_inserts(st, err)))
+    if ((!st->ins_event && (rc = prepare_event_inserts(st, err))) ||
+        (rc = detach_sources(st, err)))
         return rc;
     int64_t id = 0;
     if ((rc = insert_evidence(st, ev, source, "ingesting", NULL, &id, err)))
@@ -961,6 +1209,7 @@ typedef struct pending {
     int64_t row_id[KS_STORE_MULTI], row_event[KS_STORE_MULTI];
     int nrow;
     int row_slot;
+    int64_t evidence_id; /* of the rows: the member they belong to */
 } pending;
 
 /* Binds one event's parameters from `base` (1-based). ts must live until the step. */
@@ -1006,13 +1255,12 @@ static int flush_events(ks_store *st, const ks_wbatch *b, pending *p, ks_err *er
             return lost_rows(err, "events", sqlite3_changes(st->db), n);
         done += n;
     }
-    st->batch += p->nev;
     p->nev = 0;
     return 0;
 }
 
 /* Binds one source row from `base`. ts[] must live until the step. */
-static void bind_row(ks_store *st, sqlite3_stmt *q, int base, const ks_table_def *t,
+static void bind_row(int64_t evidence_id, sqlite3_stmt *q, int base, const ks_table_def *t,
                      const ks_wbatch *b, const ks_witem *it, int64_t id, int64_t event_id,
                      char ts[KS_STORE_MAX_TIME_COLS][40], char *one, int *nts)
 {
@@ -1021,7 +1269,7 @@ static void bind_row(ks_store *st, sqlite3_stmt *q, int base, const ks_table_def
         sqlite3_bind_int64(q, base + 1, event_id);
     else
         sqlite3_bind_null(q, base + 1);
-    sqlite3_bind_int64(q, base + 2, st->w_evidence_id);
+    sqlite3_bind_int64(q, base + 2, evidence_id);
     bind_pos(q, base + 3, it->line);
     bind_pos(q, base + 4, it->offset);
     for (size_t i = 0; i < t->ncols; i++) {
@@ -1063,15 +1311,16 @@ static int flush_rows(ks_store *st, const ks_wbatch *b, pending *p, ks_err *err)
         int n = multi ? slot->multi : 1;
         for (int r = 0; r < n; r++) {
             int nts = 0;
-            bind_row(st, q, 1 + r * (int)(slot->def->ncols + 5), slot->def, b, p->row[done + r],
-                     p->row_id[done + r], p->row_event[done + r], ts[r], one, &nts);
+            bind_row(p->evidence_id, q, 1 + r * (int)(slot->def->ncols + 5), slot->def, b,
+                     p->row[done + r], p->row_id[done + r], p->row_event[done + r], ts[r], one,
+                     &nts);
         }
         int step = sqlite3_step(q);
         sqlite3_reset(q);
         if (step != SQLITE_DONE)
-            return db_err(err, st->db, "storing source row");
-        if (sqlite3_changes(st->db) != n)
-            return lost_rows(err, slot->def->name, sqlite3_changes(st->db), n);
+            return db_err(err, tdb(st), "storing source row");
+        if (sqlite3_changes(tdb(st)) != n)
+            return lost_rows(err, slot->def->name, sqlite3_changes(tdb(st)), n);
         done += n;
     }
     p->nrow = 0;
@@ -1099,13 +1348,94 @@ static int add_row(ks_store *st, const ks_wbatch *b, pending *p, const ks_witem 
     return rc;
 }
 
-static int max_id(ks_store *st, const char *table, int64_t *io, ks_err *err)
+/* Applies a batch's events and evidence items (events), its source rows (rows), or both, in
+ * the order queued. A lane that applies only rows follows the evidence items to know the
+ * member of the rows, and writes nothing else. */
+static int apply_part(ks_store *st, const ks_wbatch *b, bool events, bool rows, ks_err *err)
+{
+    pending p = {.nev = 0};
+    p.evidence_id = events ? st->w_evidence_id : st->r_evidence_id;
+    int rc = events ? begin(st, err) : tbegin(st, err);
+    if (!rc && rows && events && st->rdb)
+        rc = tbegin(st, err);
+    for (size_t i = 0; !rc && i < b->n; i++) {
+        const ks_witem *it = &b->items[i];
+        if (it->kind == KS_WI_EVIDENCE_ADD || it->kind == KS_WI_EVIDENCE_END) {
+            if ((rc = flush_pending(st, b, &p, err)))
+                break;
+            if (!events) {
+                if (it->kind == KS_WI_EVIDENCE_ADD && it->n[1])
+                    p.evidence_id = st->r_evidence_id = it->n[0];
+                continue;
+            }
+            rc = it->kind == KS_WI_EVIDENCE_ADD ? apply_evidence_add(st, b, it, err)
+                                                : apply_evidence_end(st, b, it, err);
+            p.evidence_id = st->w_evidence_id;
+            continue;
+        }
+        if (events && it->id > st->w_max_id)
+            st->w_max_id = it->id;
+        if (it->kind == KS_WI_EVENT) {
+            if (events) {
+                p.ev[p.nev] = it;
+                p.ev_id[p.nev++] = it->id;
+            }
+            if (rows && it->slot >= 0)
+                rc = add_row(st, b, &p, it, it->id, it->id, err);
+            if (!rc && p.nev == KS_STORE_MULTI)
+                rc = flush_events(st, b, &p, err);
+        } else if (rows) {
+            rc = add_row(st, b, &p, it, it->id, 0, err);
+        }
+    }
+    if (!rc)
+        rc = flush_pending(st, b, &p, err);
+    if (!events)
+        st->r_evidence_id = p.evidence_id;
+    return rc;
+}
+
+/* One-file cases: one lane applies everything and commits where the producer asked. */
+static int apply_batch(void *ctx, const ks_wbatch *b, ks_err *err)
+{
+    ks_store *st = ctx;
+    int rc = apply_part(st, b, true, true, err);
+    if (!rc && b->commit)
+        rc = commit(st, err);
+    return rc;
+}
+
+/* Two-file cases, lane 0: events and evidence into case.db. Where the producer asked for a
+ * commit, waits until lane 1 has committed the same batch's rows, then commits with the
+ * watermark (see the top of this file). */
+static int apply_events(void *ctx, const ks_wbatch *b, ks_err *err)
+{
+    ks_store *st = ctx;
+    int rc = apply_part(st, b, true, false, err);
+    if (!rc && b->commit && !(rc = ks_writer_wait_lane(st->writer, 1, b->seq, err)) &&
+        !(rc = mark_sources(st, err)))
+        rc = commit(st, err);
+    return rc;
+}
+
+/* Two-file cases, lane 1: source rows into sources.db. */
+static int apply_rows(void *ctx, const ks_wbatch *b, ks_err *err)
+{
+    ks_store *st = ctx;
+    int rc = apply_part(st, b, false, true, err);
+    if (!rc && b->commit)
+        rc = rcommit(st, err);
+    return rc;
+}
+
+/* The largest id of `table` on `db` raises *io past it. */
+static int max_id(sqlite3 *db, const char *table, int64_t *io, ks_err *err)
 {
     char sql[128];
     sqlite3_stmt *q = NULL;
-    snprintf(sql, sizeof sql, "SELECT max(id) FROM %s", table);
-    if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return db_err(err, st->db, "reading ids");
+    snprintf(sql, sizeof sql, "SELECT max(id) FROM main.%s", table);
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_err(err, db, "reading ids");
     if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int64(q, 0) >= *io)
         *io = sqlite3_column_int64(q, 0) + 1;
     sqlite3_finalize(q);
@@ -1113,58 +1443,17 @@ static int max_id(ks_store *st, const char *table, int64_t *io, ks_err *err)
 }
 
 /* The next id for an event or source row: after the largest in `event` and in every source
- * table this run writes to (read again after a table is declared). */
-static int next_ids(ks_store *st, ks_err *err)
+ * table this run writes to (read again after a table is declared). The writer is idle. */
+static int load_next_id(ks_store *st, ks_err *err)
 {
-    int64_t next = st->w_next_id > 0 ? st->w_next_id : 1;
-    int rc = max_id(st, "event", &next, err);
-    for (size_t i = 0; !rc && st->w_next_id == 0 && i < st->ntables; i++)
-        rc = max_id(st, st->tables[i].def->name, &next, err);
+    int rc = sync_writer(st, err);
+    int64_t next = 1;
     if (!rc)
-        st->w_next_id = next;
-    return rc;
-}
-
-/* Commits every BATCH_EVENTS records (events, and rows without one) so a crash loses
- * little; only between groups. */
-static int maybe_rotate_batch(ks_store *st, ks_err *err)
-{
-    if (st->batch < BATCH_EVENTS)
-        return 0;
-    int rc = commit(st, err);
-    return rc ? rc : begin(st, err);
-}
-
-static int apply_batch(void *ctx, const ks_wbatch *b, ks_err *err)
-{
-    ks_store *st = ctx;
-    pending p = {.nev = 0};
-    int rc = begin(st, err);
+        rc = max_id(st->db, "event", &next, err);
+    for (size_t i = 0; !rc && i < st->ntables; i++)
+        rc = max_id(tdb(st), st->tables[i].def->name, &next, err);
     if (!rc)
-        rc = next_ids(st, err);
-    for (size_t i = 0; !rc && i < b->n; i++) {
-        const ks_witem *it = &b->items[i];
-        if (it->kind == KS_WI_EVIDENCE_ADD || it->kind == KS_WI_EVIDENCE_END) {
-            if ((rc = flush_pending(st, b, &p, err)) || (rc = maybe_rotate_batch(st, err)))
-                break;
-            rc = it->kind == KS_WI_EVIDENCE_ADD ? apply_evidence_add(st, b, it, err)
-                                                : apply_evidence_end(st, b, it, err);
-        } else if (it->kind == KS_WI_EVENT) {
-            int64_t id = st->w_next_id++;
-            p.ev[p.nev] = it;
-            p.ev_id[p.nev++] = id;
-            if (it->slot >= 0)
-                rc = add_row(st, b, &p, it, id, id, err);
-            if (!rc && p.nev == KS_STORE_MULTI && !(rc = flush_events(st, b, &p, err)))
-                rc = maybe_rotate_batch(st, err);
-        } else {
-            rc = add_row(st, b, &p, it, st->w_next_id++, 0, err);
-            if (!rc && ++st->batch >= BATCH_EVENTS && !(rc = flush_pending(st, b, &p, err)))
-                rc = maybe_rotate_batch(st, err); /* rows without events count too */
-        }
-    }
-    if (!rc)
-        rc = flush_pending(st, b, &p, err);
+        st->next_id = next;
     return rc;
 }
 
@@ -1220,6 +1509,8 @@ static int queue_record(ks_sink *s, ks_witem_kind kind, const ks_event *ev, cons
     int slot = -1, rc = 0;
     if (t && vals && (rc = slot_of(st, t, &slot, err)))
         return rc;
+    if (!st->next_id && (rc = load_next_id(st, err)))
+        return rc;
     ks_wbatch *b = ks_writer_batch(st->writer);
     size_t arena_len = b->arena.len, nvals = b->nv;
     ks_witem *it = NULL;
@@ -1227,6 +1518,7 @@ static int queue_record(ks_sink *s, ks_witem_kind kind, const ks_event *ev, cons
         return KS_ERR(err, rc, "out of memory queueing a record");
     it->kind = kind;
     it->slot = slot;
+    it->id = st->next_id;
     it->time = ev ? ev->time : KS_TIME_NONE;
     it->line = ev ? ev->line : -1;
     it->offset = ev ? ev->offset : -1;
@@ -1244,6 +1536,13 @@ static int queue_record(ks_sink *s, ks_witem_kind kind, const ks_event *ev, cons
         b->nv = nvals;
         return KS_ERR(err, rc, rc == KS_ELIMIT ? "record too large for the case store"
                                                : "out of memory queueing a record");
+    }
+    st->next_id++;
+    /* Commits every BATCH_EVENTS records (events, and rows without one) so that a crash
+     * loses little: the batch holding the last of them is marked. */
+    if (++st->since_commit >= (st->commit_every > 0 ? st->commit_every : BATCH_EVENTS)) {
+        b->commit = true;
+        st->since_commit = 0;
     }
     return ks_writer_commit_item(st->writer, err);
 }
@@ -1331,7 +1630,7 @@ int ks_store_commit(ks_store *st, ks_err *err)
 {
     int rc = sync_writer(st, err);
     if (!rc)
-        rc = commit(st, err);
+        rc = commit_all(st, err);
     if (rc)
         return rc;
     ks_buf sql;
@@ -1359,7 +1658,7 @@ int ks_store_query(ks_store *st, const char *sql, const char *const *params, siz
     size_t *lens = NULL;
     char *types = NULL;
 
-    if ((rc = sync_writer(st, err)))
+    if ((rc = settle(st, err)))
         return rc;
     if (sqlite3_prepare_v2(st->db, sql, -1, &q, &tail) != SQLITE_OK)
         return KS_ERR(err, KS_EUSAGE, "SQL: %s", sqlite3_errmsg(st->db));

@@ -13,18 +13,29 @@
 /* One record may be larger than BATCH_BYTES; the arena's hard ceiling. */
 #define ARENA_MAX ((size_t)1 << 31)
 
-struct ks_writer {
+typedef struct lane {
+    ks_writer *w;
+    int index;
     pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t work;  /* a batch was queued, or quit */
-    pthread_cond_t space; /* a batch was applied */
-    ks_wbatch *queue, *queue_tail, *free_list;
-    int inflight; /* queued + being applied */
-    bool quit;
-    atomic_bool failed;
-    ks_err err; /* the writer's first error (under mu) */
+    bool started;
     ks_writer_apply_fn fn;
     void *ctx;
+    ks_wbatch *queue, *queue_tail;
+    uint64_t done_seq; /* the last batch this lane applied (under mu) */
+} lane;
+
+struct ks_writer {
+    pthread_mutex_t mu;
+    pthread_cond_t work;  /* a batch was queued, or quit */
+    pthread_cond_t space; /* a lane applied a batch */
+    lane lanes[KS_WRITER_MAX_LANES];
+    int nlanes;
+    ks_wbatch *free_list;
+    int inflight; /* batches queued or being applied by some lane */
+    uint64_t seq; /* of the last batch handed over */
+    bool quit;
+    atomic_bool failed;
+    ks_err err; /* the writers' first error (under mu) */
     ks_wbatch *cur; /* being filled by the producer */
 };
 
@@ -40,7 +51,12 @@ static void batch_reset(ks_wbatch *b)
 {
     ks_buf_reset(&b->arena);
     b->n = b->nv = 0;
-    b->next = NULL;
+    b->commit = false;
+    b->seq = 0;
+    b->left = 0;
+    b->free_next = NULL;
+    for (int i = 0; i < KS_WRITER_MAX_LANES; i++)
+        b->next[i] = NULL;
 }
 
 static void batch_free(ks_wbatch *b)
@@ -102,25 +118,26 @@ int ks_wbatch_vals(ks_wbatch *b, size_t n, size_t *out_first)
     return 0;
 }
 
-static void *writer_main(void *arg)
+static void *lane_main(void *arg)
 {
-    ks_writer *w = arg;
+    lane *l = arg;
+    ks_writer *w = l->w;
     pthread_mutex_lock(&w->mu);
     for (;;) {
-        while (!w->queue && !w->quit)
+        while (!l->queue && !w->quit)
             pthread_cond_wait(&w->work, &w->mu);
-        if (!w->queue)
+        if (!l->queue)
             break; /* quit with nothing left */
-        ks_wbatch *b = w->queue;
-        w->queue = b->next;
-        if (!w->queue)
-            w->queue_tail = NULL;
+        ks_wbatch *b = l->queue;
+        l->queue = b->next[l->index];
+        if (!l->queue)
+            l->queue_tail = NULL;
         bool skip = atomic_load(&w->failed);
         pthread_mutex_unlock(&w->mu);
 
         ks_err e;
         ks_err_clear(&e);
-        int rc = skip ? 0 : w->fn(w->ctx, b, &e);
+        int rc = skip ? 0 : l->fn(l->ctx, b, &e);
 
         pthread_mutex_lock(&w->mu);
         if (rc && !atomic_load(&w->failed)) {
@@ -129,38 +146,72 @@ static void *writer_main(void *arg)
                 w->err.code = rc;
             atomic_store(&w->failed, true);
         }
-        batch_reset(b);
-        b->next = w->free_list;
-        w->free_list = b;
-        w->inflight--;
+        l->done_seq = b->seq;
+        if (--b->left == 0) {
+            batch_reset(b);
+            b->free_next = w->free_list;
+            w->free_list = b;
+            w->inflight--;
+        }
         pthread_cond_broadcast(&w->space);
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;
 }
 
-int ks_writer_start(ks_writer **out, ks_writer_apply_fn fn, void *ctx, ks_err *err)
+static void writer_free(ks_writer *w)
 {
+    while (w->free_list) {
+        ks_wbatch *b = w->free_list;
+        w->free_list = b->free_next;
+        batch_free(b);
+    }
+    batch_free(w->cur);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->work);
+    pthread_cond_destroy(&w->space);
+    free(w);
+}
+
+static void writer_join(ks_writer *w)
+{
+    pthread_mutex_lock(&w->mu);
+    w->quit = true;
+    pthread_cond_broadcast(&w->work);
+    pthread_mutex_unlock(&w->mu);
+    for (int i = 0; i < w->nlanes; i++)
+        if (w->lanes[i].started)
+            pthread_join(w->lanes[i].thread, NULL);
+}
+
+int ks_writer_start(ks_writer **out, const ks_writer_lane *lanes, int nlanes, ks_err *err)
+{
+    if (nlanes < 1 || nlanes > KS_WRITER_MAX_LANES)
+        return KS_ERR(err, KS_EUSAGE, "case writer: %d lanes", nlanes);
     ks_writer *w = calloc(1, sizeof *w);
     if (!w || !(w->cur = batch_new())) {
         free(w);
         return KS_ERR(err, KS_ENOMEM, "out of memory");
     }
-    w->fn = fn;
-    w->ctx = ctx;
     atomic_init(&w->failed, false);
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->work, NULL);
     pthread_cond_init(&w->space, NULL);
-    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
-        pthread_mutex_destroy(&w->mu);
-        pthread_cond_destroy(&w->work);
-        pthread_cond_destroy(&w->space);
-        batch_free(w->cur);
-        free(w);
-        return KS_ERR(err, KS_EIO, "cannot start the case writer thread");
+    w->nlanes = nlanes;
+    for (int i = 0; i < nlanes; i++) {
+        lane *l = &w->lanes[i];
+        l->w = w;
+        l->index = i;
+        l->fn = lanes[i].fn;
+        l->ctx = lanes[i].ctx;
+        if (pthread_create(&l->thread, NULL, lane_main, l) != 0) {
+            writer_join(w);
+            writer_free(w);
+            return KS_ERR(err, KS_EIO, "cannot start the case writer thread");
+        }
+        l->started = true;
+        pthread_setname_np(l->thread, lanes[i].name ? lanes[i].name : "ks-writer");
     }
-    pthread_setname_np(w->thread, "ks-writer"); /* shows in top -H and perf */
     *out = w;
     return 0;
 }
@@ -180,21 +231,37 @@ static int sticky(ks_writer *w, ks_err *err)
     return rc;
 }
 
-/* Queues the current batch (waiting for room) and takes an empty one. */
+int ks_writer_wait_lane(ks_writer *w, int lane_index, uint64_t seq, ks_err *err)
+{
+    if (lane_index < 0 || lane_index >= w->nlanes)
+        return 0;
+    pthread_mutex_lock(&w->mu);
+    while (w->lanes[lane_index].done_seq < seq && !atomic_load(&w->failed))
+        pthread_cond_wait(&w->space, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+    return atomic_load(&w->failed) ? sticky(w, err) : 0;
+}
+
+/* Queues the current batch on every lane (waiting for room) and takes an empty one. */
 static int hand_over(ks_writer *w, ks_err *err)
 {
     pthread_mutex_lock(&w->mu);
     while (w->inflight >= KS_WRITER_INFLIGHT)
         pthread_cond_wait(&w->space, &w->mu);
     ks_wbatch *b = w->cur;
-    b->next = NULL;
-    if (w->queue_tail)
-        w->queue_tail->next = b;
-    else
-        w->queue = b;
-    w->queue_tail = b;
+    b->seq = ++w->seq;
+    b->left = w->nlanes;
+    for (int i = 0; i < w->nlanes; i++) {
+        lane *l = &w->lanes[i];
+        b->next[i] = NULL;
+        if (l->queue_tail)
+            l->queue_tail->next[i] = b;
+        else
+            l->queue = b;
+        l->queue_tail = b;
+    }
     w->inflight++;
-    pthread_cond_signal(&w->work);
+    pthread_cond_broadcast(&w->work);
     ks_wbatch *fresh = w->free_list;
     if (!fresh) {
         pthread_mutex_unlock(&w->mu);
@@ -206,12 +273,12 @@ static int hand_over(ks_writer *w, ks_err *err)
     }
     if (!fresh) {
         fresh = w->free_list;
-        w->free_list = fresh->next;
+        w->free_list = fresh->free_next;
     } else if (fresh == w->free_list) {
-        w->free_list = fresh->next;
+        w->free_list = fresh->free_next;
     }
     pthread_mutex_unlock(&w->mu);
-    fresh->next = NULL;
+    fresh->free_next = NULL;
     w->cur = fresh;
     (void)err;
     return 0;
@@ -230,7 +297,7 @@ int ks_writer_sync(ks_writer *w, ks_err *err)
 {
     if (!w)
         return 0;
-    if (w->cur && w->cur->n) {
+    if (w->cur && (w->cur->n || w->cur->commit)) {
         int rc = hand_over(w, err);
         if (rc)
             return rc;
@@ -249,20 +316,7 @@ int ks_writer_stop(ks_writer *w, ks_err *err)
     if (!w)
         return 0;
     int rc = ks_writer_sync(w, err);
-    pthread_mutex_lock(&w->mu);
-    w->quit = true;
-    pthread_cond_signal(&w->work);
-    pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
-    while (w->free_list) {
-        ks_wbatch *b = w->free_list;
-        w->free_list = b->next;
-        batch_free(b);
-    }
-    batch_free(w->cur);
-    pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->work);
-    pthread_cond_destroy(&w->space);
-    free(w);
+    writer_join(w);
+    writer_free(w);
     return rc;
 }

@@ -1,17 +1,24 @@
-/* store_writer.h — internal to src/store/: hands the sink's records to a writer thread.
+/* store_writer.h — internal to src/store/: hands the sink's records to writer threads.
  *
  * Ingest is parse-bound on one core and SQLite-bound on another: the parser thread copies
  * each event and source row into a batch (one arena of bytes plus fixed-size items that
- * refer to it by offset), and full batches go to a writer thread that binds and steps the
+ * refer to it by offset), and full batches go to writer threads that bind and step the
  * prepared statements. At most KS_WRITER_INFLIGHT batches are queued, so memory stays
- * bounded whatever the input size; the parser waits when the writer falls behind.
+ * bounded whatever the input size; the parser waits when the writers fall behind.
  *
- * Protocol: the store's connection belongs to the writer while batches are in flight.
- * Every other use of the connection (declare, evidence rows, queries, commit, close) calls
- * ks_writer_sync first, which hands over the partial batch and waits until the writer is
+ * Lanes: a writer has one or two lanes, each a thread with its own apply function (and its
+ * own database connection). Every batch goes to every lane, in order; each lane applies its
+ * part of it (events in one, source rows in the other), and the batch is reused once all
+ * lanes are done with it. Batches are numbered from 1 in the order handed over; a lane may
+ * wait in its apply function until another lane has applied a given batch
+ * (ks_writer_wait_lane), which is how commits are ordered across two database files.
+ *
+ * Protocol: the store's connections belong to the lanes while batches are in flight.
+ * Every other use of them (declare, evidence rows, queries, commit, close) calls
+ * ks_writer_sync first, which hands over the partial batch and waits until every lane is
  * idle. A writer error is sticky: later sink calls and syncs return it.
  *
- * Ownership: the ks_writer owns its batches and thread; ks_writer_stop frees them.
+ * Ownership: the ks_writer owns its batches and threads; ks_writer_stop frees them.
  */
 #ifndef KS_STORE_WRITER_H
 #define KS_STORE_WRITER_H
@@ -24,6 +31,7 @@
 #include "core/err.h"
 
 #define KS_WRITER_INFLIGHT 3
+#define KS_WRITER_MAX_LANES 2
 
 /* A string in a batch's arena; off < 0 is NULL. */
 typedef struct ks_wstr {
@@ -77,6 +85,7 @@ typedef struct ks_witem {
     ks_witem_kind kind;
     int slot;           /* the store's table slot, or -1 */
     int64_t time, line, offset;
+    int64_t id;         /* EVENT, ROW: the event's (and its row's) or the row's id */
     int64_t n[4];       /* evidence items */
     ks_wstr f[KS_WF_N];
     size_t vals;        /* first of the slot's ncols values in the batch's vals */
@@ -95,7 +104,11 @@ typedef struct ks_wbatch {
     size_t n, cap;
     ks_wval *vals;
     size_t nv, capv;
-    struct ks_wbatch *next;
+    uint64_t seq;   /* set when handed over: 1, 2, ... */
+    bool commit;    /* lanes commit their transaction after applying this batch */
+    int left;       /* lanes that have not applied it yet */
+    struct ks_wbatch *next[KS_WRITER_MAX_LANES]; /* each lane's queue */
+    struct ks_wbatch *free_next;
 } ks_wbatch;
 
 /* Copies s into the arena (NULL stays NULL). */
@@ -114,7 +127,17 @@ typedef int (*ks_writer_apply_fn)(void *ctx, const ks_wbatch *b, ks_err *err);
 
 typedef struct ks_writer ks_writer;
 
-int ks_writer_start(ks_writer **out, ks_writer_apply_fn fn, void *ctx, ks_err *err);
+typedef struct ks_writer_lane {
+    ks_writer_apply_fn fn;
+    void *ctx;
+    const char *name; /* thread name (shows in top -H and perf), at most 15 bytes */
+} ks_writer_lane;
+
+/* Starts one thread per lane (1 or KS_WRITER_MAX_LANES). */
+int ks_writer_start(ks_writer **out, const ks_writer_lane *lanes, int nlanes, ks_err *err);
+/* From a lane's apply function: waits until `lane` has applied batch `seq` (or a lane
+ * failed: then returns the sticky error). */
+int ks_writer_wait_lane(ks_writer *w, int lane, uint64_t seq, ks_err *err);
 /* The batch being filled by the caller's thread. */
 ks_wbatch *ks_writer_batch(ks_writer *w);
 /* Hands the current batch over when it is full; returns the sticky writer error if any.

@@ -99,7 +99,7 @@ expect_eq shadow_expire "$(q "$C" "SELECT substr(expire,1,10) FROM shadow WHERE 
 expect_eq shadow_password_changed_event "$(q "$C" "SELECT count(*) FROM events WHERE action='password_changed' AND time_desc='password changed'")" "5"
 expect_eq shadow_bad_line_is_error "$(q "$C" "SELECT line FROM events WHERE error IS NOT NULL AND source='shadow'")" "6"
 for h in "$H6" "$HY" "${H6#\$6\$abcdefgh\$}"; do
-  expect_eq "shadow_hash_not_in_db_${#h}" "$(grep -c -F -- "$h" "$C/case.db")" "0"
+  expect_eq "shadow_hash_not_in_db_${#h}" "$(cat "$C"/*.db | grep -c -F -- "$h")" "0"
 done
 "$KS" query "$C" "SELECT * FROM events" --format jsonl > "$TMP/all.jsonl"
 expect_eq shadow_hash_not_in_query_output "$(grep -c -F -- "${H6#\$6\$abcdefgh\$}" "$TMP/all.jsonl")" "0"
@@ -157,6 +157,6 @@ expect_eq cred_error_line_kept_masked "$(q "$C" "SELECT line || ' ' || raw FROM 
 "$KS" query "$C" "SELECT * FROM cloud_credential" --format jsonl >> "$TMP/all.jsonl"
 for s in "$SECRET" "$TOKEN" "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCEXAMPLEPRIVATEKEY" \
          "eyJ0eXAiOiJKV1QiEXAMPLEACCESSTOKEN" "0.AAAAEXAMPLEREFRESHTOKEN"; do
-  expect_eq "secret_not_in_db_${s:0:6}" "$(grep -c -F -- "$s" "$C/case.db")" "0"
+  expect_eq "secret_not_in_db_${s:0:6}" "$(cat "$C"/*.db | grep -c -F -- "$s")" "0"
   expect_eq "secret_not_in_query_${s:0:6}" "$(grep -c -F -- "$s" "$TMP/all.jsonl")" "0"
 done

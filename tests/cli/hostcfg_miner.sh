@@ -26,7 +26,7 @@ expect_eq xmr_stak_broken_entry_is_error "$(q "$C" "SELECT line || ' ' || error 
 expect_eq deep_nesting_is_error "$(q "$C" "SELECT count(*) || ' ' || count(error) FROM events WHERE file LIKE '%deep.json'")" "1 1"
 expect_eq huge_wallet_kept "$(q "$C" "SELECT length(wallet) FROM miner_config m JOIN events e ON e.id=m.id WHERE e.file LIKE '%huge.json'")" "1048576"
 for secret in s3cretWorkerPass api-token-123456 'rig7:me@example.org' workerpw; do
-  expect_eq "secret_not_stored_${secret%%[:@]*}" "$(grep -c -F "$secret" "$C/case.db")" "0"
+  expect_eq "secret_not_stored_${secret%%[:@]*}" "$(cat "$C"/*.db | grep -c -F "$secret")" "0"
 done
 # not JSON at all under a miner's name: not taken by content
 printf 'hello\n' > "$TMP/config.json"

@@ -24,15 +24,17 @@ expect_eq offset_with_plus0900_converted_to_utc "$(q "$C" "SELECT time FROM even
 expect_eq line_numbers_recorded "$(q "$C" "SELECT group_concat(line) FROM (SELECT line FROM events ORDER BY line)")" "1,2,3"
 
 # read-only: nothing through query can change the case
-before=$(sha256sum "$C/case.db" | cut -d' ' -f1)
+before=$(cat "$C"/*.db | sha256sum | cut -d' ' -f1)
 expect_rc query_insert_refused 2 "$KS" query "$C" "INSERT INTO meta VALUES('x','y')"
 expect_rc query_delete_refused 2 "$KS" query "$C" "DELETE FROM event"
 expect_rc query_drop_refused 2 "$KS" query "$C" "DROP TABLE event"
+expect_rc query_delete_in_sources_db_refused 2 "$KS" query "$C" "DELETE FROM cloudtrail"
+expect_rc query_detach_refused 2 "$KS" query "$C" "DETACH DATABASE sources"
 expect_rc query_attach_refused 2 "$KS" query "$C" "ATTACH DATABASE '$TMP/other.db' AS o"
 expect_eq attach_created_no_file "$(ls "$TMP/other.db" 2>/dev/null | wc -l)" "0"
 expect_rc query_pragma_write_refused 2 "$KS" query "$C" "PRAGMA user_version=99"
 expect_rc query_two_statements_refused 2 "$KS" query "$C" "SELECT 1; DELETE FROM event"
-expect_eq case_db_unchanged_by_queries "$(sha256sum "$C/case.db" | cut -d' ' -f1)" "$before"
+expect_eq case_db_unchanged_by_queries "$(cat "$C"/*.db | sha256sum | cut -d' ' -f1)" "$before"
 expect_rc query_bad_sql_is_usage_error 2 "$KS" query "$C" "SELEC nonsense"
 expect_grep query_bad_sql_message "SQL:" "$TMP/.out"
 

@@ -164,8 +164,13 @@ KTEST(test_store_source_row_id_is_its_event_id_and_rows_never_collide)
 
     /* an older case: a source row numbered past every event */
     char db[400], cmd[600];
-    snprintf(db, sizeof db, "%s/case.db", casedir);
+    snprintf(db, sizeof db, "%s/sources.db", casedir);
     snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"UPDATE unit_src SET id = 5000 WHERE n = 1002\"", db);
+    KT_REQUIRE(system(cmd) == 0);
+    /* ...committed in both files: case.db's mark covers it */
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 '%s/case.db' \"UPDATE meta SET value = '5001' WHERE key = 'sources_next_id'\"",
+             casedir);
     KT_REQUIRE(system(cmd) == 0);
     KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
     KT_CHECK(write_member(st, "c.log", "cc", 5, &e) == 0);
@@ -222,4 +227,200 @@ KTEST(test_store_row_refused_by_the_database_is_an_error_not_a_loss)
     KT_EQ_INT(rc, KS_EDB);
     KT_CHECK(strstr(e.msg, "refused by a constraint") != NULL);
     ks_store_close(st);
+}
+
+/* Runs sqlite3 on a case file (`file` in casedir) and returns its first output line. */
+static void sh1(const char *casedir, const char *file, const char *sql, char out[256])
+{
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s/%s' \"%s\" 2>&1", casedir, file, sql);
+    out[0] = '\0';
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return;
+    if (fgets(out, 256, p))
+        out[strcspn(out, "\n")] = '\0';
+    pclose(p);
+}
+
+static void rmrf(const char *dir)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+/* A new case keeps its source tables in sources.db (written by a second thread); every
+ * connection of the case attaches it, so queries name the tables as before, also read-only. */
+KTEST(test_store_new_case_keeps_source_tables_in_sources_db_attached_for_queries)
+{
+    char dir[] = "/tmp/ks-unit-store-XXXXXX";
+    KT_REQUIRE(mkdtemp(dir) != NULL);
+    char casedir[300], out[256];
+    snprintf(casedir, sizeof casedir, "%s/case", dir);
+    ks_store *st = NULL;
+    ks_err e;
+    ks_err_clear(&e);
+    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    KT_CHECK(write_member(st, "a.log", "aa", 3000, &e) == 0);
+    q1(st, "SELECT count(*) FROM unit_src u JOIN events e ON e.id = u.event_id", out);
+    KT_EQ_STR(out, "3000"); /* read in the middle of a run: committed and attached first */
+    KT_CHECK(write_member(st, "b.log", "bb", 500, &e) == 0);
+    KT_CHECK(ks_store_commit(st, &e) == 0);
+    ks_store_close(st);
+    sh1(casedir, "case.db", "SELECT count(*) FROM sqlite_master WHERE name='unit_src'", out);
+    KT_EQ_STR(out, "0");
+    sh1(casedir, "sources.db", "SELECT count(*) FROM unit_src", out);
+    KT_EQ_STR(out, "3500");
+    sh1(casedir, "case.db", "PRAGMA user_version", out);
+    KT_EQ_STR(out, "2");
+    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_READ, &e) == 0);
+    q1(st, "SELECT count(*) || ' ' || sum(u.label = e.action) FROM unit_src u "
+           "JOIN events e ON e.id = u.id",
+       out);
+    KT_EQ_STR(out, "3500 3500");
+    q1(st, "SELECT count(*) FROM pragma_table_info('unit_src')", out);
+    KT_EQ_STR(out, "8");
+    q1(st, "DELETE FROM unit_src", out);
+    KT_CHECK(strncmp(out, "ERR", 3) == 0);
+    ks_store_close(st);
+    rmrf(dir);
+}
+
+/* A case made by version 1 (source tables inside case.db) is written in place: no
+ * sources.db appears, new rows join the old ones, ids go on. */
+KTEST(test_store_one_file_case_of_version_1_is_written_in_place)
+{
+    char dir[] = "/tmp/ks-unit-store-XXXXXX";
+    KT_REQUIRE(mkdtemp(dir) != NULL);
+    char casedir[300], out[256], path[400];
+    snprintf(casedir, sizeof casedir, "%s/case", dir);
+    ks_store *st = NULL;
+    ks_err e;
+    ks_err_clear(&e);
+    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    KT_CHECK(write_member(st, "a.log", "aa", 40, &e) == 0);
+    KT_CHECK(ks_store_commit(st, &e) == 0);
+    ks_store_close(st);
+    /* turn it into what version 1 wrote */
+    char sql[900];
+    snprintf(sql, sizeof sql,
+        "ATTACH '%s/sources.db' AS s; CREATE TABLE unit_src(id INTEGER PRIMARY KEY, event_id "
+        "INTEGER, evidence_id INTEGER, line INTEGER, offset INTEGER, n INTEGER, label TEXT, "
+        "at TEXT); INSERT INTO unit_src SELECT * FROM s.unit_src; DELETE FROM meta WHERE "
+        "key='sources_next_id'; UPDATE meta SET value='1' WHERE key='schema_version'; "
+        "PRAGMA user_version=1;", casedir);
+    sh1(casedir, "case.db", sql, out);
+    KT_EQ_STR(out, "");
+    snprintf(path, sizeof path, "%s/sources.db", casedir);
+    KT_REQUIRE(unlink(path) == 0);
+    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_WRITE, &e) == 0);
+    KT_CHECK(write_member(st, "b.log", "bb", 25, &e) == 0);
+    KT_CHECK(ks_store_commit(st, &e) == 0);
+    q1(st, "SELECT count(*) || ' ' || count(DISTINCT id) || ' ' || max(id) FROM unit_src", out);
+    KT_EQ_STR(out, "65 65 65");
+    ks_store_close(st);
+    KT_CHECK(access(path, F_OK) != 0);
+    sh1(casedir, "case.db", "SELECT count(*) FROM unit_src", out);
+    KT_EQ_STR(out, "65");
+    sh1(casedir, "case.db", "PRAGMA user_version", out);
+    KT_EQ_STR(out, "1");
+    rmrf(dir);
+}
+
+/* A crash between the two files' commits leaves rows in sources.db that case.db never
+ * committed (at or above its sources_next_id), and a member cut short leaves rows of an
+ * evidence still marked 'ingesting': the next write-open removes both from sources.db. */
+KTEST(test_store_rows_committed_only_in_sources_db_are_removed_on_reopen)
+{
+    char dir[] = "/tmp/ks-unit-store-XXXXXX";
+    KT_REQUIRE(mkdtemp(dir) != NULL);
+    char casedir[300], out[256];
+    snprintf(casedir, sizeof casedir, "%s/case", dir);
+    ks_store *st = NULL;
+    ks_err e;
+    ks_err_clear(&e);
+    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    KT_CHECK(write_member(st, "a.log", "aa", 100, &e) == 0);
+    KT_CHECK(write_member(st, "b.log", "bb", 50, &e) == 0);
+    KT_CHECK(ks_store_commit(st, &e) == 0);
+    ks_store_close(st);
+    sh1(casedir, "case.db", "SELECT value FROM meta WHERE key='sources_next_id'", out);
+    KT_EQ_STR(out, "151"); /* 150 events, ids 1..150 */
+    sh1(casedir, "sources.db",
+        "INSERT INTO unit_src(id, event_id, evidence_id, n) VALUES(151, 151, 3, 1), "
+        "(170, 170, 3, 2)",
+        out);
+    KT_EQ_STR(out, "");
+    sh1(casedir, "case.db", "UPDATE evidence SET status='ingesting' WHERE path='b.log'", out);
+    KT_EQ_STR(out, "");
+    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_WRITE, &e) == 0);
+    q1(st, "SELECT count(*) || ' ' || max(id) FROM unit_src", out);
+    KT_EQ_STR(out, "100 100");
+    q1(st, "SELECT status FROM evidence WHERE path='b.log'", out);
+    KT_EQ_STR(out, "interrupted");
+    q1(st, "SELECT count(*) FROM event e JOIN evidence v ON v.id = e.evidence_id "
+           "WHERE v.path = 'b.log'",
+       out);
+    KT_EQ_STR(out, "0");
+    ks_store_close(st);
+    rmrf(dir);
+}
+
+/* Commits in the middle of a run: both threads commit at the same batch, sources.db first,
+ * and case.db's mark then covers every row stored. */
+KTEST(test_store_two_writer_threads_commit_together_in_the_middle_of_a_run)
+{
+    char dir[] = "/tmp/ks-unit-store-XXXXXX";
+    KT_REQUIRE(mkdtemp(dir) != NULL);
+    char casedir[300], out[256];
+    snprintf(casedir, sizeof casedir, "%s/case", dir);
+    ks_store *st = NULL;
+    ks_err e;
+    ks_err_clear(&e);
+    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    ks_store_set_commit_every(st, 997);
+    KT_CHECK(write_member(st, "a.log", "aa", 30000, &e) == 0);
+    KT_CHECK(write_member(st, "b.log", "bb", 7000, &e) == 0);
+    KT_CHECK(ks_store_commit(st, &e) == 0);
+    ks_store_close(st);
+    sh1(casedir, "sources.db", "SELECT count(*) || ' ' || max(id) FROM unit_src", out);
+    KT_EQ_STR(out, "37000 37036"); /* 37 error records have ids but no row, the last one 37037 */
+    sh1(casedir, "case.db", "SELECT value FROM meta WHERE key='sources_next_id'", out);
+    KT_EQ_STR(out, "37038");
+    sh1(casedir, "case.db", "SELECT count(*) FROM event", out);
+    KT_EQ_STR(out, "37037");
+    rmrf(dir);
+}
+
+/* The rows thread failing (a trigger inside sources.db refuses record 5000) is reported,
+ * and the events thread, which waits for it at each commit, does not wait forever. */
+KTEST(test_store_rows_thread_failure_is_reported_and_the_events_thread_does_not_hang)
+{
+    char dir[] = "/tmp/ks-unit-store-XXXXXX";
+    KT_REQUIRE(mkdtemp(dir) != NULL);
+    char casedir[300], out[256];
+    snprintf(casedir, sizeof casedir, "%s/case", dir);
+    ks_store *st = NULL;
+    ks_err e;
+    ks_err_clear(&e);
+    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    KT_CHECK(write_member(st, "a.log", "aa", 10, &e) == 0);
+    KT_CHECK(ks_store_commit(st, &e) == 0);
+    ks_store_close(st);
+    sh1(casedir, "sources.db",
+        "CREATE TRIGGER unit_fail BEFORE INSERT ON unit_src WHEN NEW.n = 5000 "
+        "BEGIN SELECT RAISE(ABORT, 'unit failure'); END",
+        out);
+    KT_EQ_STR(out, "");
+    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_WRITE, &e) == 0);
+    ks_store_set_commit_every(st, 1000);
+    int rc = write_member(st, "b.log", "bb", 20000, &e);
+    if (rc == 0)
+        rc = ks_store_commit(st, &e);
+    KT_EQ_INT(rc, KS_EDB);
+    KT_CHECK(strstr(e.msg, "unit failure") != NULL);
+    ks_store_close(st);
+    rmrf(dir);
 }
