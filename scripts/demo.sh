@@ -25,5 +25,5 @@ else
   "$KS" timeline "$CASE" --tz Asia/Tokyo --from 2026-11-21T22:00 --to 2026-11-22T00:00 --limit 15
 fi
 echo
-echo "Results: case directory $CASE/ (database $CASE/case.db)."
+echo "Results: case directory $CASE/ (databases $CASE/case.db and $CASE/sources.db)."
 echo "Try:  $KS info $CASE    |    $KS query $CASE \"SELECT ...\"    |    $KS timeline $CASE --tz Asia/Tokyo"

@@ -84,7 +84,8 @@ const ks_cmd ks_cmd_query = {
     run,
     "run read-only SQL over a case",
     "CASE \"SQL\"",
-    "Runs one SQL statement (SQLite dialect) against CASE/case.db opened read-only: the case\n"
+    "Runs one SQL statement (SQLite dialect) against CASE/case.db and CASE/sources.db (the\n"
+    "per-source tables, attached as schema sources) opened read-only: the case\n"
     "cannot be changed through this command. Main tables: events (the normalized timeline:\n"
     "time, time_desc, source, file, line, offset, host, actor, src_ip, action, target,\n"
     "outcome, account, region, message, raw, error), evidence, and one table per source\n"

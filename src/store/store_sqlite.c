@@ -54,6 +54,15 @@
 #define KS_STORE_MULTI 16
 #define KS_STORE_MAX_PARAMS 32000 /* below SQLite's default SQLITE_MAX_VARIABLE_NUMBER */
 
+/* Formatted times by second: records come in time order, so most of a lane's times share
+ * their second with a recent one and only the nine fraction digits change. */
+#define TCACHE_WAYS 8
+typedef struct tcache {
+    int64_t sec[TCACHE_WAYS];
+    char s[TCACHE_WAYS][40];
+    uint8_t n[TCACHE_WAYS]; /* 0: empty */
+} tcache;
+
 typedef struct table_slot {
     const ks_table_def *def;
     sqlite3_stmt *ins;   /* one row */
@@ -95,6 +104,7 @@ struct ks_store {
     char *w_source;
     int64_t w_evidence_id, r_evidence_id;
     int64_t w_max_id, marked_id;
+    tcache tc_events, tc_rows; /* the events lane's and the rows lane's */
     /* Producer state. */
     int64_t next_evidence_id; /* 0 until read from the case */
     int64_t next_id;          /* next event/source-row id; 0 until read from the case */
@@ -1201,6 +1211,33 @@ static int lost_rows(ks_err *err, const char *table, int kept, int n)
                   n - kept, n);
 }
 
+/* ks_time_format(ns, NULL, 9, out, 40), from the cache when it has the second. */
+static void format_time(tcache *c, int64_t ns, char out[40])
+{
+    if (ns < 0) {
+        ks_time_format(ns, NULL, 9, out, 40);
+        return;
+    }
+    int64_t sec = ns / 1000000000, frac = ns % 1000000000;
+    size_t way = (size_t)sec % TCACHE_WAYS, n = c->n[way];
+    if (n && c->sec[way] == sec) {
+        memcpy(out, c->s[way], n + 1);
+        for (size_t i = n - 2; i >= n - 10; i--, frac /= 10)
+            out[i] = (char)('0' + frac % 10);
+        return;
+    }
+    ks_time_format(ns, NULL, 9, out, 40);
+    n = strlen(out);
+    /* cached only in the expected shape: ....ss.nnnnnnnnnZ */
+    if (n >= 11 && n < 40 && out[n - 11] == '.' && out[n - 1] == 'Z') {
+        c->sec[way] = sec;
+        c->n[way] = (uint8_t)n;
+        memcpy(c->s[way], out, n + 1);
+    } else {
+        c->n[way] = 0;
+    }
+}
+
 typedef struct pending {
     const ks_witem *ev[KS_STORE_MULTI];
     int64_t ev_id[KS_STORE_MULTI];
@@ -1218,7 +1255,7 @@ static void bind_event(ks_store *st, sqlite3_stmt *q, int base, const ks_wbatch 
 {
     sqlite3_bind_int64(q, base, id);
     if (it->time != KS_TIME_NONE) {
-        ks_time_format(it->time, NULL, 9, ts, 40);
+        format_time(&st->tc_events, it->time, ts);
         sqlite3_bind_text(q, base + 1, ts, -1, SQLITE_STATIC);
         sqlite3_bind_int64(q, base + 2, it->time);
     } else {
@@ -1260,7 +1297,8 @@ static int flush_events(ks_store *st, const ks_wbatch *b, pending *p, ks_err *er
 }
 
 /* Binds one source row from `base`. ts[] must live until the step. */
-static void bind_row(int64_t evidence_id, sqlite3_stmt *q, int base, const ks_table_def *t,
+static void bind_row(tcache *tc, int64_t evidence_id, sqlite3_stmt *q, int base,
+                     const ks_table_def *t,
                      const ks_wbatch *b, const ks_witem *it, int64_t id, int64_t event_id,
                      char ts[KS_STORE_MAX_TIME_COLS][40], char *one, int *nts)
 {
@@ -1282,10 +1320,10 @@ static void bind_row(int64_t evidence_id, sqlite3_stmt *q, int base, const ks_ta
                 if (v->i == KS_TIME_NONE) {
                     sqlite3_bind_null(q, col);
                 } else if (*nts < KS_STORE_MAX_TIME_COLS) { /* kept until the step */
-                    ks_time_format(v->i, NULL, 9, ts[*nts], 40);
+                    format_time(tc, v->i, ts[*nts]);
                     sqlite3_bind_text(q, col, ts[(*nts)++], -1, SQLITE_STATIC);
                 } else {
-                    ks_time_format(v->i, NULL, 9, one, 40);
+                    format_time(tc, v->i, one);
                     sqlite3_bind_text(q, col, one, -1, SQLITE_TRANSIENT);
                 }
             } else {
@@ -1311,7 +1349,7 @@ static int flush_rows(ks_store *st, const ks_wbatch *b, pending *p, ks_err *err)
         int n = multi ? slot->multi : 1;
         for (int r = 0; r < n; r++) {
             int nts = 0;
-            bind_row(p->evidence_id, q, 1 + r * (int)(slot->def->ncols + 5), slot->def, b,
+            bind_row(&st->tc_rows, p->evidence_id, q, 1 + r * (int)(slot->def->ncols + 5), slot->def, b,
                      p->row[done + r], p->row_id[done + r], p->row_event[done + r], ts[r], one,
                      &nts);
         }
@@ -1458,32 +1496,54 @@ static int load_next_id(ks_store *st, ks_err *err)
 }
 
 /* ---- queueing records (on the parser's thread) ---------------------------------------- */
-static int queue_strs(ks_wbatch *b, ks_witem *it, const ks_event *ev, const char *error)
+/* Copies a record's strings into the batch with one reservation: the parser thread's cost
+ * per record is on the ingest's critical path as much as the writers'. */
+static int queue_strs(ks_wbatch *b, ks_witem *it, const ks_event *ev, const char *error,
+                      const ks_table_def *t, const ks_val *vals)
 {
     const ks_str *src[] = {&ev->host,    &ev->actor,   &ev->src_ip,  &ev->action,
                            &ev->target,  &ev->outcome, &ev->account, &ev->region,
                            &ev->message, &ev->raw};
-    int rc = ks_wbatch_str(b, ev->time_desc, ev->time_desc ? strlen(ev->time_desc) : 0,
-                           &it->f[KS_WF_TIME_DESC]);
-    for (size_t k = 0; !rc && k < sizeof src / sizeof *src; k++)
-        rc = ks_wbatch_str(b, src[k]->p, src[k]->n, &it->f[KS_WF_HOST + (int)k]);
-    if (!rc)
-        rc = ks_wbatch_str(b, error, error ? strlen(error) : 0, &it->f[KS_WF_ERROR]);
-    return rc;
+    enum { NSRC = sizeof src / sizeof *src };
+    size_t tdn = ev->time_desc ? strlen(ev->time_desc) : 0, en = error ? strlen(error) : 0;
+    size_t need = tdn + en;
+    for (size_t k = 0; k < NSRC; k++)
+        need += src[k]->p ? src[k]->n : 0;
+    for (size_t i = 0; t && vals && i < t->ncols; i++)
+        if (vals[i].kind == KS_V_TEXT && vals[i].s.p)
+            need += vals[i].s.n;
+    if (need < tdn) /* overflow */
+        return KS_ELIMIT;
+    int rc = ks_wbatch_reserve(b, need);
+    if (rc)
+        return rc;
+    it->f[KS_WF_TIME_DESC] = ks_wbatch_put(b, ev->time_desc, tdn);
+    for (size_t k = 0; k < NSRC; k++)
+        it->f[KS_WF_HOST + (int)k] = ks_wbatch_put(b, src[k]->p, src[k]->n);
+    it->f[KS_WF_ERROR] = ks_wbatch_put(b, error, en);
+    return 0;
 }
 
-static int queue_vals(ks_wbatch *b, ks_witem *it, const ks_table_def *t, const ks_val *vals)
+/* The row's values; its strings fit in the room queue_strs made (or are reserved here for
+ * a row without an event). */
+static int queue_vals(ks_wbatch *b, ks_witem *it, const ks_table_def *t, const ks_val *vals,
+                      bool reserved)
 {
     int rc = ks_wbatch_vals(b, t->ncols, &it->vals);
-    for (size_t i = 0; !rc && i < t->ncols; i++) {
-        ks_wval *w = &b->vals[it->vals + i];
+    if (!rc && !reserved) {
+        size_t need = 0;
+        for (size_t i = 0; i < t->ncols; i++)
+            if (vals[i].kind == KS_V_TEXT && vals[i].s.p)
+                need += vals[i].s.n;
+        rc = ks_wbatch_reserve(b, need);
+    }
+    ks_wval *w = rc ? NULL : &b->vals[it->vals];
+    for (size_t i = 0; !rc && i < t->ncols; i++, w++) {
         w->kind = vals[i].kind;
         w->i = vals[i].i;
         w->d = vals[i].d;
-        w->s.off = -1;
-        w->s.n = 0;
-        if (vals[i].kind == KS_V_TEXT)
-            rc = ks_wbatch_str(b, vals[i].s.p, vals[i].s.n, &w->s);
+        w->s = vals[i].kind == KS_V_TEXT ? ks_wbatch_put(b, vals[i].s.p, vals[i].s.n)
+                                         : (ks_wstr){-1, 0};
     }
     return rc;
 }
@@ -1524,12 +1584,12 @@ static int queue_record(ks_sink *s, ks_witem_kind kind, const ks_event *ev, cons
     it->offset = ev ? ev->offset : -1;
     it->vals = 0;
     if (ev)
-        rc = queue_strs(b, it, ev, error);
+        rc = queue_strs(b, it, ev, error, slot >= 0 ? t : NULL, vals);
     else
         for (int f = 0; f < KS_WF_N; f++)
             it->f[f] = (ks_wstr){-1, 0};
     if (!rc && slot >= 0)
-        rc = queue_vals(b, it, t, vals);
+        rc = queue_vals(b, it, t, vals, ev != NULL);
     if (rc) { /* undo the partial item so the batch stays consistent */
         b->n--;
         b->arena.len = arena_len;

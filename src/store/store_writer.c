@@ -85,6 +85,11 @@ int ks_wbatch_str(ks_wbatch *b, const char *p, size_t n, ks_wstr *out)
     return 0;
 }
 
+int ks_wbatch_reserve(ks_wbatch *b, size_t n)
+{
+    return ks_buf_reserve(&b->arena, n);
+}
+
 int ks_wbatch_item(ks_wbatch *b, ks_witem **out)
 {
     if (b->n == b->cap) {

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/buf.h"
 #include "core/err.h"
@@ -113,6 +114,20 @@ typedef struct ks_wbatch {
 
 /* Copies s into the arena (NULL stays NULL). */
 int ks_wbatch_str(ks_wbatch *b, const char *p, size_t n, ks_wstr *out);
+/* Makes room for n more bytes of strings in the arena, for ks_wbatch_put. */
+int ks_wbatch_reserve(ks_wbatch *b, size_t n);
+/* Copies s into room made by ks_wbatch_reserve (NULL stays NULL). */
+static inline ks_wstr ks_wbatch_put(ks_wbatch *b, const char *p, size_t n)
+{
+    if (!p)
+        return (ks_wstr){-1, 0};
+    size_t off = b->arena.len;
+    if (n)
+        memcpy(b->arena.data + off, p, n);
+    b->arena.len += n;
+    b->arena.data[b->arena.len] = '\0';
+    return (ks_wstr){(int64_t)off, n};
+}
 /* Appends an item / n values; pointers stay valid until the next append. */
 int ks_wbatch_item(ks_wbatch *b, ks_witem **out);
 int ks_wbatch_vals(ks_wbatch *b, size_t n, size_t *out_first);

@@ -424,3 +424,68 @@ KTEST(test_store_rows_thread_failure_is_reported_and_the_events_thread_does_not_
     ks_store_close(st);
     rmrf(dir);
 }
+
+typedef struct time_check {
+    int rows, bad;
+} time_check;
+
+static int check_times(void *ctx, int ncols, const char *const *names, const char *const *vals,
+                       const size_t *lens, const char *types)
+{
+    time_check *c = ctx;
+    (void)names;
+    (void)lens;
+    (void)types;
+    if (!vals || ncols != 3)
+        return 0;
+    char want[40];
+    ks_time_format(strtoll(vals[0], NULL, 10), NULL, 9, want, sizeof want);
+    c->rows++;
+    if (!vals[1] || !vals[2] || strcmp(vals[1], want) || strcmp(vals[2], want)) {
+        if (c->bad++ < 3)
+            fprintf(stderr, "time %s: event %s, row %s, want %s\n", vals[0],
+                    vals[1] ? vals[1] : "NULL", vals[2] ? vals[2] : "NULL", want);
+    }
+    return 0;
+}
+
+/* Times are formatted by the writers from a cache by second: every event time and time
+ * column still reads exactly as ks_time_format writes it — same-second runs, second and
+ * day boundaries, times before 1970. */
+KTEST(test_store_times_formatted_from_the_cache_equal_ks_time_format)
+{
+    ks_store *st = NULL;
+    ks_err e;
+    ks_err_clear(&e);
+    KT_REQUIRE(ks_store_open_memory(&st, &e) == 0);
+    ks_evidence_info ev = {"t.log", "t.log", NULL, "tt", 1, ""};
+    ks_sink *s = NULL;
+    KT_REQUIRE(ks_store_member_begin(st, &ev, "unit_src", &s, &e) == 0);
+    uint64_t x = 88172645463325252ull;
+    int64_t t = 1763769599000000000ll; /* 2025-11-21T23:59:59Z */
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        switch (x % 4) {
+        case 0: t += (int64_t)(x % 1000); break;            /* same second */
+        case 1: t += (int64_t)(x % 2000000000); break;      /* the next second or two */
+        case 2: t = -(int64_t)(x % 4000000000000000000ull); break; /* before 1970 */
+        default: t = (int64_t)(x % 4000000000000000000ull); break;
+        }
+        ks_event ev2;
+        ks_event_init(&ev2);
+        ev2.time = t;
+        ev2.action = KS_STR_LIT("tick");
+        ks_val v[3] = {ks_v_int(i), ks_v_text(KS_STR_LIT("x")), ks_v_int(t)};
+        KT_REQUIRE(ks_sink_event(s, &ev2, &ttable, v, &e) == 0);
+    }
+    KT_REQUIRE(ks_store_member_end(st, s, "parsed", NULL, &e) == 0);
+    time_check c = {0, 0};
+    KT_CHECK(ks_store_query(st, "SELECT e.time_ns, e.time, u.at FROM event e JOIN unit_src u "
+                                "ON u.id = e.id",
+                            NULL, 0, check_times, &c, &e) == 0);
+    KT_EQ_INT(c.rows, 20000);
+    KT_EQ_INT(c.bad, 0);
+    ks_store_close(st);
+}
