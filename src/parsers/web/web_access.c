@@ -25,6 +25,7 @@
 #include "core/net.h"
 #include "core/time.h"
 #include "core/url.h"
+#include "parsers/fields.h"
 #include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
@@ -182,13 +183,10 @@ static bool is_digit(char c)
  * or n when unterminated. */
 static size_t quote_end(const char *p, size_t i, size_t n)
 {
-    while (i < n) {
-        if (p[i] == '\\' && i + 1 < n)
-            i += 2;
-        else if (p[i] == '"')
+    while ((i = ks_fields_scan2(p, i, n, '"', '\\')) < n) {
+        if (p[i] == '"')
             return i;
-        else
-            i++;
+        i += i + 1 < n ? 2 : 1;
     }
     return n;
 }
@@ -246,8 +244,8 @@ static void extra_add(wa_state *st, const char *name, ks_str v)
 /* Finds "[CLF time]" preceded by start-of-line or a blank; *tb = '[' index, *te = ']'. */
 static bool find_time(const char *p, size_t n, size_t *tb, size_t *te, int64_t *t)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] != '[' || (i > 0 && p[i - 1] != ' '))
+    for (size_t i = 0; (i = ks_fields_scan2(p, i, n, '[', '[')) < n; i++) {
+        if (i > 0 && p[i - 1] != ' ')
             continue;
         size_t lim = n - i - 1 < 48 ? n - i - 1 : 48;
         const char *close = memchr(p + i + 1, ']', lim);
@@ -315,8 +313,7 @@ static const char *parse_tail(wa_state *st, const char *p, size_t n, size_t i, b
             i = q + 1;
         } else {
             size_t b = i;
-            while (i < n && p[i] != ' ')
-                i++;
+            i = ks_fields_scan2(p, i, n, ' ', ' ');
             f = (ks_str){p + b, i - b};
         }
         if (k == 0)
@@ -693,14 +690,8 @@ static ks_val int_of(ks_str s)
 
 static ks_val real_of(ks_str s, double scale)
 {
-    if (!s.p || !s.n || s.n > 30 || is_dash(s))
-        return ks_v_null();
-    char tmp[32];
-    memcpy(tmp, s.p, s.n);
-    tmp[s.n] = '\0';
-    char *e = NULL;
-    double d = strtod(tmp, &e);
-    if (e != tmp + s.n)
+    double d;
+    if (!s.p || !s.n || s.n > 30 || is_dash(s) || ks_fields_decimal(s.p, s.n, &d))
         return ks_v_null();
     return ks_v_real(d * scale);
 }
@@ -730,12 +721,7 @@ static int emit(ks_parse_ctx *ctx, wa_state *st, const ks_line *ln, int64_t t, k
         const char *sp1 = memchr(req.p, ' ', req.n);
         if (sp1) {
             const char *rest = sp1 + 1, *endp = req.p + req.n;
-            const char *sp2 = NULL;
-            for (const char *q = endp; q > rest; q--)
-                if (q[-1] == ' ') {
-                    sp2 = q - 1;
-                    break;
-                }
+            const char *sp2 = memrchr(rest, ' ', (size_t)(endp - rest));
             if (!method.p)
                 method = (ks_str){req.p, (size_t)(sp1 - req.p)};
             if (sp2 && (size_t)(endp - sp2 - 1) >= 5 && !memcmp(sp2 + 1, "HTTP/", 5)) {
