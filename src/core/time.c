@@ -72,6 +72,21 @@ void ks_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
     if (z < -KS_CIVIL_YEAR_LIMIT * 366)
         z = -KS_CIVIL_YEAR_LIMIT * 366;
     z += 719468;
+    if (z >= 0 && z < ((int64_t)1 << 31)) {
+        /* years 0..5.8 million: the same steps in 32-bit unsigned arithmetic, where
+         * every intermediate stays non-negative and far below 2^32 */
+        const uint32_t uz = (uint32_t)z;
+        const uint32_t uera = uz / 146097;
+        const uint32_t udoe = uz - uera * 146097;
+        const uint32_t uyoe = (udoe - udoe / 1460 + udoe / 36524 - udoe / 146096) / 365;
+        const uint32_t udoy = udoe - (365 * uyoe + uyoe / 4 - uyoe / 100);
+        const uint32_t ump = (5 * udoy + 2) / 153;
+        const uint32_t um = ump < 10 ? ump + 3 : ump - 9;
+        *y = (int64_t)uyoe + (int64_t)uera * 400 + (um <= 2);
+        *m = um;
+        *d = udoy - (153 * ump + 2) / 5 + 1;
+        return;
+    }
     const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     const int64_t doe = z - era * 146097;
     const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -931,14 +946,21 @@ int ks_time_parse_iso8601(const char *s, size_t n, const ks_tz *assume, int64_t 
 
 static int month_from_name(const char *p)
 {
-    static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdec";
-    char lc[3];
+    /* the three letters, ASCII upper case folded, as one number */
+#define KS_MON3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+    static const uint32_t names[12] = {
+        KS_MON3('j', 'a', 'n'), KS_MON3('f', 'e', 'b'), KS_MON3('m', 'a', 'r'),
+        KS_MON3('a', 'p', 'r'), KS_MON3('m', 'a', 'y'), KS_MON3('j', 'u', 'n'),
+        KS_MON3('j', 'u', 'l'), KS_MON3('a', 'u', 'g'), KS_MON3('s', 'e', 'p'),
+        KS_MON3('o', 'c', 't'), KS_MON3('n', 'o', 'v'), KS_MON3('d', 'e', 'c')};
+#undef KS_MON3
+    uint32_t k = 0;
     for (int i = 0; i < 3; i++) {
-        char ch = p[i];
-        lc[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        unsigned char ch = (unsigned char)p[i];
+        k = k << 8 | (ch >= 'A' && ch <= 'Z' ? ch + 32u : ch);
     }
     for (int m = 0; m < 12; m++)
-        if (memcmp(names + m * 3, lc, 3) == 0)
+        if (names[m] == k)
             return m + 1;
     return 0;
 }
@@ -1088,11 +1110,14 @@ int ks_time_parse_epoch(const char *s, size_t n, int64_t unit_ns, int64_t *out)
 
 /* ---- formatting ----------------------------------------------------------------- */
 
-/* Two digits of v (0..99). */
+/* Two digits of v (0..99), from a table. */
 static char *put2(char *p, int64_t v)
 {
-    p[0] = (char)('0' + v / 10);
-    p[1] = (char)('0' + v % 10);
+    static const char d2[201] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    memcpy(p, d2 + 2 * v, 2);
     return p + 2;
 }
 
@@ -1131,24 +1156,39 @@ size_t ks_time_format(int64_t ns, const ks_tz *tz, int frac_digits, char *out, s
         frac_digits = 9;
     if (frac_digits < -1)
         frac_digits = -1;
-    int64_t sec = floor_div(ns, KS_NS_PER_SEC), nsec = floor_mod(ns, KS_NS_PER_SEC);
+    int64_t sec, nsec;
+    if (ns >= 0) { /* after 1970: plain division */
+        sec = (int64_t)((uint64_t)ns / KS_NS_PER_SEC);
+        nsec = (int64_t)((uint64_t)ns % KS_NS_PER_SEC);
+    } else {
+        sec = floor_div(ns, KS_NS_PER_SEC);
+        nsec = floor_mod(ns, KS_NS_PER_SEC);
+    }
     bool utc = !tz || tz->kind == TZ_UTC;
     int32_t off = utc ? 0 : ks_tz_offset(tz, sec);
     int64_t local = sec + off, y;
     unsigned mo, d;
-    ks_civil_from_days(floor_div(local, KS_SECS_PER_DAY), &y, &mo, &d);
-    int64_t sod = floor_mod(local, KS_SECS_PER_DAY);
+    int64_t days, sod;
+    if (local >= 0) {
+        days = (int64_t)((uint64_t)local / KS_SECS_PER_DAY);
+        sod = (int64_t)((uint64_t)local % KS_SECS_PER_DAY);
+    } else {
+        days = floor_div(local, KS_SECS_PER_DAY);
+        sod = floor_mod(local, KS_SECS_PER_DAY);
+    }
+    ks_civil_from_days(days, &y, &mo, &d);
     p = put_year(p, y);
     *p++ = '-';
     p = put2(p, mo);
     *p++ = '-';
     p = put2(p, d);
     *p++ = 'T';
-    p = put2(p, sod / 3600);
+    uint32_t usod = (uint32_t)sod, umin = usod / 60;
+    p = put2(p, umin / 60);
     *p++ = ':';
-    p = put2(p, sod / 60 % 60);
+    p = put2(p, umin % 60);
     *p++ = ':';
-    p = put2(p, sod % 60);
+    p = put2(p, usod % 60);
     int nd = frac_digits;
     if (nd < 0) {
         nd = 9;
@@ -1159,12 +1199,13 @@ size_t ks_time_format(int64_t ns, const ks_tz *tz, int frac_digits, char *out, s
         }
     }
     if (nd > 0) {
-        char digits[9];
-        int64_t v = nsec;
-        for (int i = 8; i >= 0; i--) {
-            digits[i] = (char)('0' + v % 10);
-            v /= 10;
-        }
+        char digits[10]; /* nine digits: four pairs and the last one */
+        uint32_t v = (uint32_t)nsec, lo = v % 10000000;
+        put2(digits, v / 10000000);
+        put2(digits + 2, lo / 100000);
+        put2(digits + 4, lo / 1000 % 100);
+        put2(digits + 6, lo / 10 % 100);
+        digits[8] = (char)('0' + lo % 10);
         *p++ = '.';
         memcpy(p, digits, (size_t)nd);
         p += nd;
