@@ -879,11 +879,57 @@ static int finish(int64_t local_sec, int64_t nsec, bool has_zone, int32_t off,
     return 0;
 }
 
+/* Two digits at p as a number in *v; false (and *v meaningless) when either is not a
+ * digit. */
+static bool dig2(const char *p, int *v)
+{
+    unsigned a = (unsigned)(unsigned char)p[0] - '0', b = (unsigned)(unsigned char)p[1] - '0';
+    *v = (int)(a * 10 + b);
+    return a <= 9 && b <= 9;
+}
+
+/* The extended form access logs write, "2026-11-22T18:21:59[.frac]Z" exactly, read at
+ * fixed positions into local seconds and ns. false: not that form, or invalid fields (the
+ * general parser then reads it and gives the same result or error). */
+static bool iso_fast(const char *s, size_t n, int64_t *local, int64_t *nsec)
+{
+    int yh, yl, mo, d, h, mi, sec;
+    if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+        s[16] != ':' || s[n - 1] != 'Z')
+        return false;
+    if (!(dig2(s, &yh) & dig2(s + 2, &yl) & dig2(s + 5, &mo) & dig2(s + 8, &d) &
+          dig2(s + 11, &h) & dig2(s + 14, &mi) & dig2(s + 17, &sec)))
+        return false;
+    int64_t v = 0;
+    if (n > 20) { /* ".digits" between the seconds and the Z */
+        if (s[19] != '.' || n == 21)
+            return false;
+        size_t nd = 0;
+        for (size_t i = 20; i < n - 1; i++) {
+            if (!is_digit(s[i]))
+                return false;
+            if (nd < 9) {
+                v = v * 10 + (s[i] - '0');
+                nd++;
+            }
+        }
+        for (; nd < 9; nd++)
+            v *= 10;
+    }
+    if (!civil_to_sec(yh * 100 + yl, mo, d, h, mi, sec, local))
+        return false;
+    *nsec = v;
+    return true;
+}
+
 int ks_time_parse_iso8601(const char *s, size_t n, const ks_tz *assume, int64_t *out)
 {
     if (!s || !out)
         return KS_EUSAGE;
     trim(&s, &n);
+    int64_t fast_local, fast_nsec;
+    if (iso_fast(s, n, &fast_local, &fast_nsec))
+        return finish(fast_local, fast_nsec, true, 0, assume, out);
     cur c = {s, s + n};
     int y, mo, d, h = 0, mi = 0, sec = 0;
     int64_t nsec = 0;
@@ -946,23 +992,27 @@ int ks_time_parse_iso8601(const char *s, size_t n, const ks_tz *assume, int64_t 
 
 static int month_from_name(const char *p)
 {
-    /* the three letters, ASCII upper case folded, as one number */
+    /* the three letters, ASCII upper case folded, as one number; a multiplicative hash
+     * puts the twelve names in distinct slots of sixteen, checked against the name */
 #define KS_MON3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
-    static const uint32_t names[12] = {
-        KS_MON3('j', 'a', 'n'), KS_MON3('f', 'e', 'b'), KS_MON3('m', 'a', 'r'),
-        KS_MON3('a', 'p', 'r'), KS_MON3('m', 'a', 'y'), KS_MON3('j', 'u', 'n'),
-        KS_MON3('j', 'u', 'l'), KS_MON3('a', 'u', 'g'), KS_MON3('s', 'e', 'p'),
-        KS_MON3('o', 'c', 't'), KS_MON3('n', 'o', 'v'), KS_MON3('d', 'e', 'c')};
+    static const struct {
+        uint32_t key;
+        int month;
+    } slots[16] = {
+        {0, 0}, {KS_MON3('m', 'a', 'r'), 3}, {KS_MON3('j', 'u', 'l'), 7},
+        {KS_MON3('j', 'a', 'n'), 1}, {KS_MON3('j', 'u', 'n'), 6}, {KS_MON3('s', 'e', 'p'), 9},
+        {KS_MON3('a', 'u', 'g'), 8}, {KS_MON3('a', 'p', 'r'), 4}, {KS_MON3('n', 'o', 'v'), 11},
+        {0, 0}, {KS_MON3('o', 'c', 't'), 10}, {KS_MON3('f', 'e', 'b'), 2},
+        {0, 0}, {KS_MON3('d', 'e', 'c'), 12}, {0, 0},
+        {KS_MON3('m', 'a', 'y'), 5}};
 #undef KS_MON3
     uint32_t k = 0;
     for (int i = 0; i < 3; i++) {
         unsigned char ch = (unsigned char)p[i];
         k = k << 8 | (ch >= 'A' && ch <= 'Z' ? ch + 32u : ch);
     }
-    for (int m = 0; m < 12; m++)
-        if (names[m] == k)
-            return m + 1;
-    return 0;
+    uint32_t h = (uint32_t)(k * 0x8d0038edu) >> 28;
+    return slots[h].key == k ? slots[h].month : 0;
 }
 
 int ks_time_parse_clf(const char *s, size_t n, int64_t *out)
@@ -972,6 +1022,20 @@ int ks_time_parse_clf(const char *s, size_t n, int64_t *out)
     trim(&s, &n);
     if (n >= 2 && s[0] == '[' && s[n - 1] == ']')
         s++, n -= 2;
+    /* "10/Oct/2000:13:55:36 -0700" exactly, read at fixed positions; anything else, or
+     * invalid fields, takes the general path (which gives the same result or error) */
+    int fd, fyh, fyl, fh, fmi, fs, zh, zm, fmo;
+    if (n == 26 && s[2] == '/' && s[6] == '/' && s[11] == ':' && s[14] == ':' &&
+        s[17] == ':' && s[20] == ' ' && (s[21] == '+' || s[21] == '-') &&
+        (dig2(s, &fd) & dig2(s + 7, &fyh) & dig2(s + 9, &fyl) & dig2(s + 12, &fh) &
+         dig2(s + 15, &fmi) & dig2(s + 18, &fs) & dig2(s + 22, &zh) & dig2(s + 24, &zm)) &&
+        (fmo = month_from_name(s + 3)) != 0) {
+        int64_t local;
+        if (zh <= 23 && zm <= 59 &&
+            civil_to_sec(fyh * 100 + fyl, fmo, fd, fh, fmi, fs, &local))
+            return finish(local, 0, true, (s[21] == '-' ? -1 : 1) * (zh * 3600 + zm * 60),
+                          NULL, out);
+    }
     cur c = {s, s + n};
     int d, y, h, mi, sec;
     int64_t nsec;

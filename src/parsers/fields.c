@@ -10,6 +10,7 @@
 
 const char *ks_fields_split(ks_fields *out, const char *p, size_t n, unsigned flags)
 {
+    size_t nf = 0; /* out->n, kept in a register; stored before every return */
     out->n = 0;
     out->scrn = 0;
     size_t i = 0;
@@ -28,8 +29,10 @@ const char *ks_fields_split(ks_fields *out, const char *p, size_t n, unsigned fl
             size_t j = i + 1;
             for (;;) {
                 j = ks_fields_scan2(p, j, n, close, esc);
-                if (j >= n)
+                if (j >= n) {
+                    out->n = nf;
                     return bracket ? "unterminated [time]" : "unterminated quoted field";
+                }
                 if (p[j] == close)
                     break;
                 escaped = true; /* the first backslash of the field is always met here */
@@ -48,10 +51,13 @@ const char *ks_fields_split(ks_fields *out, const char *p, size_t n, unsigned fl
             i = ks_fields_scan2(p, i, n, ' ', ' ');
             s = (ks_str){p + b, i - b};
         }
-        if (out->n == KS_FIELDS_MAX)
+        if (nf == KS_FIELDS_MAX) {
+            out->n = nf;
             return "more than 64 fields";
-        out->f[out->n++] = s;
+        }
+        out->f[nf++] = s;
     }
+    out->n = nf;
     return NULL;
 }
 
