@@ -314,8 +314,7 @@ static const char *map_alb(elb_state *st, ks_event *ev, ks_val *v)
     int64_t t;
     if (iso(l->f[1], &t))
         return "ALB time is not ISO 8601";
-    for (int i = 0; i < A_N; i++)
-        v[i] = ks_v_null();
+    memset(v, 0, A_N * sizeof *v); /* every column ks_v_null(): all zero bits */
     v[A_TYPE] = txt(l, 0);
     v[A_TIME] = ks_v_int(t);
     v[A_ELB] = txt(l, 2);
@@ -358,8 +357,7 @@ static const char *map_nlb(elb_state *st, ks_event *ev, ks_val *v)
     int64_t t;
     if (iso(l->f[2], &t))
         return "NLB time is not ISO 8601";
-    for (int i = 0; i < N_N; i++)
-        v[i] = ks_v_null();
+    memset(v, 0, N_N * sizeof *v); /* every column ks_v_null(): all zero bits */
     v[N_TYPE] = txt(l, 0);
     v[N_VERSION] = txt(l, 1);
     v[N_TIME] = ks_v_int(t);
@@ -406,8 +404,7 @@ static const char *map_classic(elb_state *st, ks_event *ev, ks_val *v)
     int64_t t;
     if (iso(l->f[0], &t))
         return "Classic ELB time is not ISO 8601";
-    for (int i = 0; i < E_N; i++)
-        v[i] = ks_v_null();
+    memset(v, 0, E_N * sizeof *v); /* every column ks_v_null(): all zero bits */
     v[E_TIME] = ks_v_int(t);
     v[E_ELB] = txt(l, 1);
     ipport(fld(l, 2), &v[E_REQ_IP], &v[E_REQ_PORT]);

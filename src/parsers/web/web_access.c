@@ -208,12 +208,14 @@ static size_t request_end(const char *p, size_t i, size_t n)
 /* Adds the entries of an address list ("a, b" / "a,b" / "a b") to st->addrs. */
 static void add_addrs(wa_state *st, ks_str s)
 {
+    static const bool sep[256] = {[' '] = true, [','] = true, ['"'] = true};
+    const unsigned char *u = (const unsigned char *)s.p;
     size_t i = 0;
     while (i < s.n) {
-        while (i < s.n && (s.p[i] == ' ' || s.p[i] == ',' || s.p[i] == '"'))
+        while (i < s.n && sep[u[i]])
             i++;
         size_t b = i;
-        while (i < s.n && s.p[i] != ' ' && s.p[i] != ',' && s.p[i] != '"')
+        while (i < s.n && !sep[u[i]])
             i++;
         if (i > b && st->naddr < WA_MAX_ADDRS)
             st->addrs[st->naddr++] = (ks_str){s.p + b, i - b};
@@ -382,8 +384,7 @@ static const char *parse_auto(wa_state *st, const char *p, size_t n, int64_t *t)
             i = q + 1;
         } else {
             size_t b = i;
-            while (i < end && p[i] != ' ')
-                i++;
+            i = ks_fields_scan2(p, i, end, ' ', ' ');
             tok[nt] = (ks_str){p + b, i - b};
             quoted[nt++] = false;
         }
@@ -713,8 +714,7 @@ static ks_str client_of(wa_state *st)
 static int emit(ks_parse_ctx *ctx, wa_state *st, const ks_line *ln, int64_t t, ks_err *err)
 {
     ks_val v[C_NCOLS];
-    for (int i = 0; i < C_NCOLS; i++)
-        v[i] = ks_v_null();
+    memset(v, 0, C_NCOLS * sizeof *v); /* every column ks_v_null(): all zero bits */
     ks_str req = st->v[F_REQUEST];
     ks_str method = st->v[F_METHOD], url = st->v[F_URI], proto = st->v[F_PROTOCOL];
     if (req.p && !is_dash(req)) { /* METHOD SP TARGET [SP PROTOCOL] */
