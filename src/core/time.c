@@ -879,9 +879,9 @@ static int finish(int64_t local_sec, int64_t nsec, bool has_zone, int32_t off,
     return 0;
 }
 
-/* Two digits at p as a number in *v; false (and *v meaningless) when either is not a
- * digit. */
-static bool dig2(const char *p, int *v)
+/* Two digits at p as a number in *v; 1, or 0 (and *v meaningless) when either is not a
+ * digit. An int, to be combined with '&' without branches. */
+static int dig2(const char *p, int *v)
 {
     unsigned a = (unsigned)(unsigned char)p[0] - '0', b = (unsigned)(unsigned char)p[1] - '0';
     *v = (int)(a * 10 + b);
