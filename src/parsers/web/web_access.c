@@ -697,12 +697,14 @@ static ks_val real_of(ks_str s, double scale)
     return ks_v_real(d * scale);
 }
 
-/* The client: walk the chain from the right while the address is a trusted proxy. */
+/* The client: walk the chain from the right while the address is a trusted proxy. The
+ * leftmost address is the answer whether or not it is trusted, so it is never parsed (a
+ * single address, the common case, costs nothing). */
 static ks_str client_of(wa_state *st)
 {
     if (!st->naddr)
         return KS_STR_NULL;
-    for (size_t k = st->naddr; k-- > 0;) {
+    for (size_t k = st->naddr; k-- > 1;) {
         ks_ip ip;
         if (ks_ip_parse(&ip, st->addrs[k].p, st->addrs[k].n) != 0 ||
             !ks_cidr_match(&st->trusted, &ip))
@@ -807,7 +809,7 @@ static int emit(ks_parse_ctx *ctx, wa_state *st, const ks_line *ln, int64_t t, k
     ks_buf_reset(&st->msg);
     ks_buf_append(&st->msg, req.p ? req.p : "", req.p ? (req.n > 2048 ? 2048 : req.n) : 0);
     if (st->v[F_STATUS].p) {
-        ks_buf_puts(&st->msg, " -> ");
+        ks_buf_append(&st->msg, " -> ", 4);
         ks_buf_append(&st->msg, st->v[F_STATUS].p, st->v[F_STATUS].n);
     }
     ev.message = (ks_str){st->msg.data ? st->msg.data : "", st->msg.len};
