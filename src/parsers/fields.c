@@ -74,24 +74,20 @@ int ks_fields_decimal(const char *p, size_t n, double *out)
     /* Clinger's fast path: a mantissa below 2^53 and 10^k with k <= 22 are both exact
      * doubles, so m / 10^k is one correctly rounded operation: the same double as the
      * correctly rounded strtod. */
-    size_t i = n && p[0] == '-' ? 1 : 0, digits = 0, frac = 0;
+    /* -?DIGITS[.DIGITS], at most 18 digits (the mantissa may wrap before that is
+     * checked: unsigned, and then not used) */
+    size_t i = p[0] == '-', start = i, frac = 0;
     uint64_t m = 0;
-    bool dot = false, ok = i < n;
-    for (; ok && i < n; i++) {
-        char c = p[i];
-        if (c >= '0' && c <= '9') {
-            if (++digits > 18) {
-                ok = false;
-                break;
-            }
-            m = m * 10 + (uint64_t)(c - '0');
-            frac += dot;
-        } else if (c == '.' && !dot && digits && i + 1 < n) {
-            dot = true;
-        } else {
-            ok = false;
-        }
+    while (i < n && (unsigned)(unsigned char)p[i] - '0' <= 9)
+        m = m * 10 + (uint64_t)(p[i++] - '0');
+    size_t idigits = i - start;
+    if (idigits && i + 1 < n && p[i] == '.') {
+        size_t f0 = ++i;
+        while (i < n && (unsigned)(unsigned char)p[i] - '0' <= 9)
+            m = m * 10 + (uint64_t)(p[i++] - '0');
+        frac = i - f0;
     }
+    bool ok = i == n && idigits && idigits + frac <= 18;
     if (ok && m <= ((uint64_t)1 << 53) && frac <= 22) {
         double d = (double)m / pow10_exact[frac];
         *out = p[0] == '-' ? -d : d;
