@@ -1263,15 +1263,15 @@ size_t ks_time_format(int64_t ns, const ks_tz *tz, int frac_digits, char *out, s
         }
     }
     if (nd > 0) {
-        char digits[10]; /* nine digits: four pairs and the last one */
+        /* all nine digits (four pairs and the last one) go into b, which has room; the
+         * first nd of them are kept */
         uint32_t v = (uint32_t)nsec, lo = v % 10000000;
-        put2(digits, v / 10000000);
-        put2(digits + 2, lo / 100000);
-        put2(digits + 4, lo / 1000 % 100);
-        put2(digits + 6, lo / 10 % 100);
-        digits[8] = (char)('0' + lo % 10);
         *p++ = '.';
-        memcpy(p, digits, (size_t)nd);
+        put2(p, v / 10000000);
+        put2(p + 2, lo / 100000);
+        put2(p + 4, lo / 1000 % 100);
+        put2(p + 6, lo / 10 % 100);
+        p[8] = (char)('0' + lo % 10);
         p += nd;
     }
     if (utc) {
