@@ -72,6 +72,21 @@ void ks_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
     if (z < -KS_CIVIL_YEAR_LIMIT * 366)
         z = -KS_CIVIL_YEAR_LIMIT * 366;
     z += 719468;
+    if (z >= 0 && z < ((int64_t)1 << 31)) {
+        /* years 0..5.8 million: the same steps in 32-bit unsigned arithmetic, where
+         * every intermediate stays non-negative and far below 2^32 */
+        const uint32_t uz = (uint32_t)z;
+        const uint32_t uera = uz / 146097;
+        const uint32_t udoe = uz - uera * 146097;
+        const uint32_t uyoe = (udoe - udoe / 1460 + udoe / 36524 - udoe / 146096) / 365;
+        const uint32_t udoy = udoe - (365 * uyoe + uyoe / 4 - uyoe / 100);
+        const uint32_t ump = (5 * udoy + 2) / 153;
+        const uint32_t um = ump < 10 ? ump + 3 : ump - 9;
+        *y = (int64_t)uyoe + (int64_t)uera * 400 + (um <= 2);
+        *m = um;
+        *d = udoy - (153 * ump + 2) / 5 + 1;
+        return;
+    }
     const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     const int64_t doe = z - era * 146097;
     const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -864,11 +879,57 @@ static int finish(int64_t local_sec, int64_t nsec, bool has_zone, int32_t off,
     return 0;
 }
 
+/* Two digits at p as a number in *v; 1, or 0 (and *v meaningless) when either is not a
+ * digit. An int, to be combined with '&' without branches. */
+static int dig2(const char *p, int *v)
+{
+    unsigned a = (unsigned)(unsigned char)p[0] - '0', b = (unsigned)(unsigned char)p[1] - '0';
+    *v = (int)(a * 10 + b);
+    return a <= 9 && b <= 9;
+}
+
+/* The extended form access logs write, "2026-11-22T18:21:59[.frac]Z" exactly, read at
+ * fixed positions into local seconds and ns. false: not that form, or invalid fields (the
+ * general parser then reads it and gives the same result or error). */
+static bool iso_fast(const char *s, size_t n, int64_t *local, int64_t *nsec)
+{
+    int yh, yl, mo, d, h, mi, sec;
+    if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+        s[16] != ':' || s[n - 1] != 'Z')
+        return false;
+    if (!(dig2(s, &yh) & dig2(s + 2, &yl) & dig2(s + 5, &mo) & dig2(s + 8, &d) &
+          dig2(s + 11, &h) & dig2(s + 14, &mi) & dig2(s + 17, &sec)))
+        return false;
+    int64_t v = 0;
+    if (n > 20) { /* ".digits" between the seconds and the Z */
+        if (s[19] != '.' || n == 21)
+            return false;
+        size_t nd = 0;
+        for (size_t i = 20; i < n - 1; i++) {
+            if (!is_digit(s[i]))
+                return false;
+            if (nd < 9) {
+                v = v * 10 + (s[i] - '0');
+                nd++;
+            }
+        }
+        for (; nd < 9; nd++)
+            v *= 10;
+    }
+    if (!civil_to_sec(yh * 100 + yl, mo, d, h, mi, sec, local))
+        return false;
+    *nsec = v;
+    return true;
+}
+
 int ks_time_parse_iso8601(const char *s, size_t n, const ks_tz *assume, int64_t *out)
 {
     if (!s || !out)
         return KS_EUSAGE;
     trim(&s, &n);
+    int64_t fast_local, fast_nsec;
+    if (iso_fast(s, n, &fast_local, &fast_nsec))
+        return finish(fast_local, fast_nsec, true, 0, assume, out);
     cur c = {s, s + n};
     int y, mo, d, h = 0, mi = 0, sec = 0;
     int64_t nsec = 0;
@@ -931,16 +992,27 @@ int ks_time_parse_iso8601(const char *s, size_t n, const ks_tz *assume, int64_t 
 
 static int month_from_name(const char *p)
 {
-    static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdec";
-    char lc[3];
+    /* the three letters, ASCII upper case folded, as one number; a multiplicative hash
+     * puts the twelve names in distinct slots of sixteen, checked against the name */
+#define KS_MON3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+    static const struct {
+        uint32_t key;
+        int month;
+    } slots[16] = {
+        {0, 0}, {KS_MON3('m', 'a', 'r'), 3}, {KS_MON3('j', 'u', 'l'), 7},
+        {KS_MON3('j', 'a', 'n'), 1}, {KS_MON3('j', 'u', 'n'), 6}, {KS_MON3('s', 'e', 'p'), 9},
+        {KS_MON3('a', 'u', 'g'), 8}, {KS_MON3('a', 'p', 'r'), 4}, {KS_MON3('n', 'o', 'v'), 11},
+        {0, 0}, {KS_MON3('o', 'c', 't'), 10}, {KS_MON3('f', 'e', 'b'), 2},
+        {0, 0}, {KS_MON3('d', 'e', 'c'), 12}, {0, 0},
+        {KS_MON3('m', 'a', 'y'), 5}};
+#undef KS_MON3
+    uint32_t k = 0;
     for (int i = 0; i < 3; i++) {
-        char ch = p[i];
-        lc[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        unsigned char ch = (unsigned char)p[i];
+        k = k << 8 | (ch >= 'A' && ch <= 'Z' ? ch + 32u : ch);
     }
-    for (int m = 0; m < 12; m++)
-        if (memcmp(names + m * 3, lc, 3) == 0)
-            return m + 1;
-    return 0;
+    uint32_t h = (uint32_t)(k * 0x8d0038edu) >> 28;
+    return slots[h].key == k ? slots[h].month : 0;
 }
 
 int ks_time_parse_clf(const char *s, size_t n, int64_t *out)
@@ -950,6 +1022,20 @@ int ks_time_parse_clf(const char *s, size_t n, int64_t *out)
     trim(&s, &n);
     if (n >= 2 && s[0] == '[' && s[n - 1] == ']')
         s++, n -= 2;
+    /* "10/Oct/2000:13:55:36 -0700" exactly, read at fixed positions; anything else, or
+     * invalid fields, takes the general path (which gives the same result or error) */
+    int fd, fyh, fyl, fh, fmi, fs, zh, zm, fmo;
+    if (n == 26 && s[2] == '/' && s[6] == '/' && s[11] == ':' && s[14] == ':' &&
+        s[17] == ':' && s[20] == ' ' && (s[21] == '+' || s[21] == '-') &&
+        (dig2(s, &fd) & dig2(s + 7, &fyh) & dig2(s + 9, &fyl) & dig2(s + 12, &fh) &
+         dig2(s + 15, &fmi) & dig2(s + 18, &fs) & dig2(s + 22, &zh) & dig2(s + 24, &zm)) &&
+        (fmo = month_from_name(s + 3)) != 0) {
+        int64_t local;
+        if (zh <= 23 && zm <= 59 &&
+            civil_to_sec(fyh * 100 + fyl, fmo, fd, fh, fmi, fs, &local))
+            return finish(local, 0, true, (s[21] == '-' ? -1 : 1) * (zh * 3600 + zm * 60),
+                          NULL, out);
+    }
     cur c = {s, s + n};
     int d, y, h, mi, sec;
     int64_t nsec;
@@ -1088,11 +1174,14 @@ int ks_time_parse_epoch(const char *s, size_t n, int64_t unit_ns, int64_t *out)
 
 /* ---- formatting ----------------------------------------------------------------- */
 
-/* Two digits of v (0..99). */
+/* Two digits of v (0..99), from a table. */
 static char *put2(char *p, int64_t v)
 {
-    p[0] = (char)('0' + v / 10);
-    p[1] = (char)('0' + v % 10);
+    static const char d2[201] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    memcpy(p, d2 + 2 * v, 2);
     return p + 2;
 }
 
@@ -1131,24 +1220,39 @@ size_t ks_time_format(int64_t ns, const ks_tz *tz, int frac_digits, char *out, s
         frac_digits = 9;
     if (frac_digits < -1)
         frac_digits = -1;
-    int64_t sec = floor_div(ns, KS_NS_PER_SEC), nsec = floor_mod(ns, KS_NS_PER_SEC);
+    int64_t sec, nsec;
+    if (ns >= 0) { /* after 1970: plain division */
+        sec = (int64_t)((uint64_t)ns / KS_NS_PER_SEC);
+        nsec = (int64_t)((uint64_t)ns % KS_NS_PER_SEC);
+    } else {
+        sec = floor_div(ns, KS_NS_PER_SEC);
+        nsec = floor_mod(ns, KS_NS_PER_SEC);
+    }
     bool utc = !tz || tz->kind == TZ_UTC;
     int32_t off = utc ? 0 : ks_tz_offset(tz, sec);
     int64_t local = sec + off, y;
     unsigned mo, d;
-    ks_civil_from_days(floor_div(local, KS_SECS_PER_DAY), &y, &mo, &d);
-    int64_t sod = floor_mod(local, KS_SECS_PER_DAY);
+    int64_t days, sod;
+    if (local >= 0) {
+        days = (int64_t)((uint64_t)local / KS_SECS_PER_DAY);
+        sod = (int64_t)((uint64_t)local % KS_SECS_PER_DAY);
+    } else {
+        days = floor_div(local, KS_SECS_PER_DAY);
+        sod = floor_mod(local, KS_SECS_PER_DAY);
+    }
+    ks_civil_from_days(days, &y, &mo, &d);
     p = put_year(p, y);
     *p++ = '-';
     p = put2(p, mo);
     *p++ = '-';
     p = put2(p, d);
     *p++ = 'T';
-    p = put2(p, sod / 3600);
+    uint32_t usod = (uint32_t)sod, umin = usod / 60;
+    p = put2(p, umin / 60);
     *p++ = ':';
-    p = put2(p, sod / 60 % 60);
+    p = put2(p, umin % 60);
     *p++ = ':';
-    p = put2(p, sod % 60);
+    p = put2(p, usod % 60);
     int nd = frac_digits;
     if (nd < 0) {
         nd = 9;
@@ -1159,14 +1263,15 @@ size_t ks_time_format(int64_t ns, const ks_tz *tz, int frac_digits, char *out, s
         }
     }
     if (nd > 0) {
-        char digits[9];
-        int64_t v = nsec;
-        for (int i = 8; i >= 0; i--) {
-            digits[i] = (char)('0' + v % 10);
-            v /= 10;
-        }
+        /* all nine digits (four pairs and the last one) go into b, which has room; the
+         * first nd of them are kept */
+        uint32_t v = (uint32_t)nsec, lo = v % 10000000;
         *p++ = '.';
-        memcpy(p, digits, (size_t)nd);
+        put2(p, v / 10000000);
+        put2(p + 2, lo / 100000);
+        put2(p + 4, lo / 1000 % 100);
+        put2(p + 6, lo / 10 % 100);
+        p[8] = (char)('0' + lo % 10);
         p += nd;
     }
     if (utc) {

@@ -592,3 +592,101 @@ KTEST(test_tz_load_refuses_leap_second_zones)
         fclose(f);
     KT_CHECK(tz == NULL);
 }
+
+/* xorshift: the same sequence on every run */
+static uint64_t fast_rnd(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* Random digits in the fixed layouts the parsers read at fixed positions ("...Z" ISO,
+ * "dd/Mon/yyyy:hh:mm:ss +hhmm" CLF), including invalid dates and hostile bytes, against
+ * spellings of the same text that only the general parser reads ('z', "+hh:mm"). */
+KTEST(test_time_fixed_position_forms_agree_with_general_parser)
+{
+    static const char *const mon[] = {"Jan", "feb", "MAR", "Apr", "May", "Jun", "Jul",
+                                      "Aug", "Sep", "Oct", "Nov", "Dec", "Foo", "J\xe1n"};
+    uint64_t seed = 0x452821e638d01377u;
+    int bad = 0;
+    for (int iter = 0; iter < 200000 && bad < 5; iter++) {
+        char a[64], b[64];
+        int y = (int)(fast_rnd(&seed) % 10000), mo = (int)(fast_rnd(&seed) % 14),
+            d = (int)(fast_rnd(&seed) % 33), h = (int)(fast_rnd(&seed) % 26),
+            mi = (int)(fast_rnd(&seed) % 62), s = (int)(fast_rnd(&seed) % 62);
+        if (iter % 3) /* mostly plausible log years */
+            y = 1600 + (int)(fast_rnd(&seed) % 700);
+        int nf = (int)(fast_rnd(&seed) % 13) - 1; /* -1: no '.', 0: '.' without digits */
+        char frac[16] = "";
+        if (nf >= 0) {
+            frac[0] = '.';
+            for (int k = 0; k < nf; k++)
+                frac[1 + k] = (char)('0' + fast_rnd(&seed) % 10);
+            frac[1 + nf] = '\0';
+        }
+        int na = snprintf(a, sizeof a, "%04d-%02d-%02dT%02d:%02d:%02d%sZ", y, mo, d, h, mi, s,
+                          frac);
+        if (fast_rnd(&seed) % 50 == 0) /* a stray byte somewhere before the Z */
+            a[fast_rnd(&seed) % (size_t)(na - 1)] = (char)(fast_rnd(&seed) % 256);
+        memcpy(b, a, (size_t)na + 1);
+        b[na - 1] = 'z';
+        int64_t ta = 1, tb = 1;
+        int ra = ks_time_parse_iso8601(a, (size_t)na, NULL, &ta);
+        int rb = ks_time_parse_iso8601(b, (size_t)na, NULL, &tb);
+        if (ra != rb || ta != tb) {
+            KT_FAIL_("\"%s\": %d %lld vs %d %lld", a, ra, (long long)ta, rb, (long long)tb);
+            bad++;
+        }
+        int zh = (int)(fast_rnd(&seed) % 26), zm = (int)(fast_rnd(&seed) % 62);
+        char sign = fast_rnd(&seed) % 2 ? '+' : '-';
+        const char *m = mon[fast_rnd(&seed) % (sizeof mon / sizeof mon[0])];
+        na = snprintf(a, sizeof a, "%02d/%s/%04d:%02d:%02d:%02d %c%02d%02d", d, m, y, h, mi, s,
+                      sign, zh, zm);
+        int nb = snprintf(b, sizeof b, "%02d/%s/%04d:%02d:%02d:%02d %c%02d:%02d", d, m, y, h,
+                          mi, s, sign, zh, zm);
+        if (fast_rnd(&seed) % 50 == 0) {
+            size_t at = fast_rnd(&seed) % 21; /* before the zone, where a and b agree */
+            char ch = (char)(fast_rnd(&seed) % 256);
+            a[at] = ch;
+            b[at] = ch;
+        }
+        ta = tb = 1;
+        ra = ks_time_parse_clf(a, (size_t)na, &ta);
+        rb = ks_time_parse_clf(b, (size_t)nb, &tb);
+        if (ra != rb || ta != tb) {
+            KT_FAIL_("\"%s\": %d %lld vs %d %lld", a, ra, (long long)ta, rb, (long long)tb);
+            bad++;
+        }
+    }
+}
+
+/* CLF month names: every three-letter spelling from a set of letters (both cases, and bytes
+ * that fold to nothing) is read exactly when it is a month name, ignoring ASCII case. */
+KTEST(test_clf_month_names_any_case_and_nothing_else)
+{
+    static const char names[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+    static const char set[] = "abcdefgjlmnoprstuvyzABCDEFGJLMNOPRSTUVYZ\xe1\xc1@[`{";
+    size_t ns = sizeof set - 1;
+    for (size_t i = 0; i < ns; i++)
+        for (size_t j = 0; j < ns; j++)
+            for (size_t k = 0; k < ns; k++) {
+                char m[3] = {set[i], set[j], set[k]}, lc[3];
+                for (int q = 0; q < 3; q++)
+                    lc[q] = (char)(m[q] >= 'A' && m[q] <= 'Z' ? m[q] + 32 : m[q]);
+                int want = 0;
+                for (int q = 0; q < 12; q++)
+                    if (!memcmp(names + 3 * q, lc, 3))
+                        want = q + 1;
+                char b[40];
+                int n = snprintf(b, sizeof b, "15/%.3s/2020:01:02:03 +0000", m);
+                int64_t t = 0;
+                int rc = ks_time_parse_clf(b, (size_t)n, &t);
+                if (want ? rc != 0 || t != ks_time_from_civil(2020, want, 15, 1, 2, 3, 0)
+                         : rc != KS_ECORRUPT) {
+                    KT_FAIL_("\"%s\": rc %d", b, rc);
+                    return;
+                }
+            }
+}

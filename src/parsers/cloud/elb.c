@@ -179,14 +179,10 @@ static ks_val num(ks_str s)
 
 static ks_val real(ks_str s)
 {
-    if (!s.p || is_dash(s) || s.n > 40)
+    double d;
+    if (!s.p || is_dash(s) || s.n > 40 || ks_fields_decimal(s.p, s.n, &d))
         return ks_v_null();
-    char tmp[48];
-    memcpy(tmp, s.p, s.n);
-    tmp[s.n] = '\0';
-    char *e = NULL;
-    double d = strtod(tmp, &e);
-    return e == tmp + s.n ? ks_v_real(d) : ks_v_null();
+    return ks_v_real(d);
 }
 
 /* "ip:port" (IPv6 without brackets: the port follows the last colon). */
@@ -217,12 +213,7 @@ static void request(ks_str r, ks_val *verb, ks_val *url, ks_val *proto)
     if (!sp1)
         return;
     const char *rest = sp1 + 1, *e = r.p + r.n;
-    const char *sp2 = NULL;
-    for (const char *q = e; q > rest; q--)
-        if (q[-1] == ' ') {
-            sp2 = q - 1;
-            break;
-        }
+    const char *sp2 = memrchr(rest, ' ', (size_t)(e - rest));
     ks_str v = {r.p, (size_t)(sp1 - r.p)};
     ks_str u = sp2 ? (ks_str){rest, (size_t)(sp2 - rest)} : (ks_str){rest, (size_t)(e - rest)};
     ks_str p = sp2 ? (ks_str){sp2 + 1, (size_t)(e - sp2 - 1)} : KS_STR_NULL;
@@ -258,14 +249,15 @@ static void arn_parts(ks_val v, ks_str *region, ks_str *account)
 {
     if (v.kind != KS_V_TEXT || v.s.n < 8 || memcmp(v.s.p, "arn:", 4))
         return;
-    const char *p = v.s.p, *e = p + v.s.n;
+    const char *p = v.s.p;
     const char *c[5] = {0};
-    int k = 0;
-    for (const char *q = p; q < e && k < 5; q++)
-        if (*q == ':')
-            c[k++] = q;
-    if (k < 5)
-        return;
+    size_t i = 0;
+    for (int k = 0; k < 5; k++, i++) {
+        i = ks_fields_scan2(p, i, v.s.n, ':', ':');
+        if (i >= v.s.n)
+            return;
+        c[k] = p + i;
+    }
     if (!region->p && c[3] > c[2] + 1)
         *region = (ks_str){c[2] + 1, (size_t)(c[3] - c[2] - 1)};
     if (!account->p && c[4] > c[3] + 1)
@@ -297,8 +289,18 @@ static void message_of(elb_state *st, ks_event *ev, ks_val verb, ks_val url, ks_
     }
     if (url.kind == KS_V_TEXT)
         ks_buf_append(&st->msg, url.s.p, url.s.n > 2048 ? 2048 : url.s.n);
-    if (status.kind == KS_V_INT)
-        ks_buf_printf(&st->msg, " -> %lld", (long long)status.i);
+    if (status.kind == KS_V_INT) { /* " -> %lld" in one append, as printf did */
+        char d[32], *q = d + sizeof d;
+        uint64_t u = status.i < 0 ? (uint64_t)0 - (uint64_t)status.i : (uint64_t)status.i;
+        do
+            *--q = (char)('0' + u % 10);
+        while (u /= 10);
+        if (status.i < 0)
+            *--q = '-';
+        q -= 4;
+        memcpy(q, " -> ", 4);
+        ks_buf_append(&st->msg, q, (size_t)(d + sizeof d - q));
+    }
     if (!st->msg.len)
         ks_buf_puts(&st->msg, "connection");
     ev->message = (ks_str){st->msg.data, st->msg.len};
@@ -312,8 +314,7 @@ static const char *map_alb(elb_state *st, ks_event *ev, ks_val *v)
     int64_t t;
     if (iso(l->f[1], &t))
         return "ALB time is not ISO 8601";
-    for (int i = 0; i < A_N; i++)
-        v[i] = ks_v_null();
+    memset(v, 0, A_N * sizeof *v); /* every column ks_v_null(): all zero bits */
     v[A_TYPE] = txt(l, 0);
     v[A_TIME] = ks_v_int(t);
     v[A_ELB] = txt(l, 2);
@@ -356,8 +357,7 @@ static const char *map_nlb(elb_state *st, ks_event *ev, ks_val *v)
     int64_t t;
     if (iso(l->f[2], &t))
         return "NLB time is not ISO 8601";
-    for (int i = 0; i < N_N; i++)
-        v[i] = ks_v_null();
+    memset(v, 0, N_N * sizeof *v); /* every column ks_v_null(): all zero bits */
     v[N_TYPE] = txt(l, 0);
     v[N_VERSION] = txt(l, 1);
     v[N_TIME] = ks_v_int(t);
@@ -404,8 +404,7 @@ static const char *map_classic(elb_state *st, ks_event *ev, ks_val *v)
     int64_t t;
     if (iso(l->f[0], &t))
         return "Classic ELB time is not ISO 8601";
-    for (int i = 0; i < E_N; i++)
-        v[i] = ks_v_null();
+    memset(v, 0, E_N * sizeof *v); /* every column ks_v_null(): all zero bits */
     v[E_TIME] = ks_v_int(t);
     v[E_ELB] = txt(l, 1);
     ipport(fld(l, 2), &v[E_REQ_IP], &v[E_REQ_PORT]);
@@ -436,11 +435,15 @@ static const char *map_classic(elb_state *st, ks_event *ev, ks_val *v)
 /* 1 ALB, 2 NLB, 3 Classic, 0 unknown — from the first field. */
 static int kind_of(const char *p, size_t n)
 {
-    static const char *const alb_types[] = {"http ", "https ", "h2 ", "grpcs ", "ws ", "wss ",
-                                            NULL};
-    for (const char *const *t = alb_types; *t; t++) {
-        size_t k = strlen(*t);
-        if (n > k + 20 && !memcmp(p, *t, k) && p[k] >= '1' && p[k] <= '2' && p[k + 4] == '-')
+    static const struct {
+        const char *s;
+        size_t n;
+    } alb_types[] = {{"http ", 5}, {"https ", 6}, {"h2 ", 3}, {"grpcs ", 6}, {"ws ", 3},
+                     {"wss ", 4}};
+    for (size_t i = 0; i < sizeof alb_types / sizeof alb_types[0]; i++) {
+        size_t k = alb_types[i].n;
+        if (n > k + 20 && !memcmp(p, alb_types[i].s, k) && p[k] >= '1' && p[k] <= '2' &&
+            p[k + 4] == '-')
             return 1;
     }
     if (n > 30 && !memcmp(p, "tls ", 4) && p[4] >= '0' && p[4] <= '9')

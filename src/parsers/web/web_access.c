@@ -25,6 +25,7 @@
 #include "core/net.h"
 #include "core/time.h"
 #include "core/url.h"
+#include "parsers/fields.h"
 #include "parsers/lineloop.h"
 #include "parsers/sniff.h"
 
@@ -182,13 +183,10 @@ static bool is_digit(char c)
  * or n when unterminated. */
 static size_t quote_end(const char *p, size_t i, size_t n)
 {
-    while (i < n) {
-        if (p[i] == '\\' && i + 1 < n)
-            i += 2;
-        else if (p[i] == '"')
+    while ((i = ks_fields_scan2(p, i, n, '"', '\\')) < n) {
+        if (p[i] == '"')
             return i;
-        else
-            i++;
+        i += i + 1 < n ? 2 : 1;
     }
     return n;
 }
@@ -210,12 +208,14 @@ static size_t request_end(const char *p, size_t i, size_t n)
 /* Adds the entries of an address list ("a, b" / "a,b" / "a b") to st->addrs. */
 static void add_addrs(wa_state *st, ks_str s)
 {
+    static const bool sep[256] = {[' '] = true, [','] = true, ['"'] = true};
+    const unsigned char *u = (const unsigned char *)s.p;
     size_t i = 0;
     while (i < s.n) {
-        while (i < s.n && (s.p[i] == ' ' || s.p[i] == ',' || s.p[i] == '"'))
+        while (i < s.n && sep[u[i]])
             i++;
         size_t b = i;
-        while (i < s.n && s.p[i] != ' ' && s.p[i] != ',' && s.p[i] != '"')
+        while (i < s.n && !sep[u[i]])
             i++;
         if (i > b && st->naddr < WA_MAX_ADDRS)
             st->addrs[st->naddr++] = (ks_str){s.p + b, i - b};
@@ -246,8 +246,8 @@ static void extra_add(wa_state *st, const char *name, ks_str v)
 /* Finds "[CLF time]" preceded by start-of-line or a blank; *tb = '[' index, *te = ']'. */
 static bool find_time(const char *p, size_t n, size_t *tb, size_t *te, int64_t *t)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] != '[' || (i > 0 && p[i - 1] != ' '))
+    for (size_t i = 0; (i = ks_fields_scan2(p, i, n, '[', '[')) < n; i++) {
+        if (i > 0 && p[i - 1] != ' ')
             continue;
         size_t lim = n - i - 1 < 48 ? n - i - 1 : 48;
         const char *close = memchr(p + i + 1, ']', lim);
@@ -315,8 +315,7 @@ static const char *parse_tail(wa_state *st, const char *p, size_t n, size_t i, b
             i = q + 1;
         } else {
             size_t b = i;
-            while (i < n && p[i] != ' ')
-                i++;
+            i = ks_fields_scan2(p, i, n, ' ', ' ');
             f = (ks_str){p + b, i - b};
         }
         if (k == 0)
@@ -385,8 +384,7 @@ static const char *parse_auto(wa_state *st, const char *p, size_t n, int64_t *t)
             i = q + 1;
         } else {
             size_t b = i;
-            while (i < end && p[i] != ' ')
-                i++;
+            i = ks_fields_scan2(p, i, end, ' ', ' ');
             tok[nt] = (ks_str){p + b, i - b};
             quoted[nt++] = false;
         }
@@ -693,24 +691,20 @@ static ks_val int_of(ks_str s)
 
 static ks_val real_of(ks_str s, double scale)
 {
-    if (!s.p || !s.n || s.n > 30 || is_dash(s))
-        return ks_v_null();
-    char tmp[32];
-    memcpy(tmp, s.p, s.n);
-    tmp[s.n] = '\0';
-    char *e = NULL;
-    double d = strtod(tmp, &e);
-    if (e != tmp + s.n)
+    double d;
+    if (!s.p || !s.n || s.n > 30 || is_dash(s) || ks_fields_decimal(s.p, s.n, &d))
         return ks_v_null();
     return ks_v_real(d * scale);
 }
 
-/* The client: walk the chain from the right while the address is a trusted proxy. */
+/* The client: walk the chain from the right while the address is a trusted proxy. The
+ * leftmost address is the answer whether or not it is trusted, so it is never parsed (a
+ * single address, the common case, costs nothing). */
 static ks_str client_of(wa_state *st)
 {
     if (!st->naddr)
         return KS_STR_NULL;
-    for (size_t k = st->naddr; k-- > 0;) {
+    for (size_t k = st->naddr; k-- > 1;) {
         ks_ip ip;
         if (ks_ip_parse(&ip, st->addrs[k].p, st->addrs[k].n) != 0 ||
             !ks_cidr_match(&st->trusted, &ip))
@@ -722,20 +716,14 @@ static ks_str client_of(wa_state *st)
 static int emit(ks_parse_ctx *ctx, wa_state *st, const ks_line *ln, int64_t t, ks_err *err)
 {
     ks_val v[C_NCOLS];
-    for (int i = 0; i < C_NCOLS; i++)
-        v[i] = ks_v_null();
+    memset(v, 0, C_NCOLS * sizeof *v); /* every column ks_v_null(): all zero bits */
     ks_str req = st->v[F_REQUEST];
     ks_str method = st->v[F_METHOD], url = st->v[F_URI], proto = st->v[F_PROTOCOL];
     if (req.p && !is_dash(req)) { /* METHOD SP TARGET [SP PROTOCOL] */
         const char *sp1 = memchr(req.p, ' ', req.n);
         if (sp1) {
             const char *rest = sp1 + 1, *endp = req.p + req.n;
-            const char *sp2 = NULL;
-            for (const char *q = endp; q > rest; q--)
-                if (q[-1] == ' ') {
-                    sp2 = q - 1;
-                    break;
-                }
+            const char *sp2 = memrchr(rest, ' ', (size_t)(endp - rest));
             if (!method.p)
                 method = (ks_str){req.p, (size_t)(sp1 - req.p)};
             if (sp2 && (size_t)(endp - sp2 - 1) >= 5 && !memcmp(sp2 + 1, "HTTP/", 5)) {
@@ -821,7 +809,7 @@ static int emit(ks_parse_ctx *ctx, wa_state *st, const ks_line *ln, int64_t t, k
     ks_buf_reset(&st->msg);
     ks_buf_append(&st->msg, req.p ? req.p : "", req.p ? (req.n > 2048 ? 2048 : req.n) : 0);
     if (st->v[F_STATUS].p) {
-        ks_buf_puts(&st->msg, " -> ");
+        ks_buf_append(&st->msg, " -> ", 4);
         ks_buf_append(&st->msg, st->v[F_STATUS].p, st->v[F_STATUS].n);
     }
     ev.message = (ks_str){st->msg.data ? st->msg.data : "", st->msg.len};
