@@ -68,6 +68,7 @@ typedef struct table_slot {
     int64_t last_id; /* of the last row the writer inserted in this run, or 0 */
     sqlite3_stmt *ins;   /* one row */
     sqlite3_stmt *ins_k; /* `multi` rows, or NULL */
+    uint64_t *ins_nul, *ins_k_nul; /* parameters bound NULL now (see binder) */
     int multi;
 } table_slot;
 
@@ -93,6 +94,7 @@ struct ks_store {
     bool in_txn, r_in_txn;
     sqlite3_stmt *ins_event;   /* one event, with its id */
     sqlite3_stmt *ins_event_k; /* KS_STORE_MULTI events */
+    uint64_t *ins_event_nul, *ins_event_k_nul;
     table_slot tables[MAX_TABLES];
     size_t ntables;
     ks_sink sink; /* one member at a time */
@@ -214,12 +216,64 @@ static void bind_str(sqlite3_stmt *q, int i, ks_str s)
         sqlite3_bind_null(q, i);
 }
 
-static void bind_pos(sqlite3_stmt *q, int i, int64_t v)
+/* Insert statements keep, per parameter, whether it is bound NULL now: a NULL bound again
+ * is skipped (bindings survive sqlite3_reset, and every other value is bound each time).
+ * Binding costs SQLite about 60 instructions even for a NULL, and a web line has a dozen. */
+static uint64_t *null_bits(sqlite3_stmt *q)
+{
+    int n = q ? sqlite3_bind_parameter_count(q) : 0;
+    size_t words = (size_t)(n + 64) / 64;
+    uint64_t *bits = malloc(words * sizeof *bits);
+    if (bits)
+        memset(bits, 0xff, words * sizeof *bits); /* unbound parameters are NULL */
+    return bits;
+}
+
+typedef struct binder {
+    sqlite3_stmt *q;
+    uint64_t *nul;
+} binder;
+
+static inline void bn_null(binder *bd, int i)
+{
+    uint64_t bit = (uint64_t)1 << (i & 63);
+    if (bd->nul[i >> 6] & bit)
+        return;
+    bd->nul[i >> 6] |= bit;
+    sqlite3_bind_null(bd->q, i);
+}
+
+static inline void bn_set(binder *bd, int i)
+{
+    bd->nul[i >> 6] &= ~((uint64_t)1 << (i & 63));
+}
+
+static inline void bn_text(binder *bd, int i, const char *p, size_t n)
+{
+    bn_set(bd, i);
+    sqlite3_bind_text64(bd->q, i, p, n, SQLITE_STATIC, SQLITE_UTF8);
+}
+
+static inline void bn_int(binder *bd, int i, int64_t v)
+{
+    bn_set(bd, i);
+    sqlite3_bind_int64(bd->q, i, v);
+}
+
+static inline void bn_str(binder *bd, int i, ks_str s)
+{
+    if (s.p)
+        bn_text(bd, i, s.p, s.n);
+    else
+        bn_null(bd, i);
+}
+
+static inline void bn_pos(binder *bd, int i, int64_t v)
 {
     if (v >= 0)
-        sqlite3_bind_int64(q, i, v);
+        bn_int(bd, i, v);
     else
-        sqlite3_bind_null(q, i);
+        bn_null(bd, i);
 }
 
 static ks_str wstr(const ks_wbatch *b, ks_wstr w)
@@ -575,10 +629,16 @@ static void finalize_stmts(ks_store *st)
     sqlite3_finalize(st->ins_event);
     sqlite3_finalize(st->ins_event_k);
     st->ins_event = st->ins_event_k = NULL;
+    free(st->ins_event_nul);
+    free(st->ins_event_k_nul);
+    st->ins_event_nul = st->ins_event_k_nul = NULL;
     for (size_t i = 0; i < st->ntables; i++) {
         sqlite3_finalize(st->tables[i].ins);
         sqlite3_finalize(st->tables[i].ins_k);
         st->tables[i].ins = st->tables[i].ins_k = NULL;
+        free(st->tables[i].ins_nul);
+        free(st->tables[i].ins_k_nul);
+        st->tables[i].ins_nul = st->tables[i].ins_k_nul = NULL;
     }
 }
 
@@ -794,6 +854,16 @@ int ks_store_declare(ks_store *st, const ks_table_def *t, ks_err *err)
             rc = db_err(err, db, "preparing insert");
             sqlite3_finalize(slot->ins);
             slot->ins = NULL;
+            goto done;
+        }
+        uint64_t **nul = k == 0 ? &slot->ins_nul : &slot->ins_k_nul;
+        if (!(*nul = null_bits(*ins))) {
+            rc = KS_ERR(err, KS_ENOMEM, "out of memory");
+            sqlite3_finalize(slot->ins);
+            sqlite3_finalize(slot->ins_k);
+            slot->ins = slot->ins_k = NULL;
+            free(slot->ins_nul);
+            slot->ins_nul = NULL;
             goto done;
         }
     }
@@ -1094,12 +1164,18 @@ static int prepare_event_inserts(ks_store *st, ks_err *err)
         if (sqlite3_prepare_v3(st->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT,
                                k ? &st->ins_event_k : &st->ins_event, NULL) != SQLITE_OK)
             rc = db_err(err, st->db, "preparing event insert");
+        else if (!(*(k ? &st->ins_event_k_nul : &st->ins_event_nul) =
+                       null_bits(k ? st->ins_event_k : st->ins_event)))
+            rc = KS_ERR(err, KS_ENOMEM, "out of memory");
     }
     ks_buf_free(&sql);
     if (rc) {
         sqlite3_finalize(st->ins_event);
         sqlite3_finalize(st->ins_event_k);
         st->ins_event = st->ins_event_k = NULL;
+        free(st->ins_event_nul);
+        free(st->ins_event_k_nul);
+        st->ins_event_nul = st->ins_event_k_nul = NULL;
     }
     return rc;
 }
@@ -1257,12 +1333,12 @@ typedef struct pending {
  * largest is below the counter), reached from the table's end instead of by a search for
  * the key — the search was an eighth of the writers' work. The caller checks the ids
  * SQLite gave (check_ids). */
-static void bind_id(sqlite3_stmt *q, int i, int64_t id, int64_t *last)
+static void bind_id(binder *bd, int i, int64_t id, int64_t *last)
 {
     if (*last > 0 && id == *last + 1)
-        sqlite3_bind_null(q, i);
+        bn_null(bd, i);
     else
-        sqlite3_bind_int64(q, i, id);
+        bn_int(bd, i, id);
     *last = id;
 }
 
@@ -1275,25 +1351,26 @@ static int check_ids(ks_err *err, sqlite3 *db, const char *table, int64_t want)
                   (long long)got, (long long)want);
 }
 
-static void bind_event(ks_store *st, sqlite3_stmt *q, int base, const ks_wbatch *b,
+static void bind_event(ks_store *st, binder *bd, int base, const ks_wbatch *b,
                        const ks_witem *it, int64_t id, char ts[40])
 {
-    bind_id(q, base, id, &st->ev_last_id);
+    bind_id(bd, base, id, &st->ev_last_id);
     if (it->time != KS_TIME_NONE) {
         format_time(&st->tc_events, it->time, ts);
-        sqlite3_bind_text(q, base + 1, ts, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(q, base + 2, it->time);
+        bn_text(bd, base + 1, ts, strlen(ts));
+        bn_int(bd, base + 2, it->time);
     } else {
-        sqlite3_bind_null(q, base + 1);
-        sqlite3_bind_null(q, base + 2);
+        bn_null(bd, base + 1);
+        bn_null(bd, base + 2);
     }
-    bind_str(q, base + 3, wstr(b, it->f[KS_WF_TIME_DESC]));
-    sqlite3_bind_text(q, base + 4, st->w_source ? st->w_source : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, base + 5, st->w_evidence_id);
-    bind_pos(q, base + 6, it->line);
-    bind_pos(q, base + 7, it->offset);
+    bn_str(bd, base + 3, wstr(b, it->f[KS_WF_TIME_DESC]));
+    const char *src = st->w_source ? st->w_source : "";
+    bn_text(bd, base + 4, src, strlen(src));
+    bn_int(bd, base + 5, st->w_evidence_id);
+    bn_pos(bd, base + 6, it->line);
+    bn_pos(bd, base + 7, it->offset);
     for (int f = KS_WF_HOST; f <= KS_WF_ERROR; f++)
-        bind_str(q, base + 8 + (f - KS_WF_HOST), wstr(b, it->f[f]));
+        bn_str(bd, base + 8 + (f - KS_WF_HOST), wstr(b, it->f[f]));
 }
 
 static int flush_events(ks_store *st, const ks_wbatch *b, pending *p, ks_err *err)
@@ -1305,9 +1382,10 @@ static int flush_events(ks_store *st, const ks_wbatch *b, pending *p, ks_err *er
     while (done < p->nev) {
         bool multi = p->nev - done == KS_STORE_MULTI;
         sqlite3_stmt *q = multi ? st->ins_event_k : st->ins_event;
+        binder bd = {q, multi ? st->ins_event_k_nul : st->ins_event_nul};
         int n = multi ? KS_STORE_MULTI : 1;
         for (int r = 0; r < n; r++)
-            bind_event(st, q, 1 + r * EVENT_PARAMS, b, p->ev[done + r], p->ev_id[done + r],
+            bind_event(st, &bd, 1 + r * EVENT_PARAMS, b, p->ev[done + r], p->ev_id[done + r],
                        ts[r]);
         int step = sqlite3_step(q);
         sqlite3_reset(q);
@@ -1325,42 +1403,47 @@ static int flush_events(ks_store *st, const ks_wbatch *b, pending *p, ks_err *er
 }
 
 /* Binds one source row from `base`. ts[] must live until the step. */
-static void bind_row(tcache *tc, int64_t evidence_id, sqlite3_stmt *q, int base,
+static void bind_row(tcache *tc, int64_t evidence_id, binder *bd, int base,
                      table_slot *slot,
                      const ks_wbatch *b, const ks_witem *it, int64_t id, int64_t event_id,
                      char ts[KS_STORE_MAX_TIME_COLS][40], char *one, int *nts)
 {
     const ks_table_def *t = slot->def;
-    bind_id(q, base, id, &slot->last_id);
+    bind_id(bd, base, id, &slot->last_id);
     if (event_id > 0)
-        sqlite3_bind_int64(q, base + 1, event_id);
+        bn_int(bd, base + 1, event_id);
     else
-        sqlite3_bind_null(q, base + 1);
-    sqlite3_bind_int64(q, base + 2, evidence_id);
-    bind_pos(q, base + 3, it->line);
-    bind_pos(q, base + 4, it->offset);
+        bn_null(bd, base + 1);
+    bn_int(bd, base + 2, evidence_id);
+    bn_pos(bd, base + 3, it->line);
+    bn_pos(bd, base + 4, it->offset);
     for (size_t i = 0; i < t->ncols; i++) {
         const ks_wval *v = &b->vals[it->vals + i];
         int col = base + 5 + (int)i;
         switch (v->kind) {
-        case KS_V_TEXT: bind_str(q, col, wstr(b, v->s)); break;
+        case KS_V_TEXT: bn_str(bd, col, wstr(b, v->s)); break;
         case KS_V_INT:
             if (t->cols[i].type == KS_COL_TIME) {
                 if (v->i == KS_TIME_NONE) {
-                    sqlite3_bind_null(q, col);
+                    bn_null(bd, col);
                 } else if (*nts < KS_STORE_MAX_TIME_COLS) { /* kept until the step */
                     format_time(tc, v->i, ts[*nts]);
-                    sqlite3_bind_text(q, col, ts[(*nts)++], -1, SQLITE_STATIC);
+                    bn_text(bd, col, ts[*nts], strlen(ts[*nts]));
+                    (*nts)++;
                 } else {
                     format_time(tc, v->i, one);
-                    sqlite3_bind_text(q, col, one, -1, SQLITE_TRANSIENT);
+                    bn_set(bd, col);
+                    sqlite3_bind_text(bd->q, col, one, -1, SQLITE_TRANSIENT);
                 }
             } else {
-                sqlite3_bind_int64(q, col, v->i);
+                bn_int(bd, col, v->i);
             }
             break;
-        case KS_V_REAL: sqlite3_bind_double(q, col, v->d); break;
-        default: sqlite3_bind_null(q, col); break;
+        case KS_V_REAL:
+            bn_set(bd, col);
+            sqlite3_bind_double(bd->q, col, v->d);
+            break;
+        default: bn_null(bd, col); break;
         }
     }
 }
@@ -1375,10 +1458,11 @@ static int flush_rows(ks_store *st, const ks_wbatch *b, pending *p, ks_err *err)
     while (done < p->nrow) {
         bool multi = slot->ins_k && p->nrow - done == slot->multi;
         sqlite3_stmt *q = multi ? slot->ins_k : slot->ins;
+        binder bd = {q, multi ? slot->ins_k_nul : slot->ins_nul};
         int n = multi ? slot->multi : 1;
         for (int r = 0; r < n; r++) {
             int nts = 0;
-            bind_row(&st->tc_rows, p->evidence_id, q, 1 + r * (int)(slot->def->ncols + 5), slot, b,
+            bind_row(&st->tc_rows, p->evidence_id, &bd, 1 + r * (int)(slot->def->ncols + 5), slot, b,
                      p->row[done + r], p->row_id[done + r], p->row_event[done + r], ts[r], one,
                      &nts);
         }
