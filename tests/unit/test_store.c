@@ -489,3 +489,48 @@ KTEST(test_store_times_formatted_from_the_cache_equal_ks_time_format)
     KT_EQ_INT(c.bad, 0);
     ks_store_close(st);
 }
+
+/* The writers skip binding a NULL where the statement already holds one: values that
+ * alternate between NULL and not, at different periods in different columns and across
+ * single-row and multi-row statements, are all stored as given. */
+KTEST(test_store_nulls_and_values_alternating_are_stored_as_given)
+{
+    ks_store *st = NULL;
+    ks_err e;
+    ks_err_clear(&e);
+    KT_REQUIRE(ks_store_open_memory(&st, &e) == 0);
+    ks_evidence_info ev = {"n.log", "n.log", NULL, "nn", 1, ""};
+    ks_sink *s = NULL;
+    KT_REQUIRE(ks_store_member_begin(st, &ev, "unit_src", &s, &e) == 0);
+    for (int i = 0; i < 5003; i++) {
+        ks_event ev2;
+        ks_event_init(&ev2);
+        ev2.time = i % 11 ? (int64_t)i * 1000 : KS_TIME_NONE;
+        ev2.action = KS_STR_LIT("a");
+        if (i % 2)
+            ev2.host = KS_STR_LIT("h");
+        ev2.line = i % 13 ? i + 1 : -1;
+        ks_val v[3] = {i % 7 ? ks_v_int(i) : ks_v_null(),
+                       i % 3 ? ks_v_text(KS_STR_LIT("x")) : ks_v_null(),
+                       i % 5 ? ks_v_int((int64_t)i * 1000) : ks_v_null()};
+        KT_REQUIRE(ks_sink_event(s, &ev2, &ttable, v, &e) == 0);
+        if (i % 997 == 0) /* an event without a row now and then */
+            KT_REQUIRE(ks_sink_error(s, i + 1, -1, "unit", "r", 1, &e) == 0);
+    }
+    KT_REQUIRE(ks_store_member_end(st, s, "parsed", NULL, &e) == 0);
+    char out[256];
+    q1(st, "SELECT sum((n IS NULL) = (rn % 7 = 0)) || ' ' || sum((label IS NULL) = (rn % 3 = 0)) "
+           "|| ' ' || sum((at IS NULL) = (rn % 5 = 0)) FROM (SELECT u.*, row_number() OVER "
+           "(ORDER BY u.id) - 1 AS rn FROM unit_src u)",
+       out);
+    KT_EQ_STR(out, "5003 5003 5003");
+    q1(st, "SELECT sum((e.host IS NULL) = (rn % 2 = 0)) || ' ' || sum((e.time IS NULL) = "
+           "(rn % 11 = 0)) || ' ' || sum((e.line IS NULL) = (rn % 13 = 0)) FROM (SELECT e.*, "
+           "row_number() OVER (ORDER BY e.id) - 1 AS rn FROM event e WHERE e.error IS NULL) e",
+       out);
+    KT_EQ_STR(out, "5003 5003 5003");
+    q1(st, "SELECT count(*) FROM event WHERE error IS NOT NULL AND host IS NULL AND time IS NULL",
+       out);
+    KT_EQ_STR(out, "6");
+    ks_store_close(st);
+}
