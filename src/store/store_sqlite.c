@@ -493,7 +493,7 @@ int ks_store_open_memory(ks_store **out, ks_err *err)
 
 static const char *WRITE_PRAGMAS =
     "PRAGMA page_size=65536; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;"
-    "PRAGMA cache_size=-65536; PRAGMA temp_store=FILE;";
+    "PRAGMA cache_size=-8192; PRAGMA temp_store=FILE;";
 
 /* Attaches CASE/sources.db to the main connection as schema `sources`. */
 static int attach_sources(ks_store *st, ks_err *err)
