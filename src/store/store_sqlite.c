@@ -44,7 +44,7 @@
 #include "store/store_writer.h"
 
 #define MAX_TABLES 128
-#define BATCH_EVENTS 200000
+#define BATCH_EVENTS 1000000
 #define ERROR_RAW_MAX (64 * 1024)
 #define KS_STORE_MAX_TIME_COLS 8 /* time columns of one row formatted without a copy */
 
