@@ -32,6 +32,7 @@
 #include "store/store_int.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -1802,23 +1803,50 @@ int64_t ks_sink_records(const ks_sink *s) { return s->records; }
 int64_t ks_sink_errors(const ks_sink *s) { return s->errors; }
 const char *ks_sink_path(const ks_sink *s) { return s->path; }
 
+/* The rows file's final commit, run beside the time index build (see ks_store_commit). */
+typedef struct rows_commit {
+    ks_store *st;
+    ks_err err;
+    int rc;
+} rows_commit;
+
+static void *rows_commit_main(void *arg)
+{
+    rows_commit *c = arg;
+    ks_err_clear(&c->err);
+    c->rc = rcommit(c->st, &c->err);
+    return NULL;
+}
+
 int ks_store_commit(ks_store *st, ks_err *err)
 {
     int rc = sync_writer(st, err);
-    if (!rc)
-        rc = commit_all(st, err);
     if (rc)
         return rc;
-    ks_buf sql;
-    ks_buf_init(&sql, 1 << 20);
+    /* sources.db commits (writing out and syncing its pages) on a thread of its own while
+     * case.db builds the time index in its open transaction; case.db then commits events,
+     * index and the mark once, after sources.db, as the order of commits requires. */
+    pthread_t t;
+    rows_commit rcm = {.st = st, .rc = 0};
+    bool async = st->rdb && st->r_in_txn &&
+                 pthread_create(&t, NULL, rows_commit_main, &rcm) == 0;
+    if (!async)
+        rc = rcommit(st, err);
     /* Only time needs an index: a source row's id is its event's id, and events are looked
      * up by evidence only when an interrupted ingest is cleaned up (a scan is fine then). */
-    ks_buf_puts(&sql, "BEGIN;"
-                      "CREATE INDEX IF NOT EXISTS event_time ON event(time_ns);"
-                      "COMMIT;");
-    rc = exec(st, sql.data, err);
-    ks_buf_free(&sql);
-    if (!rc)
+    if (!rc && !(rc = begin(st, err)))
+        rc = exec(st, "CREATE INDEX IF NOT EXISTS event_time ON event(time_ns);", err);
+    if (async) {
+        pthread_join(t, NULL);
+        if (rcm.rc && !rc) {
+            rc = rcm.rc;
+            if (err)
+                *err = rcm.err;
+        }
+    }
+    if (rc)
+        return rc;
+    if (!(rc = commit_all(st, err)))
         rc = exec(st, "PRAGMA optimize;", err);
     return rc;
 }
