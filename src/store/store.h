@@ -100,6 +100,8 @@ typedef enum ks_store_mode { KS_STORE_READ, KS_STORE_WRITE, KS_STORE_CREATE } ks
 /* Opens CASE (a directory). CREATE makes the directory and schema when missing. READ opens
  * the database read-only (queries cannot change the case). */
 int ks_store_open(ks_store **out, const char *case_dir, ks_store_mode mode, ks_err *err);
+/* Whether the case has a table `name` (in either file), without committing what is queued. */
+bool ks_store_has_table(ks_store *st, const char *name);
 /* Commits every `records` records queued (default 200,000): what a crash can lose. */
 void ks_store_set_commit_every(ks_store *st, int64_t records);
 /* Process-wide SQLite settings, once, before any store is opened (the CLI's main calls it):

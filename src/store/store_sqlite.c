@@ -610,6 +610,36 @@ done:
     return rc;
 }
 
+bool ks_store_has_table(ks_store *st, const char *name)
+{
+    if (sync_writer(st, NULL))
+        return false;
+    /* Each connection sees its own file's uncommitted tables: no commit for this. */
+    sqlite3 *dbs[2] = {st->db, st->rdb};
+    bool found = false;
+    for (int i = 0; i < 2 && !found; i++) {
+        sqlite3_stmt *q = NULL;
+        if (!dbs[i] || sqlite3_prepare_v2(dbs[i],
+                                          "SELECT 1 FROM main.sqlite_master WHERE type = 'table' "
+                                          "AND name = ?1",
+                                          -1, &q, NULL) != SQLITE_OK)
+            continue;
+        sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+        found = sqlite3_step(q) == SQLITE_ROW;
+        sqlite3_finalize(q);
+    }
+    if (!found && st->attached) {
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM sources.sqlite_master WHERE name = ?1", -1,
+                               &q, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+            found = sqlite3_step(q) == SQLITE_ROW;
+        }
+        sqlite3_finalize(q);
+    }
+    return found;
+}
+
 void ks_store_set_commit_every(ks_store *st, int64_t records)
 {
     st->commit_every = records;
