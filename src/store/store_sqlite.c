@@ -191,6 +191,10 @@ static const char *SCHEMA_SQL =
     "  host TEXT, actor TEXT, src_ip TEXT, action TEXT, target TEXT, outcome TEXT,\n"
     "  account TEXT, region TEXT, message TEXT, raw TEXT,\n"
     "  error TEXT);\n"
+    /* Built with the table and kept up as events are inserted: building it at the end of
+     * an ingest was a serial 0.3 s per 600,000 events with one CPU idle, and the writer
+     * thread of events has room beside the one of source rows. */
+    "CREATE INDEX IF NOT EXISTS event_time ON event(time_ns);\n"
     "CREATE VIEW IF NOT EXISTS events AS SELECT\n"
     "  e.id, e.time, e.time_desc, e.source, v.path AS file, e.line, e.offset,\n"
     "  e.host, e.actor, e.src_ip, e.action, e.target, e.outcome, e.account, e.region,\n"
@@ -1863,7 +1867,8 @@ int ks_store_commit(ks_store *st, ks_err *err)
     if (!async)
         rc = rcommit(st, err);
     /* Only time needs an index: a source row's id is its event's id, and events are looked
-     * up by evidence only when an interrupted ingest is cleaned up (a scan is fine then). */
+     * up by evidence only when an interrupted ingest is cleaned up (a scan is fine then).
+     * A case gets it when created; this is for cases made before that. */
     if (!rc && !(rc = begin(st, err)))
         rc = exec(st, "CREATE INDEX IF NOT EXISTS event_time ON event(time_ns);", err);
     if (async) {
