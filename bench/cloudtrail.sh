@@ -40,7 +40,7 @@ printf 'runs (zcat / ingest, s):       %s / %s\n' "${zs[*]}" "${is[*]}"
 printf 'zcat FILES > /dev/null:        %8.2f s   (median of %d)\n' "$t_zcat" "$RUNS"
 printf 'kanshiki ingest:               %8.2f s   (%.0f records/s)   ratio ingest/zcat = %.2f  (target <= 3)\n' \
   "$t_ingest" "$(echo "$N/$t_ingest" | bc -l)" "$(echo "$t_ingest/$t_zcat" | bc -l)"
-printf 'peak RSS of ingest:            %8d KiB   (a tenth of the input: %d KiB; bounded by the 64 MiB page cache)\n' "$peak" "$peak_small"
+printf 'peak RSS of ingest:            %8d KiB   (a tenth of the input: %d KiB; bounded: 8 MiB of page cache per database file)\n' "$peak" "$peak_small"
 
 t_jq=$(secs sh -c "zcat ${D}/*.json.gz | jq -c '.Records[] | select(.eventName==\"RunInstances\")' | wc -l")
 t_q=$(secs "$KS" query "$W/case" "SELECT * FROM cloudtrail WHERE eventname='RunInstances'" --format jsonl)
