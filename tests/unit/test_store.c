@@ -534,3 +534,31 @@ KTEST(test_store_nulls_and_values_alternating_are_stored_as_given)
     KT_EQ_STR(out, "6");
     ks_store_close(st);
 }
+
+/* A two-file case whose sources.db is gone is refused, read or write, rather than opened
+ * with its source tables silently missing (or recreated empty). */
+KTEST(test_store_two_file_case_without_sources_db_is_refused)
+{
+    char dir[] = "/tmp/ks-unit-store-XXXXXX";
+    KT_REQUIRE(mkdtemp(dir) != NULL);
+    char casedir[300], path[400];
+    snprintf(casedir, sizeof casedir, "%s/case", dir);
+    ks_store *st = NULL;
+    ks_err e;
+    ks_err_clear(&e);
+    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    KT_CHECK(write_member(st, "a.log", "aa", 10, &e) == 0);
+    KT_CHECK(ks_store_commit(st, &e) == 0);
+    ks_store_close(st);
+    snprintf(path, sizeof path, "%s/sources.db", casedir);
+    KT_REQUIRE(unlink(path) == 0);
+    st = NULL;
+    KT_CHECK(ks_store_open(&st, casedir, KS_STORE_WRITE, &e) != 0);
+    KT_CHECK(strstr(e.msg, "sources.db") != NULL);
+    KT_CHECK(st == NULL);
+    ks_err_clear(&e);
+    KT_CHECK(ks_store_open(&st, casedir, KS_STORE_READ, &e) != 0);
+    KT_CHECK(strstr(e.msg, "sources.db") != NULL);
+    KT_CHECK(access(path, F_OK) != 0);
+    rmrf(dir);
+}
