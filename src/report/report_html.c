@@ -48,6 +48,19 @@ static void tm(ks_buf *b, int64_t ns, const ks_tz *tz)
     }
 }
 
+/* "first to last", or a plain statement when the source recorded no time at all (a shell
+ * history without timestamps): "— to —" read like a rendering fault. */
+static void span(ks_buf *b, int64_t first, int64_t last, const ks_tz *tz)
+{
+    if (first == KS_TIME_NONE && last == KS_TIME_NONE) {
+        ks_buf_puts(b, "<span class=\"meta\">time not recorded by the source</span>");
+        return;
+    }
+    tm(b, first, tz);
+    ks_buf_puts(b, " to ");
+    tm(b, last, tz);
+}
+
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /* 'sha256-<base64>' of text, for the CSP. */
@@ -410,10 +423,13 @@ int ks_report_write_html(const ks_report *r, ks_store *st, const ks_tz *tz, ks_b
     h(b, r->case_dir);
     ks_buf_puts(b, " · generated ");
     tm(b, r->generated, tz);
-    ks_buf_printf(b, "</p><p>%lld events from ", (long long)r->nevents);
-    tm(b, r->first_event, tz);
-    ks_buf_puts(b, " to ");
-    tm(b, r->last_event, tz);
+    ks_buf_printf(b, "</p><p>%lld events", (long long)r->nevents);
+    if (r->first_event == KS_TIME_NONE && r->last_event == KS_TIME_NONE) {
+        ks_buf_puts(b, ", none with a recorded time");
+    } else {
+        ks_buf_puts(b, " from ");
+        span(b, r->first_event, r->last_event, tz);
+    }
     ks_buf_puts(b, " · times in UTC");
     if (tz) {
         ks_buf_puts(b, " and ");
@@ -459,10 +475,10 @@ int ks_report_write_html(const ks_report *r, ks_store *st, const ks_tz *tz, ks_b
         ks_buf_printf(b, "<div class=\"card chain %s\"><h3><span class=\"sev %s\">%s</span>Chain %zu · ",
                       ks_sev_name(c->sev), ks_sev_name(c->sev), ks_sev_name(c->sev), ci + 1);
         h(b, c->layers);
-        ks_buf_puts(b, "</h3><p class=\"meta\">From ");
-        tm(b, c->first, tz);
-        ks_buf_puts(b, " to ");
-        tm(b, c->last, tz);
+        ks_buf_puts(b, "</h3><p class=\"meta\">");
+        if (c->first != KS_TIME_NONE || c->last != KS_TIME_NONE)
+            ks_buf_puts(b, "From ");
+        span(b, c->first, c->last, tz);
         if (c->first_ref) {
             ks_buf_puts(b, " · first attacker record ");
             h(b, c->first_ref->file);
@@ -505,9 +521,7 @@ int ks_report_write_html(const ks_report *r, ks_store *st, const ks_tz *tz, ks_b
         ks_buf_puts(b, " · ");
         h(b, f->layer);
         ks_buf_printf(b, " · %lld record(s) · ", (long long)f->nrefs_total);
-        tm(b, f->first_seen, tz);
-        ks_buf_puts(b, " to ");
-        tm(b, f->last_seen, tz);
+        span(b, f->first_seen, f->last_seen, tz);
         if (r->chains.chain_of && r->chains.chain_of[i] >= 0)
             ks_buf_printf(b, " · <a href=\"#chains\">chain %d</a>", r->chains.chain_of[i] + 1);
         ks_buf_puts(b, "</p><p>");

@@ -46,6 +46,18 @@ static void tm(ks_buf *b, int64_t ns, const ks_tz *tz)
     }
 }
 
+/* "first to last", or a plain statement when the source recorded no time at all. */
+static void span(ks_buf *b, int64_t first, int64_t last, const ks_tz *tz)
+{
+    if (first == KS_TIME_NONE && last == KS_TIME_NONE) {
+        ks_buf_puts(b, "time not recorded by the source");
+        return;
+    }
+    tm(b, first, tz);
+    ks_buf_puts(b, " to ");
+    tm(b, last, tz);
+}
+
 static void ref(ks_buf *b, const ks_ref *r, const ks_tz *tz)
 {
     ks_buf_puts(b, "  - ");
@@ -83,10 +95,13 @@ int ks_report_write_md(const ks_report *r, ks_store *st, const ks_tz *tz, ks_buf
     md(b, r->case_dir);
     ks_buf_puts(b, "\n\nGenerated ");
     tm(b, r->generated, tz);
-    ks_buf_printf(b, ". %lld events from ", (long long)r->nevents);
-    tm(b, r->first_event, tz);
-    ks_buf_puts(b, " to ");
-    tm(b, r->last_event, tz);
+    ks_buf_printf(b, ". %lld events", (long long)r->nevents);
+    if (r->first_event == KS_TIME_NONE && r->last_event == KS_TIME_NONE) {
+        ks_buf_puts(b, ", none with a recorded time");
+    } else {
+        ks_buf_puts(b, " from ");
+        span(b, r->first_event, r->last_event, tz);
+    }
     ks_buf_puts(b, ". Times are UTC");
     if (tz)
         ks_buf_printf(b, " (and %s)", ks_tz_name(tz));
@@ -118,10 +133,10 @@ int ks_report_write_md(const ks_report *r, ks_store *st, const ks_tz *tz, ks_buf
         ks_buf_puts(b, "\nNone.\n");
     for (size_t ci = 0; ci < r->chains.n; ci++) {
         const ks_chain *c = &r->chains.v[ci];
-        ks_buf_printf(b, "\n### Chain %zu — %s (%s)\n\nFrom ", ci + 1, ks_sev_name(c->sev), c->layers);
-        tm(b, c->first, tz);
-        ks_buf_puts(b, " to ");
-        tm(b, c->last, tz);
+        ks_buf_printf(b, "\n### Chain %zu — %s (%s)\n\n", ci + 1, ks_sev_name(c->sev), c->layers);
+        if (c->first != KS_TIME_NONE || c->last != KS_TIME_NONE)
+            ks_buf_puts(b, "From ");
+        span(b, c->first, c->last, tz);
         ks_buf_puts(b, ".\n\n");
         for (size_t k = 0; k < c->n; k++) {
             const ks_finding *f = r->findings.v[c->members[k]];
@@ -151,9 +166,7 @@ int ks_report_write_md(const ks_report *r, ks_store *st, const ks_tz *tz, ks_buf
         ks_buf_puts(b, "\n\n");
         md(b, f->explanation);
         ks_buf_printf(b, "\n\n- analyzer: %s; %lld record(s); ", f->analyzer, (long long)f->nrefs_total);
-        tm(b, f->first_seen, tz);
-        ks_buf_puts(b, " to ");
-        tm(b, f->last_seen, tz);
+        span(b, f->first_seen, f->last_seen, tz);
         ks_buf_puts(b, "\n");
         ents(b, f);
         ks_buf_puts(b, "- Records:\n");
