@@ -33,6 +33,18 @@ static void q1(ks_store *st, const char *sql, char out[256])
         snprintf(out, 256, "ERR %s", e.msg);
 }
 
+/* A new case in a fresh temporary directory: `dir` is mkdtemp's template and `casedir`
+ * (300 bytes) receives dir/case. NULL when it cannot be made (e says why). */
+static ks_store *new_case(char *dir, char casedir[300], ks_err *e)
+{
+    ks_store *st = NULL;
+    ks_err_clear(e);
+    if (!mkdtemp(dir))
+        return NULL;
+    snprintf(casedir, 300, "%s/case", dir);
+    return ks_store_open(&st, casedir, KS_STORE_CREATE, e) == 0 ? st : NULL;
+}
+
 /* Writes n events with rows (and one error record every 1000) as one member. */
 static int write_member(ks_store *st, const char *path, const char *sha, int n, ks_err *e)
 {
@@ -85,14 +97,10 @@ KTEST(test_store_writer_keeps_every_record_in_order_across_batches)
 
 KTEST(test_store_evidence_ids_and_duplicates_survive_members_and_reopen)
 {
-    char dir[] = "/tmp/ks-unit-store-XXXXXX";
-    KT_REQUIRE(mkdtemp(dir) != NULL);
-    char casedir[300];
-    snprintf(casedir, sizeof casedir, "%s/case", dir);
-    ks_store *st = NULL;
+    char dir[] = "/tmp/ks-unit-store-XXXXXX", casedir[300];
     ks_err e;
-    ks_err_clear(&e);
-    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    ks_store *st = new_case(dir, casedir, &e);
+    KT_REQUIRE(st != NULL);
     KT_CHECK(write_member(st, "a.log", "aa", 10, &e) == 0);
     char *dup = NULL;
     /* seen before the writer has applied anything: answered from the index */
@@ -133,14 +141,10 @@ KTEST(test_store_evidence_ids_and_duplicates_survive_members_and_reopen)
  * numbered otherwise by an earlier version (simulated by a source row with a large id). */
 KTEST(test_store_source_row_id_is_its_event_id_and_rows_never_collide)
 {
-    char dir[] = "/tmp/ks-unit-store-XXXXXX";
-    KT_REQUIRE(mkdtemp(dir) != NULL);
-    char casedir[300];
-    snprintf(casedir, sizeof casedir, "%s/case", dir);
-    ks_store *st = NULL;
+    char dir[] = "/tmp/ks-unit-store-XXXXXX", casedir[300];
     ks_err e;
-    ks_err_clear(&e);
-    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    ks_store *st = new_case(dir, casedir, &e);
+    KT_REQUIRE(st != NULL);
     KT_CHECK(write_member(st, "a.log", "aa", 37, &e) == 0);
     ks_evidence_info ev = {"r.log", "r.log", NULL, "rr", 1, ""};
     ks_sink *s = NULL;
@@ -255,14 +259,10 @@ static void rmrf(const char *dir)
  * connection of the case attaches it, so queries name the tables as before, also read-only. */
 KTEST(test_store_new_case_keeps_source_tables_in_sources_db_attached_for_queries)
 {
-    char dir[] = "/tmp/ks-unit-store-XXXXXX";
-    KT_REQUIRE(mkdtemp(dir) != NULL);
-    char casedir[300], out[256];
-    snprintf(casedir, sizeof casedir, "%s/case", dir);
-    ks_store *st = NULL;
+    char dir[] = "/tmp/ks-unit-store-XXXXXX", casedir[300], out[256];
     ks_err e;
-    ks_err_clear(&e);
-    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    ks_store *st = new_case(dir, casedir, &e);
+    KT_REQUIRE(st != NULL);
     KT_CHECK(write_member(st, "a.log", "aa", 3000, &e) == 0);
     q1(st, "SELECT count(*) FROM unit_src u JOIN events e ON e.id = u.event_id", out);
     KT_EQ_STR(out, "3000"); /* read in the middle of a run: committed and attached first */
@@ -292,14 +292,10 @@ KTEST(test_store_new_case_keeps_source_tables_in_sources_db_attached_for_queries
  * sources.db appears, new rows join the old ones, ids go on. */
 KTEST(test_store_one_file_case_of_version_1_is_written_in_place)
 {
-    char dir[] = "/tmp/ks-unit-store-XXXXXX";
-    KT_REQUIRE(mkdtemp(dir) != NULL);
-    char casedir[300], out[256], path[400];
-    snprintf(casedir, sizeof casedir, "%s/case", dir);
-    ks_store *st = NULL;
+    char dir[] = "/tmp/ks-unit-store-XXXXXX", casedir[300], out[256], path[400];
     ks_err e;
-    ks_err_clear(&e);
-    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    ks_store *st = new_case(dir, casedir, &e);
+    KT_REQUIRE(st != NULL);
     KT_CHECK(write_member(st, "a.log", "aa", 40, &e) == 0);
     KT_CHECK(ks_store_commit(st, &e) == 0);
     ks_store_close(st);
@@ -334,14 +330,10 @@ KTEST(test_store_one_file_case_of_version_1_is_written_in_place)
  * evidence still marked 'ingesting': the next write-open removes both from sources.db. */
 KTEST(test_store_rows_committed_only_in_sources_db_are_removed_on_reopen)
 {
-    char dir[] = "/tmp/ks-unit-store-XXXXXX";
-    KT_REQUIRE(mkdtemp(dir) != NULL);
-    char casedir[300], out[256];
-    snprintf(casedir, sizeof casedir, "%s/case", dir);
-    ks_store *st = NULL;
+    char dir[] = "/tmp/ks-unit-store-XXXXXX", casedir[300], out[256];
     ks_err e;
-    ks_err_clear(&e);
-    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    ks_store *st = new_case(dir, casedir, &e);
+    KT_REQUIRE(st != NULL);
     KT_CHECK(write_member(st, "a.log", "aa", 100, &e) == 0);
     KT_CHECK(write_member(st, "b.log", "bb", 50, &e) == 0);
     KT_CHECK(ks_store_commit(st, &e) == 0);
@@ -372,14 +364,10 @@ KTEST(test_store_rows_committed_only_in_sources_db_are_removed_on_reopen)
  * and case.db's mark then covers every row stored. */
 KTEST(test_store_two_writer_threads_commit_together_in_the_middle_of_a_run)
 {
-    char dir[] = "/tmp/ks-unit-store-XXXXXX";
-    KT_REQUIRE(mkdtemp(dir) != NULL);
-    char casedir[300], out[256];
-    snprintf(casedir, sizeof casedir, "%s/case", dir);
-    ks_store *st = NULL;
+    char dir[] = "/tmp/ks-unit-store-XXXXXX", casedir[300], out[256];
     ks_err e;
-    ks_err_clear(&e);
-    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    ks_store *st = new_case(dir, casedir, &e);
+    KT_REQUIRE(st != NULL);
     ks_store_set_commit_every(st, 997);
     KT_CHECK(write_member(st, "a.log", "aa", 30000, &e) == 0);
     KT_CHECK(write_member(st, "b.log", "bb", 7000, &e) == 0);
@@ -398,14 +386,10 @@ KTEST(test_store_two_writer_threads_commit_together_in_the_middle_of_a_run)
  * and the events thread, which waits for it at each commit, does not wait forever. */
 KTEST(test_store_rows_thread_failure_is_reported_and_the_events_thread_does_not_hang)
 {
-    char dir[] = "/tmp/ks-unit-store-XXXXXX";
-    KT_REQUIRE(mkdtemp(dir) != NULL);
-    char casedir[300], out[256];
-    snprintf(casedir, sizeof casedir, "%s/case", dir);
-    ks_store *st = NULL;
+    char dir[] = "/tmp/ks-unit-store-XXXXXX", casedir[300], out[256];
     ks_err e;
-    ks_err_clear(&e);
-    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    ks_store *st = new_case(dir, casedir, &e);
+    KT_REQUIRE(st != NULL);
     KT_CHECK(write_member(st, "a.log", "aa", 10, &e) == 0);
     KT_CHECK(ks_store_commit(st, &e) == 0);
     ks_store_close(st);
@@ -539,14 +523,10 @@ KTEST(test_store_nulls_and_values_alternating_are_stored_as_given)
  * with its source tables silently missing (or recreated empty). */
 KTEST(test_store_two_file_case_without_sources_db_is_refused)
 {
-    char dir[] = "/tmp/ks-unit-store-XXXXXX";
-    KT_REQUIRE(mkdtemp(dir) != NULL);
-    char casedir[300], path[400];
-    snprintf(casedir, sizeof casedir, "%s/case", dir);
-    ks_store *st = NULL;
+    char dir[] = "/tmp/ks-unit-store-XXXXXX", casedir[300], path[400];
     ks_err e;
-    ks_err_clear(&e);
-    KT_REQUIRE(ks_store_open(&st, casedir, KS_STORE_CREATE, &e) == 0);
+    ks_store *st = new_case(dir, casedir, &e);
+    KT_REQUIRE(st != NULL);
     KT_CHECK(write_member(st, "a.log", "aa", 10, &e) == 0);
     KT_CHECK(ks_store_commit(st, &e) == 0);
     ks_store_close(st);
